@@ -1,0 +1,64 @@
+# Two commands matter: `make run` and `make test`. Both do all set-up themselves.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+export FLASK_APP := wsgi.py
+export BASE_URL ?= http://$(HOST):$(PORT)
+
+.PHONY: run test install assets translations db browsers lint bench extract-messages clean
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+# Third-party front-end files come from the npm registry at set-up; never committed.
+feedback/static/vendor/htmx.min.js: package.json
+	@command -v npm >/dev/null || (apt-get update -qq && apt-get install -y -qq npm)
+	npm install --no-audit --no-fund --no-package-lock --silent
+	mkdir -p feedback/static/vendor
+	cp node_modules/htmx.org/dist/htmx.min.js $@
+
+assets: feedback/static/vendor/htmx.min.js
+
+translations: install
+	$(BIN)/pybabel compile -q -f -d feedback/translations
+
+db: install
+	$(BIN)/flask db upgrade
+
+run: install assets translations db
+	$(BIN)/flask seed-demo
+	@echo "Serving on $(BASE_URL) (Ctrl-C stops)"
+	$(BIN)/flask run --host $(HOST) --port $(PORT)
+
+# Browser tests use Debian's Chromium, never a downloaded browser.
+browsers:
+	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
+
+lint: install
+	$(BIN)/ruff check .
+
+# SQLite always; PostgreSQL as well when TEST_DATABASE_URL is set (CI sets it).
+test: install assets translations browsers lint
+	$(BIN)/pytest -q
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+		echo "== again on PostgreSQL ($$TEST_DATABASE_URL)"; \
+		TEST_DB=postgres $(BIN)/pytest -q -m "not browser"; \
+	fi
+
+bench: install assets translations browsers
+	$(BIN)/python bench/page_weight
+	$(BIN)/python bench/vote_load
+
+extract-messages: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k ngettext:1,2 -o feedback/translations/messages.pot .
+	$(BIN)/pybabel update -i feedback/translations/messages.pot -d feedback/translations --no-fuzzy-matching
+
+clean:
+	rm -rf $(VENV) node_modules feedback/static/vendor

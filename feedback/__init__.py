@@ -1,0 +1,122 @@
+"""The expert-group feedback platform: create_app builds the Flask application."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from feedback.config import DEV_SECRET, Config, ProductionConfig
+
+
+def _database_url(app: Flask) -> str:
+    url = app.config.get("SQLALCHEMY_DATABASE_URI") or ""
+    if not url:
+        os.makedirs(app.instance_path, exist_ok=True)
+        return "sqlite:///" + os.path.join(app.instance_path, "feedback.db")
+    # psycopg 3 is the driver; accept the plain URLs hosting platforms hand out.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def create_app(config: Any = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    if config is None:
+        config = ProductionConfig if os.environ.get("APP_ENV") == "production" else Config
+    if isinstance(config, dict):
+        app.config.from_object(Config)
+        app.config.update(config)
+    else:
+        app.config.from_object(config)
+    if app.config.get("PRODUCTION") and app.config["SECRET_KEY"] in (DEV_SECRET, "", None):
+        raise RuntimeError("Set SECRET_KEY in the environment: production refuses the default key.")
+    app.config["SQLALCHEMY_DATABASE_URI"] = _database_url(app)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # SQLite needs a wait instead of an instant "database is locked" under concurrent writes.
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 30}}
+
+    from feedback import extensions as ext
+    from feedback.common import i18n
+
+    ext.db.init_app(app)
+    ext.migrate.init_app(
+        app, ext.db, directory=os.path.join(os.path.dirname(__file__), "..", "migrations"), render_as_batch=True
+    )
+    ext.csrf.init_app(app)
+    ext.login_manager.init_app(app)
+    ext.babel.init_app(
+        app,
+        locale_selector=i18n.select_locale,
+        default_translation_directories=os.path.join(app.root_path, "translations"),
+    )
+    ext.compress.init_app(app)
+    ext.limiter.init_app(app)
+
+    _import_models()
+    _setup_login(app)
+    _register_blueprints(app)
+
+    from feedback import cli, web
+
+    web.init_app(app)
+    cli.init_app(app)
+    return app
+
+
+def _import_models() -> None:
+    # Every model module, so metadata (and Alembic) sees all tables.
+    from feedback.auth import models as _a  # noqa: F401
+    from feedback.meetings import models as _m  # noqa: F401
+    from feedback.programs import models as _p  # noqa: F401
+    from feedback.proposals import models as _pr  # noqa: F401
+    from feedback.topics import models as _t  # noqa: F401
+    from feedback.votes import models as _v  # noqa: F401
+
+
+def _setup_login(app: Flask) -> None:
+    from flask_babel import lazy_gettext as _l
+
+    from feedback.auth.models import User
+    from feedback.extensions import db, login_manager
+
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please log in to see this page.")
+    login_manager.session_protection = "basic"
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> User | None:
+        ident, _, version = user_id.partition(":")
+        if not ident.isdigit() or not version.isdigit():
+            return None
+        user = db.session.get(User, int(ident))
+        if user is None or user.session_version != int(version):
+            return None
+        return user
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cur = dbapi_connection.cursor()
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.close()
+
+
+def _register_blueprints(app: Flask) -> None:
+    from feedback.admin.views import bp as admin_bp
+    from feedback.auth.views import bp as auth_bp
+    from feedback.meetings.views import bp as meetings_bp
+    from feedback.members.views import bp as members_bp
+    from feedback.portal.views import bp as portal_bp
+    from feedback.proposals.views import bp as proposals_bp
+    from feedback.staff.views import bp as staff_bp
+
+    for bp in (auth_bp, portal_bp, staff_bp, members_bp, meetings_bp, proposals_bp, admin_bp):
+        app.register_blueprint(bp)

@@ -1,0 +1,155 @@
+"""Logging in: passwords for staff, personal links for members."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from feedback.auth.models import LoginToken, TokenPurpose, User
+from feedback.common.errors import RuleError
+from feedback.common.security import (
+    hash_password,
+    hash_token,
+    new_token,
+    verify_password,
+)
+from feedback.common.timeutil import utcnow
+from feedback.extensions import db
+
+PASSWORD_MIN = 10
+
+
+def normalise_email(email: str | None) -> str | None:
+    email = (email or "").strip().lower()
+    return email or None
+
+
+def authenticate(email: str, password: str) -> User | None:
+    user = db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
+    ok = verify_password(user.password_hash if user else None, password)
+    if user and ok and user.active:
+        return user
+    return None
+
+
+def set_password(user: User, password: str) -> None:
+    if len(password) < PASSWORD_MIN:
+        raise RuleError(_l("The password must have at least %(n)s characters.", n=PASSWORD_MIN))
+    user.password_hash = hash_password(password)
+    user.session_version += 1  # log out every other session
+
+
+def _make_token(user: User, purpose: str, by: User | None, expires_in: timedelta | None) -> str:
+    raw = new_token()
+    db.session.add(
+        LoginToken(
+            user_id=user.id,
+            purpose=purpose,
+            token_hash=hash_token(raw),
+            expires_at=utcnow() + expires_in if expires_in else None,
+            created_by_id=by.id if by else None,
+        )
+    )
+    return raw
+
+
+def revoke_member_links(user: User) -> int:
+    """Revoke her links and log her out on every phone."""
+    now = utcnow()
+    n = 0
+    for t in user.tokens:
+        if t.purpose == TokenPurpose.MEMBER_LINK and t.revoked_at is None:
+            t.revoked_at = now
+            n += 1
+    user.session_version += 1
+    return n
+
+
+def issue_member_link(user: User, by: User | None) -> str:
+    """A new personal link; earlier links stop working. Returns the raw token,
+    which is shown once and never stored."""
+    revoke_member_links(user)
+    raw = _make_token(user, TokenPurpose.MEMBER_LINK, by, None)
+    db.session.commit()
+    return raw
+
+
+def active_member_link(user: User) -> LoginToken | None:
+    return next(
+        (t for t in user.tokens if t.purpose == TokenPurpose.MEMBER_LINK and t.revoked_at is None),
+        None,
+    )
+
+
+def _find_token(raw: str, purpose: str) -> LoginToken | None:
+    if not raw or len(raw) > 100:
+        return None
+    return db.session.scalar(
+        sa.select(LoginToken).where(LoginToken.token_hash == hash_token(raw), LoginToken.purpose == purpose)
+    )
+
+
+def login_with_member_link(raw: str) -> User:
+    token = _find_token(raw, TokenPurpose.MEMBER_LINK)
+    if token is None:
+        raise RuleError(_l("This link does not work. Ask the staff for a new link."), status=404)
+    if token.revoked_at is not None or not token.user.active:
+        raise RuleError(_l("This link has been stopped. Ask the staff for a new link."), status=410)
+    token.used_at = utcnow()
+    db.session.commit()
+    return token.user
+
+
+def create_password_link(user: User, by: User | None, hours: int) -> str:
+    raw = _make_token(user, TokenPurpose.PASSWORD_SET, by, timedelta(hours=hours))
+    db.session.commit()
+    return raw
+
+
+def check_password_link(raw: str) -> LoginToken:
+    token = _find_token(raw, TokenPurpose.PASSWORD_SET)
+    if token is None:
+        raise RuleError(_l("This link is not valid."), status=404)
+    if token.used_at is not None or token.revoked_at is not None:
+        raise RuleError(_l("This link has already been used. Ask an admin for a new one."), status=410)
+    if token.expires_at is not None and token.expires_at < utcnow():
+        raise RuleError(_l("This link has expired. Ask an admin for a new one."), status=410)
+    return token
+
+
+def use_password_link(raw: str, password: str) -> User:
+    token = check_password_link(raw)
+    set_password(token.user, password)
+    token.used_at = utcnow()
+    db.session.commit()
+    return token.user
+
+
+def create_user(
+    name: str,
+    email: str | None = None,
+    password: str | None = None,
+    *,
+    language: str = "sv",
+    phone: str | None = None,
+    is_admin: bool = False,
+) -> User:
+    email = normalise_email(email)
+    if email and db.session.scalar(sa.select(User.id).where(User.email == email)):
+        raise RuleError(_l("A user with this email already exists."))
+    user = User(
+        name=name.strip(),
+        email=email,
+        phone=(phone or "").strip() or None,
+        preferred_language=language,
+        is_admin=is_admin,
+        session_version=1,
+        active=True,
+    )
+    if password:
+        set_password(user, password)
+    db.session.add(user)
+    db.session.flush()
+    return user

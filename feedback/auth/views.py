@@ -1,0 +1,112 @@
+"""Log in and out: password for staff, personal link for members, language choice."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from feedback.auth import services
+from feedback.auth.forms import LoginForm, SetPasswordForm
+from feedback.common.errors import RuleError
+from feedback.extensions import db, limiter
+
+bp = Blueprint("auth", __name__)
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def _link_limit() -> str:
+    return current_app.config["LINK_RATE_LIMIT"]
+
+
+def _safe_next(target: str | None) -> str:
+    # Only local paths: never send someone to another site after logging in.
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return url_for("index")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data)
+        if user:
+            session.clear()
+            login_user(user, remember=False)
+            return redirect(_safe_next(request.args.get("next")))
+        flash(_("Wrong email or password."), "error")
+    status = 400 if request.method == "POST" else 200
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    logout_user()
+    session.clear()
+    flash(_("You are logged out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/in/<token>")
+@limiter.limit(_link_limit)
+def member_link(token: str):
+    """Her personal link or QR card: logs her in and remembers her on this phone."""
+    try:
+        user = services.login_with_member_link(token)
+    except RuleError as e:
+        logout_user()
+        return render_template("auth/link_problem.html", message=e.message), e.status
+    session.clear()
+    session.permanent = True
+    login_user(user, remember=True)
+    return redirect(url_for("portal.home"))
+
+
+@bp.route("/password/<token>", methods=["GET", "POST"])
+@limiter.limit(_link_limit)
+def set_password(token: str):
+    try:
+        services.check_password_link(token)
+    except RuleError as e:
+        return render_template("auth/link_problem.html", message=e.message), e.status
+    form = SetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = services.use_password_link(token, form.password.data)
+        except RuleError as e:
+            db.session.rollback()
+            form.password.errors = [*form.password.errors, e.message]
+        else:
+            logout_user()
+            session.clear()
+            login_user(user)
+            flash(_("Your password is saved."), "info")
+            return redirect(url_for("index"))
+    return render_template("auth/set_password.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/language", methods=["POST"])
+def set_language():
+    code = request.form.get("lang", "")
+    if code in current_app.config["LANGUAGES"]:
+        session["lang"] = code
+        if current_user.is_authenticated:
+            current_user.preferred_language = code
+            db.session.commit()
+    return redirect(_safe_next(request.form.get("next")))

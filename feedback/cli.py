@@ -1,0 +1,78 @@
+"""flask commands: create-admin, seed-demo."""
+
+from __future__ import annotations
+
+import click
+import sqlalchemy as sa
+from flask import Flask, current_app, url_for
+
+from feedback.auth import services as auth
+from feedback.auth.models import User
+from feedback.common.errors import RuleError
+from feedback.extensions import db
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(create_admin)
+    app.cli.add_command(seed_demo)
+
+
+@click.command("create-admin")
+@click.option("--email", prompt=True)
+@click.option("--name", prompt=True)
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+def create_admin(email: str, name: str, password: str) -> None:
+    """Create a site admin who logs in with email and password."""
+    try:
+        auth.create_user(name, email, password, is_admin=True)
+    except RuleError as e:
+        db.session.rollback()
+        raise click.ClickException(str(e.message)) from None
+    db.session.commit()
+    click.echo(f"Admin {email} created.")
+
+
+def _base_url() -> str:
+    return (current_app.config.get("BASE_URL") or "http://127.0.0.1:5000").rstrip("/")
+
+
+@click.command("seed-demo")
+@click.option("--force", is_flag=True, help="Seed even if the database has data.")
+def seed_demo(force: bool) -> None:
+    """Load the demo program when the database is empty; print a login line per demo user."""
+    from feedback.demo import DEMO_PASSWORD, DEMO_SLUG, build_demo
+    from feedback.programs.models import Membership, Program, Role
+
+    empty = db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 0
+    if empty or force:
+        build_demo()
+        click.echo("Demo data loaded.")
+    else:
+        click.echo("The database already has data; not loading demo data again.")
+    base = _base_url()
+    program = db.session.scalar(sa.select(Program).where(Program.slug == DEMO_SLUG))
+    if program is None:
+        return
+    # Only the demo program's people: real members' links are never touched here.
+    in_demo = sa.select(Membership.user_id).where(Membership.program_id == program.id)
+    with current_app.test_request_context(base_url=base):
+        office = db.session.scalars(
+            sa.select(User).where(User.id.in_(in_demo), User.email.like("%@demo.example")).order_by(User.id)
+        ).all()
+        for user in office:
+            role = "admin" if user.is_admin else ",".join(sorted(user.roles_in(program.id)))
+            click.echo(
+                f"{role:9} {user.name:22} {base}{url_for('auth.login')}  email {user.email} password {DEMO_PASSWORD}"
+            )
+        members = db.session.scalars(
+            sa.select(User)
+            .join(Membership)
+            .where(Membership.program_id == program.id, Membership.role == Role.MEMBER)
+            .order_by(User.id)
+        ).all()
+        for user in members:
+            raw = auth.issue_member_link(user, None)
+            click.echo(
+                f"{'member':9} {user.name:22} {base}{url_for('auth.member_link', token=raw)}"
+                f"  ({user.preferred_language})"
+            )

@@ -1,0 +1,59 @@
+"""Fetch-or-404 and role checks, reused by every view."""
+
+from __future__ import annotations
+
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import abort, g
+from flask_login import current_user, login_required
+
+from feedback.extensions import db
+from feedback.programs.models import Program, Role
+
+T = TypeVar("T")
+
+
+def get_or_404(model: type[T], ident: Any, program_id: int | None = None) -> T:
+    """The record, or 404 when it is unknown or belongs to another program."""
+    try:
+        ident = int(ident)
+    except (TypeError, ValueError):
+        abort(404)
+    obj = db.session.get(model, ident)
+    if obj is None or (program_id is not None and getattr(obj, "program_id", None) != program_id):
+        abort(404)
+    return obj
+
+
+def program_role_required(*roles: str):
+    """For views under /<int:program_id>/: 404 for an unknown program, 403 without the role.
+    Puts the program in g.program."""
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(*args, program_id: int, **kwargs):
+            program = get_or_404(Program, program_id)
+            if not current_user.has_role(program.id, *roles):
+                abort(403)
+            g.program = program
+            return view(*args, program_id=program_id, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+staff_required = program_role_required(Role.STAFF)
+
+
+def admin_required(view):
+    @wraps(view)
+    @login_required
+    def wrapped(*args, **kwargs):
+        if not current_user.is_admin:
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapped

@@ -1,0 +1,35 @@
+"""Which language a page is shown in, and facts about each language."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from babel import Locale
+from flask import current_app, request, session
+from flask_login import current_user
+
+
+@lru_cache(maxsize=64)
+def language_info(code: str) -> tuple[str, str]:
+    """(native name, text direction) from CLDR, so a new language needs no code."""
+    loc = Locale.parse(code)
+    name = loc.get_display_name(loc) or code
+    return name[:1].upper() + name[1:], loc.text_direction
+
+
+def languages() -> list[tuple[str, str]]:
+    return [(code, language_info(code)[0]) for code in current_app.config["LANGUAGES"]]
+
+
+def select_locale() -> str:
+    offered = current_app.config["LANGUAGES"]
+    if current_user.is_authenticated and current_user.preferred_language in offered:
+        return current_user.preferred_language
+    chosen = session.get("lang")
+    if chosen in offered:
+        return chosen
+    return request.accept_languages.best_match(offered) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def text_direction(code: str) -> str:
+    return language_info(code)[1]

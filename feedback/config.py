@@ -1,0 +1,72 @@
+"""Configuration defaults; every secret and address can come from the environment."""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+
+DEV_SECRET = "dev-only-not-secret"
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET)
+    # Empty means "SQLite file in instance/", filled in by create_app.
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", "")
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    PRODUCTION = os.environ.get("FLASK_ENV_MODE", os.environ.get("APP_ENV", "")) == "production"
+
+    # Languages offered to members, Swedish first (the default). Adding one means
+    # adding its catalog and its code here (or in the LANGUAGES variable): no code change.
+    LANGUAGES = [c.strip() for c in os.environ.get("LANGUAGES", "sv,en,ar").split(",") if c.strip()]
+    BABEL_DEFAULT_LOCALE = "sv"
+    BABEL_DEFAULT_TIMEZONE = os.environ.get("TIMEZONE", "Europe/Stockholm")
+
+    # Members stay logged in on their phone for months.
+    REMEMBER_COOKIE_DURATION = timedelta(days=int(os.environ.get("REMEMBER_DAYS", "180")))
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = os.environ.get("COOKIE_SECURE", "0") == "1"
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    PERMANENT_SESSION_LIFETIME = timedelta(days=int(os.environ.get("REMEMBER_DAYS", "180")))
+
+    PASSWORD_RESET_HOURS = 24
+    WTF_CSRF_TIME_LIMIT = None  # tied to the session; a phone left open overnight still works
+
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
+    LINK_RATE_LIMIT = os.environ.get("LINK_RATE_LIMIT", "30 per minute")
+
+    # Public base address used in printed login links and QR cards.
+    BASE_URL = os.environ.get("BASE_URL", "")
+
+    SEND_FILE_MAX_AGE_DEFAULT = timedelta(days=365)  # static URLs carry a version
+    COMPRESS_ALGORITHM = ["br", "gzip"]
+    COMPRESS_MIMETYPES = [
+        "text/html",
+        "text/css",
+        "text/javascript",
+        "application/javascript",
+        "image/svg+xml",
+        "application/json",
+        "text/calendar",
+    ]
+    COMPRESS_MIN_SIZE = 500
+    MAX_CONTENT_LENGTH = 1 * 1024 * 1024
+
+
+class ProductionConfig(Config):
+    PRODUCTION = True
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+
+
+class TestConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test-secret"
+    RATELIMIT_ENABLED = False
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_SECURE = False
+    SERVER_NAME = None

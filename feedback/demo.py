@@ -1,0 +1,284 @@
+"""A believable demo program: a mentor program in Uppsala with a year of meetings."""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, timedelta
+
+from feedback.auth.services import create_user
+from feedback.common.timeutil import utcnow
+from feedback.extensions import db
+from feedback.meetings.models import AgendaItem, Meeting, MeetingStatus
+from feedback.programs.models import Membership, Role
+from feedback.programs.services import create_program
+from feedback.proposals.models import (
+    Proposal,
+    ProposalEvent,
+    ProposalTranslation,
+    Status,
+)
+from feedback.topics.models import Topic
+from feedback.votes.models import Vote, VoterRoll
+from feedback.votes.services import ballot_key
+
+DEMO_SLUG = "uppsala-demo"
+DEMO_PASSWORD = "demo-password-2026"
+
+MEMBERS = [
+    ("Leyla", "sv"),
+    ("Amina", "ar"),
+    ("Tigist", "en"),
+    ("Fatima", "ar"),
+    ("Nasrin", "sv"),
+    ("Hodan", "sv"),
+    ("Rahel", "en"),
+    ("Samira", "ar"),
+    ("Mariam", "ar"),
+    ("Elif", "sv"),
+    ("Zainab", "ar"),
+    ("Ayan", "en"),
+]
+
+# title, summary, icon, topic index, final status, months ago voting closed (None: not voted),
+# anonymous, translations {lang: (title, summary)}
+PROPOSALS = [
+    (
+        "Träffar på lördagar",
+        "Vi träffas en lördag i månaden. Då kan fler komma. Många arbetar på vardagar.",
+        "calendar",
+        7,
+        Status.IN_REVIEW,
+        8,
+        False,
+        {
+            "en": (
+                "Meetings on Saturdays",
+                "We meet one Saturday a month. Then more people can come. Many work on weekdays.",
+            ),
+            "ar": (
+                "اللقاءات يوم السبت",
+                "نلتقي يوم سبت واحد في الشهر. هكذا يستطيع عدد أكبر الحضور. كثيرات يعملن في أيام الأسبوع.",
+            ),
+        },
+    ),
+    (
+        "Barnpassning på träffarna",
+        "Det finns barnpassning när vi träffas. Då kan mammor med små barn vara med.",
+        "child",
+        7,
+        Status.IN_REVIEW,
+        6,
+        False,
+        {
+            "en": (
+                "Childcare at the meetings",
+                "There is childcare when we meet. Then mothers with small children can take part.",
+            )
+        },
+    ),
+    (
+        "Mer intervjuträning",
+        "Vi övar intervjuer två gånger i stället för en. Du får öva med en riktig chef.",
+        "chat",
+        3,
+        Status.VOTED,
+        5,
+        False,
+        {},
+    ),
+    (
+        "Nätverksträff med företag",
+        "Vi bjuder in tre företag i Uppsala. Du kan prata med dem om jobb.",
+        "work",
+        6,
+        Status.VOTED,
+        3,
+        False,
+        {},
+    ),
+    (
+        "Påminnelse med SMS",
+        "Du får ett SMS dagen före träffen. Då glömmer du inte tiden.",
+        "clock",
+        7,
+        Status.VOTED,
+        2,
+        True,
+        {},
+    ),
+    (
+        "Mentorn och du träffas varje vecka",
+        "Du och din mentor träffas en gång i veckan. I dag är det en gång varannan vecka.",
+        "people",
+        5,
+        Status.VOTING,
+        None,
+        False,
+        {
+            "en": (
+                "You and your mentor meet every week",
+                "You and your mentor meet once a week. Today it is once every two weeks.",
+            ),
+            "ar": ("تلتقين بمرشدتك كل أسبوع", "تلتقين أنت ومرشدتك مرة في الأسبوع. الآن اللقاء مرة كل أسبوعين."),
+        },
+    ),
+    (
+        "Ett nytt rum för träffarna",
+        "Vi träffas i ett större rum på biblioteket. Rummet ligger nära bussen.",
+        "house",
+        7,
+        Status.VOTING,
+        None,
+        True,
+        {
+            "en": (
+                "A new room for the meetings",
+                "We meet in a bigger room at the library. The room is close to the bus.",
+            ),
+            "ar": ("غرفة جديدة للقاءات", "نلتقي في غرفة أكبر في المكتبة. الغرفة قريبة من الحافلة."),
+        },
+    ),
+    (
+        "Studiebesök på en arbetsplats",
+        "Gruppen besöker en arbetsplats. Du ser hur en vanlig arbetsdag ser ut.",
+        "work",
+        1,
+        Status.ON_AGENDA,
+        None,
+        False,
+        {},
+    ),
+    (
+        "CV-verkstad med volontärer",
+        "Volontärer hjälper dig med ditt CV. Du tar med ditt CV på papper eller i telefonen.",
+        "document",
+        2,
+        Status.DRAFT,
+        None,
+        False,
+        {},
+    ),
+]
+
+REASONS = [
+    "Det passar mig bra.",
+    "Jag arbetar på lördagar.",
+    "Bra för oss med barn.",
+    "Jag vet inte än.",
+    "Svårt med bussen.",
+    "Det hjälper mig att hitta jobb.",
+    None,
+    None,
+    None,
+]
+
+
+def _month_start(now: datetime, months_ago: int) -> datetime:
+    year, month = now.year, now.month - months_ago
+    while month <= 0:
+        month += 12
+        year -= 1
+    return datetime(year, month, 12, 17, 30)
+
+
+def build_demo() -> None:
+    rng = random.Random(2026)
+    now = utcnow()
+    program = create_program(
+        "Mentorprogrammet Uppsala",
+        DEMO_SLUG,
+        "Uppsala",
+        "Ett mentorprogram för utrikesfödda kvinnor som vill arbeta i Sverige.",
+    )
+    admin = create_user("Ali Admin", "admin@demo.example", DEMO_PASSWORD, is_admin=True)
+    staff = create_user("Karin Samordnare", "staff@demo.example", DEMO_PASSWORD)
+    steering = create_user("Maria Styrgrupp", "steering@demo.example", DEMO_PASSWORD)
+    for user, role in ((admin, Role.ADMIN), (staff, Role.STAFF), (steering, Role.STEERING)):
+        db.session.add(Membership(user_id=user.id, program_id=program.id, role=role))
+    members = []
+    for name, lang in MEMBERS:
+        user = create_user(name, language=lang)
+        db.session.add(Membership(user_id=user.id, program_id=program.id, role=Role.MEMBER))
+        members.append(user)
+    db.session.flush()
+    topics = list(db.session.scalars(db.select(Topic).where(Topic.program_id == program.id).order_by(Topic.position)))
+
+    meetings = {}
+    for months_ago in range(11, -2, -1):
+        starts = _month_start(now, months_ago)
+        past = starts < now
+        m = Meeting(
+            program_id=program.id,
+            title=f"Träff {starts:%Y-%m}",
+            starts_at=starts,
+            ends_at=starts + timedelta(hours=2),
+            place="Stadsbiblioteket, Uppsala",
+            status=MeetingStatus.CLOSED if past else MeetingStatus.PLANNED,
+        )
+        db.session.add(m)
+        meetings[months_ago] = m
+    db.session.flush()
+
+    for i, (title, summary, icon, topic_i, status, closed_ago, anonymous, translations) in enumerate(PROPOSALS):
+        created = now - timedelta(days=30 * (closed_ago or 1) + 20)
+        p = Proposal(
+            program_id=program.id,
+            topic_id=topics[topic_i].id,
+            title=title,
+            summary=summary,
+            icon=icon,
+            status=Status.DRAFT,
+            anonymous=anonymous,
+            created_by_id=staff.id,
+            created_at=created,
+            results_live=(status == Status.VOTING and anonymous),
+        )
+        for lang, (t, s) in translations.items():
+            p.translations.append(ProposalTranslation(language=lang, title=t, summary=s))
+        p.events.append(ProposalEvent(from_status=None, to_status=Status.DRAFT, actor_id=staff.id, at=created))
+        db.session.add(p)
+        db.session.flush()
+        path = {
+            Status.DRAFT: [],
+            Status.ON_AGENDA: [Status.ON_AGENDA],
+            Status.VOTING: [Status.ON_AGENDA, Status.VOTING],
+            Status.VOTED: [Status.ON_AGENDA, Status.VOTING, Status.VOTED],
+            Status.IN_REVIEW: [Status.ON_AGENDA, Status.VOTING, Status.VOTED, Status.IN_REVIEW],
+        }[status]
+        meeting = meetings[closed_ago if closed_ago is not None else (-1 if status == Status.ON_AGENDA else 0)]
+        if path:
+            db.session.add(AgendaItem(meeting_id=meeting.id, proposal_id=p.id, kind="proposal", position=i))
+        at = created
+        for step in path:
+            at = min(at + timedelta(days=10), now - timedelta(hours=1))
+            event = p.move_to(step, staff.id)
+            event.at = at
+            if step == Status.VOTING:
+                p.voting_opened_at = at
+            if step == Status.VOTED:
+                p.voting_closed_at = at
+        if status in (Status.VOTING, Status.VOTED, Status.IN_REVIEW):
+            voters = members if status != Status.VOTING else members[1:8]  # the first member has not voted yet
+            lean = rng.choice([(6, 2, 2), (4, 3, 3), (3, 2, 5)])
+            for user in voters:
+                if rng.random() < 0.15:
+                    continue
+                choice = rng.choices(["agree", "unsure", "disagree"], weights=lean)[0]
+                reason = rng.choice(REASONS)
+                if anonymous:
+                    db.session.add(VoterRoll(proposal_id=p.id, user_id=user.id))
+                    db.session.add(
+                        Vote(proposal_id=p.id, ballot_key=ballot_key(p.id, user.id), choice=choice, reason=reason)
+                    )
+                else:
+                    db.session.add(
+                        Vote(
+                            proposal_id=p.id,
+                            user_id=user.id,
+                            choice=choice,
+                            reason=reason,
+                            created_at=at,
+                            updated_at=at,
+                        )
+                    )
+    db.session.commit()

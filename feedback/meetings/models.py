@@ -1,0 +1,67 @@
+"""Monthly meetings of the expert group ("sessions" in DESIGN.md) and their agenda.
+
+Called Meeting in code so that it is never confused with a database or HTTP session.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from feedback.common.timeutil import utcnow
+from feedback.extensions import db
+
+if TYPE_CHECKING:
+    from feedback.programs.models import Program
+    from feedback.proposals.models import Proposal
+
+
+class MeetingStatus(StrEnum):
+    PLANNED = "planned"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class Meeting(db.Model):
+    __tablename__ = "meetings"
+    __table_args__ = (sa.CheckConstraint("status IN ('planned','open','closed')", name="status_known"),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    program_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("programs.id", ondelete="CASCADE"), index=True)
+    title: so.Mapped[str] = so.mapped_column(sa.String(160))
+    starts_at: so.Mapped[datetime] = so.mapped_column(index=True)  # local time of the program
+    ends_at: so.Mapped[datetime | None]
+    place: so.Mapped[str | None] = so.mapped_column(sa.String(200))
+    notes: so.Mapped[str | None] = so.mapped_column(sa.Text)
+    status: so.Mapped[str] = so.mapped_column(sa.String(10), default=MeetingStatus.PLANNED)
+    created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+
+    program: so.Mapped[Program] = so.relationship()
+    agenda: so.Mapped[list[AgendaItem]] = so.relationship(
+        back_populates="meeting", cascade="all, delete-orphan", order_by="AgendaItem.position"
+    )
+
+
+class AgendaItem(db.Model):
+    """One line of a meeting's agenda: a proposal, a topic to discuss or a free item."""
+
+    __tablename__ = "agenda_items"
+    __table_args__ = (
+        sa.UniqueConstraint("meeting_id", "proposal_id", name="uq_agenda_items_meeting_proposal"),
+        sa.CheckConstraint("kind IN ('proposal','topic','free')", name="kind_known"),
+    )
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    meeting_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    position: so.Mapped[int] = so.mapped_column(default=0)
+    kind: so.Mapped[str] = so.mapped_column(sa.String(10), default="proposal")
+    proposal_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("proposals.id", ondelete="CASCADE"), index=True)
+    topic_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("topics.id", ondelete="SET NULL"))
+    title: so.Mapped[str | None] = so.mapped_column(sa.String(200))
+
+    meeting: so.Mapped[Meeting] = so.relationship(back_populates="agenda")
+    proposal: so.Mapped[Proposal | None] = so.relationship(back_populates="agenda_items")

@@ -1,0 +1,109 @@
+"""Staff pages: the members of the expert group, their links and QR cards."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from feedback.auth.services import (
+    active_member_link,
+    issue_member_link,
+    revoke_member_links,
+)
+from feedback.common.access import staff_required
+from feedback.common.errors import RuleError
+from feedback.common.i18n import languages
+from feedback.extensions import db
+from feedback.members import services
+from feedback.members.cards import login_url, qr_data_uri
+from feedback.members.forms import MemberForm
+
+bp = Blueprint("members", __name__, url_prefix="/staff/<int:program_id>/members")
+
+
+def _member_or_404(program_id: int, user_id: int):
+    user = services.get_member(program_id, user_id)
+    if user is None:
+        abort(404)
+    return user
+
+
+def _form(obj=None) -> MemberForm:
+    form = MemberForm(obj=obj)
+    form.preferred_language.choices = languages()
+    return form
+
+
+def _card(user) -> dict:
+    url = login_url(issue_member_link(user, current_user))
+    return {"user": user, "url": url, "qr": qr_data_uri(url)}
+
+
+@bp.route("/")
+@staff_required
+def index(program_id: int):
+    members = services.program_members(program_id)
+    links = {m.id: active_member_link(m) for m in members}
+    return render_template("members/index.html", members=members, links=links)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@staff_required
+def new(program_id: int):
+    form = _form()
+    if form.validate_on_submit():
+        try:
+            user = services.add_member(
+                program_id, form.name.data, form.preferred_language.data, form.phone.data, form.email.data
+            )
+        except RuleError as e:
+            db.session.rollback()
+            form.email.errors = [*form.email.errors, e.message]
+        else:
+            flash(_("%(name)s is added. Here is her personal link and card.", name=user.name), "success")
+            # Shown straight away: the link exists only in this response, never in the database.
+            return render_template("members/cards.html", cards=[_card(user)])
+    return render_template("members/form.html", form=form, member=None), 400 if form.errors else 200
+
+
+@bp.route("/<int:user_id>/edit", methods=["GET", "POST"])
+@staff_required
+def edit(program_id: int, user_id: int):
+    user = _member_or_404(program_id, user_id)
+    form = _form(user)
+    if form.validate_on_submit():
+        try:
+            services.update_member(user, form.name.data, form.preferred_language.data, form.phone.data, form.email.data)
+        except RuleError as e:
+            db.session.rollback()
+            form.email.errors = [*form.email.errors, e.message]
+        else:
+            flash(_("Saved."), "success")
+            return redirect(url_for("members.index", program_id=program_id))
+    return render_template("members/form.html", form=form, member=user), 400 if form.errors else 200
+
+
+@bp.route("/<int:user_id>/card", methods=["POST"])
+@staff_required
+def card(program_id: int, user_id: int):
+    """Make a new link and card. The old card stops working."""
+    user = _member_or_404(program_id, user_id)
+    return render_template("members/cards.html", cards=[_card(user)])
+
+
+@bp.route("/cards", methods=["POST"])
+@staff_required
+def all_cards(program_id: int):
+    members = [m for m in services.program_members(program_id) if m.active]
+    return render_template("members/cards.html", cards=[_card(m) for m in members])
+
+
+@bp.route("/<int:user_id>/revoke", methods=["POST"])
+@staff_required
+def revoke(program_id: int, user_id: int):
+    user = _member_or_404(program_id, user_id)
+    revoke_member_links(user)
+    db.session.commit()
+    flash(_("The link of %(name)s is stopped. She is logged out on every phone.", name=user.name), "success")
+    return redirect(url_for("members.index", program_id=program_id))

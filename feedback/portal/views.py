@@ -1,0 +1,125 @@
+"""The member's pages: her home and one proposal per screen where she votes."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import get_locale
+from flask_login import current_user, login_required
+
+from feedback.common.access import get_or_404
+from feedback.common.errors import RuleError
+from feedback.common.timeutil import local_now
+from feedback.extensions import db
+from feedback.meetings.services import current_or_next
+from feedback.programs.models import Role
+from feedback.proposals import services as proposals
+from feedback.proposals.models import Proposal, Status
+from feedback.votes import services as votes
+from feedback.votes.labels import CHOICE_LABELS
+from feedback.web import is_htmx
+
+bp = Blueprint("portal", __name__)
+
+
+def _member_programs() -> list[int]:
+    return current_user.program_ids(Role.MEMBER)
+
+
+@bp.route("/me")
+@login_required
+def home():
+    program_ids = _member_programs()
+    if not program_ids and not current_user.is_member_only:
+        return redirect(url_for("index"))
+    open_now = proposals.open_for_voting(program_ids)
+    my_votes = {p.id: votes.my_vote(p, current_user) for p in open_now}
+    return render_template(
+        "portal/home.html",
+        meeting=current_or_next(program_ids, local_now(current_app.config["BABEL_DEFAULT_TIMEZONE"])),
+        open_now=open_now,
+        my_votes=my_votes,
+        closed=proposals.recently_closed(program_ids),
+        lang=str(get_locale()),
+    )
+
+
+def _visible_proposal(proposal_id: int) -> Proposal:
+    proposal = get_or_404(Proposal, proposal_id)
+    # Drafts are not shown to members, and another program's proposals do not exist for her.
+    if proposal.program_id not in _member_programs() and not current_user.has_role(
+        proposal.program_id, Role.STAFF, Role.STEERING
+    ):
+        abort(404)
+    if proposal.status in (Status.DRAFT, Status.ON_AGENDA) and not current_user.has_role(
+        proposal.program_id, Role.STAFF
+    ):
+        abort(404)
+    return proposal
+
+
+def _panel_context(
+    proposal: Proposal,
+    error: str | None = None,
+    just_voted: bool = False,
+    form_choice: str | None = None,
+    form_reason: str | None = None,
+) -> dict:
+    mine = votes.my_vote(proposal, current_user)
+    can_vote = votes.is_voter(current_user, proposal.program_id)
+    return {
+        "proposal": proposal,
+        "mine": mine,
+        "can_vote": can_vote,
+        "error": error,
+        "just_voted": just_voted,
+        "form_choice": form_choice if form_choice is not None else (mine.choice if mine else None),
+        "form_reason": form_reason if form_reason is not None else (mine.reason if mine and mine.reason else ""),
+        "results": votes.results(proposal.id) if proposal.results_visible else None,
+        "voters": votes.voters_count(proposal),
+        "labels": CHOICE_LABELS,
+        "reason_max": votes.REASON_MAX,
+    }
+
+
+@bp.route("/p/<int:proposal_id>")
+@login_required
+def proposal(proposal_id: int):
+    p = _visible_proposal(proposal_id)
+    ctx = _panel_context(p, just_voted=request.args.get("voted") == "1")
+    return render_template("portal/proposal.html", text=p.text_in(str(get_locale())), **ctx)
+
+
+@bp.route("/p/<int:proposal_id>/vote", methods=["POST"])
+@login_required
+def vote(proposal_id: int):
+    p = _visible_proposal(proposal_id)
+    choice = request.form.get("choice", "")
+    reason = request.form.get("reason", "")
+    try:
+        votes.cast_vote(p, current_user, choice, reason)
+    except RuleError as e:
+        db.session.rollback()
+        ctx = _panel_context(p, error=e.message, form_choice=choice, form_reason=reason)
+        if is_htmx():
+            # 200 so htmx swaps the panel in; the message is inside it.
+            return render_template("portal/_vote_panel.html", **ctx)
+        return render_template("portal/proposal.html", text=p.text_in(str(get_locale())), **ctx), e.status
+    if is_htmx():
+        return render_template("portal/_vote_panel.html", **_panel_context(p, just_voted=True))
+    return redirect(url_for("portal.proposal", proposal_id=p.id, voted=1) + "#vote-panel")
+
+
+@bp.route("/p/<int:proposal_id>/results")
+@login_required
+def results(proposal_id: int):
+    """The results block alone, for live results (htmx polling)."""
+    p = _visible_proposal(proposal_id)
+    return render_template("portal/_results.html", **_panel_context(p))

@@ -1,0 +1,39 @@
+"""The staff and steering start page for a program."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, current_app, g, render_template
+
+from feedback.common.access import program_role_required
+from feedback.common.timeutil import local_now
+from feedback.extensions import db
+from feedback.meetings.services import current_or_next
+from feedback.programs.models import Membership, Role
+from feedback.proposals.models import Proposal
+
+bp = Blueprint("staff", __name__, url_prefix="/staff/<int:program_id>")
+
+
+@bp.route("/")
+@program_role_required(Role.STAFF, Role.STEERING)
+def overview(program_id: int):
+    counts = dict(
+        db.session.execute(
+            sa.select(Proposal.status, sa.func.count())
+            .where(Proposal.program_id == program_id)
+            .group_by(Proposal.status)
+        ).all()
+    )
+    members = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Membership)
+        .where(Membership.program_id == program_id, Membership.role == Role.MEMBER)
+    )
+    return render_template(
+        "staff/overview.html",
+        counts=counts,
+        members=members,
+        meeting=current_or_next([program_id], local_now(current_app.config["BABEL_DEFAULT_TIMEZONE"])),
+        program=g.program,
+    )

@@ -1,0 +1,151 @@
+"""The voting rules: who may vote, when, and how results are counted."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from feedback.auth.models import User
+from feedback.common.errors import RuleError
+from feedback.common.security import keyed_digest
+from feedback.common.timeutil import utcnow
+from feedback.common.upsert import insert_ignore, upsert
+from feedback.extensions import db
+from feedback.programs.models import Membership, Role
+from feedback.proposals.models import Proposal, Status
+from feedback.votes.models import CHOICES, Vote, VoterRoll
+
+REASON_MAX = 500
+
+
+def ballot_key(proposal_id: int, user_id: int) -> str:
+    secret = current_app.config.get("BALLOT_SECRET") or current_app.config["SECRET_KEY"]
+    return keyed_digest(secret, "ballot", proposal_id, user_id)
+
+
+def is_voter(user: User, program_id: int) -> bool:
+    return (
+        db.session.scalar(
+            sa.select(sa.literal(1)).where(
+                Membership.user_id == user.id,
+                Membership.program_id == program_id,
+                Membership.role == Role.MEMBER,
+            )
+        )
+        is not None
+    )
+
+
+def clean_reason(reason: str | None) -> str | None:
+    reason = (reason or "").strip()
+    if len(reason) > REASON_MAX:
+        raise RuleError(_l("Your reason is too long. Write at most %(n)s letters.", n=REASON_MAX))
+    return reason or None
+
+
+def check_can_vote(proposal: Proposal, user: User) -> None:
+    if not is_voter(user, proposal.program_id):
+        raise RuleError(_l("Only members of the group can vote on this."), status=403)
+    if proposal.status != Status.VOTING:
+        if proposal.status in (Status.DRAFT, Status.ON_AGENDA):
+            raise RuleError(_l("Voting has not started yet."), status=409)
+        raise RuleError(_l("Voting is closed. You cannot vote now."), status=409)
+
+
+def cast_vote(proposal: Proposal, user: User, choice: str, reason: str | None = None) -> None:
+    """Record or change the member's vote. Commits; raises RuleError and changes nothing
+    when a rule says no."""
+    if choice not in CHOICES:
+        raise RuleError(_l("Choose one of the answers."))
+    reason = clean_reason(reason)
+    check_can_vote(proposal, user)
+    table = Vote.__table__
+    if proposal.anonymous:
+        insert_ignore(
+            db.session,
+            VoterRoll.__table__,
+            {"proposal_id": proposal.id, "user_id": user.id},
+            ["proposal_id", "user_id"],
+        )
+        upsert(
+            db.session,
+            table,
+            {
+                "proposal_id": proposal.id,
+                "ballot_key": ballot_key(proposal.id, user.id),
+                "choice": choice,
+                "reason": reason,
+                "channel": "phone",
+            },
+            conflict=["ballot_key"],
+            update=["choice", "reason"],
+        )
+    else:
+        now = utcnow()
+        upsert(
+            db.session,
+            table,
+            {
+                "proposal_id": proposal.id,
+                "user_id": user.id,
+                "choice": choice,
+                "reason": reason,
+                "channel": "phone",
+                "created_at": now,
+                "updated_at": now,
+            },
+            conflict=["proposal_id", "user_id"],
+            update=["choice", "reason", "updated_at"],
+        )
+    db.session.commit()
+
+
+@dataclass(frozen=True)
+class MyVote:
+    choice: str
+    reason: str | None
+
+
+def my_vote(proposal: Proposal, user: User) -> MyVote | None:
+    if proposal.anonymous:
+        cond = Vote.ballot_key == ballot_key(proposal.id, user.id)
+    else:
+        cond = sa.and_(Vote.proposal_id == proposal.id, Vote.user_id == user.id)
+    row = db.session.execute(sa.select(Vote.choice, Vote.reason).where(cond)).first()
+    return MyVote(row.choice, row.reason) if row else None
+
+
+@dataclass(frozen=True)
+class Results:
+    counts: dict[str, int]
+    total: int
+
+    def share(self, choice: str) -> int:
+        """Whole percent, so the words and the bar agree."""
+        return round(100 * self.counts[choice] / self.total) if self.total else 0
+
+    @property
+    def rows(self) -> list[tuple[str, int, int]]:
+        return [(c, self.counts[c], self.share(c)) for c in CHOICES]
+
+
+def results(proposal_id: int) -> Results:
+    rows = db.session.execute(
+        sa.select(Vote.choice, sa.func.count()).where(Vote.proposal_id == proposal_id).group_by(Vote.choice)
+    ).all()
+    counts = dict.fromkeys(CHOICES, 0)
+    for choice, n in rows:
+        counts[choice] = n
+    return Results(counts, sum(counts.values()))
+
+
+def voters_count(proposal: Proposal) -> int:
+    """How many members have voted (the same for named and anonymous proposals)."""
+    if proposal.anonymous:
+        q = sa.select(sa.func.count()).select_from(VoterRoll).where(VoterRoll.proposal_id == proposal.id)
+    else:
+        q = sa.select(sa.func.count()).select_from(Vote).where(Vote.proposal_id == proposal.id)
+    return db.session.scalar(q) or 0

@@ -1,0 +1,137 @@
+"""Cross-cutting web concerns: security headers, error pages, template helpers."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from functools import lru_cache
+
+from flask import Flask, g, redirect, render_template, request, url_for
+from flask_babel import format_datetime, get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from feedback.common import i18n
+from feedback.common.errors import RuleError
+from feedback.common.icons import CHOICE_ICONS, ICONS, icon_path
+from feedback.programs.labels import role_label
+from feedback.proposals.labels import status_label
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "media-src 'self' blob:; connect-src 'self'; font-src 'self'; object-src 'none'; "
+    "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+
+ERROR_TEXT = {
+    400: _l("Something in the form was not right. Please try again."),
+    403: _l("You do not have access to this page."),
+    404: _l("We could not find this page."),
+    405: _l("This action is not possible here."),
+    410: _l("This link does not work any more."),
+    413: _l("What you sent is too big."),
+    429: _l("Too many tries. Wait a minute and try again."),
+    500: _l("Something went wrong on our side. Please try again later."),
+}
+
+
+def is_htmx() -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def init_app(app: Flask) -> None:
+    @app.after_request
+    def security_headers(resp):
+        resp.headers.setdefault("Content-Security-Policy", CSP)
+        resp.headers.setdefault("X-Content-Type-Options", "nosniff")
+        resp.headers.setdefault("Referrer-Policy", "no-referrer")  # login links stay out of referrers
+        resp.headers.setdefault("X-Frame-Options", "DENY")
+        resp.headers.setdefault("Permissions-Policy", "camera=(), geolocation=(), microphone=(self)")
+        if app.config.get("PRODUCTION"):
+            resp.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        if request.endpoint != "static":
+            # Pages carry personal data: never store them in shared caches.
+            resp.headers.setdefault("Cache-Control", "no-store")
+            resp.vary.add("Cookie")
+        return resp
+
+    def render_error(status: int, message=None):
+        text = message or ERROR_TEXT.get(status, ERROR_TEXT[500])
+        if is_htmx():
+            return render_template("_error_message.html", message=text), status
+        return render_template("error.html", status=status, message=text), status
+
+    @app.errorhandler(HTTPException)
+    def http_error(e: HTTPException):
+        return render_error(e.code or 500)
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(_e: CSRFError):
+        return render_error(400, _l("This form was too old or not complete. Go back, reload the page and try again."))
+
+    @app.errorhandler(RuleError)
+    def rule_error(e: RuleError):
+        return render_error(e.status, e.message)
+
+    @app.errorhandler(500)
+    def server_error(_e):
+        return render_error(500)
+
+    @app.context_processor
+    def template_helpers():
+        lang = str(get_locale() or app.config["BABEL_DEFAULT_LOCALE"])
+        return {
+            "lang": lang,
+            "text_dir": i18n.text_direction(lang),
+            "languages": i18n.languages,
+            "language_info": i18n.language_info,
+            "asset": asset_url,
+            "ICONS": ICONS,
+            "icon_path": icon_path,
+            "status_label": status_label,
+            "role_label": role_label,
+            "CHOICE_ICONS": CHOICE_ICONS,
+            "is_htmx": is_htmx,
+        }
+
+    @app.route("/")
+    def index():
+        if not current_user.is_authenticated:
+            return redirect(url_for("auth.login"))
+        if current_user.is_admin:
+            return redirect(url_for("admin.programs"))
+        staff_programs = current_user.program_ids("staff", "admin", "steering")
+        if staff_programs:
+            return redirect(url_for("staff.overview", program_id=staff_programs[0]))
+        return redirect(url_for("portal.home"))
+
+    @app.route("/healthz")
+    def healthz():
+        return "ok", 200, {"Content-Type": "text/plain"}
+
+    app.jinja_env.globals["g"] = g
+
+    @app.template_filter("wallclock")
+    def wallclock(value, fmt: str = "medium"):
+        # Meeting times are stored as the program's wall-clock time: show them as they are.
+        return format_datetime(value, fmt, rebase=False)
+
+
+@lru_cache(maxsize=128)
+def _file_version(path: str, mtime: float) -> str:
+    with open(path, "rb") as fh:
+        return hashlib.sha256(fh.read()).hexdigest()[:10]
+
+
+def asset_url(filename: str) -> str:
+    """A static URL with a content hash, so it can be cached for a year."""
+    from flask import current_app
+
+    path = os.path.join(current_app.static_folder or "", filename)
+    try:
+        version = _file_version(path, os.path.getmtime(path))
+    except OSError:
+        version = "missing"
+    return url_for("static", filename=filename, v=version)
