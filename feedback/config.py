@@ -66,7 +66,9 @@ class ProductionConfig(Config):
 class TestConfig(Config):
     TESTING = True
     SECRET_KEY = "test-secret"
-    RATELIMIT_ENABLED = False
+    # The limiter stays on so that its own tests can tighten the limits per test.
+    LOGIN_RATE_LIMIT = "10000 per minute"
+    LINK_RATE_LIMIT = "10000 per minute"
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False
     SERVER_NAME = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from babel import Locale
-from flask import current_app, request, session
+from flask import current_app, has_request_context, request, session
 from flask_login import current_user
 
 
@@ -23,6 +23,8 @@ def languages() -> list[tuple[str, str]]:
 
 def select_locale() -> str:
     offered = current_app.config["LANGUAGES"]
+    if not has_request_context():  # CLI and services outside a request
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user.is_authenticated and current_user.preferred_language in offered:
         return current_user.preferred_language
     chosen = session.get("lang")

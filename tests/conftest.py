@@ -1,0 +1,159 @@
+"""Test set-up: an app on a fresh database (SQLite, or PostgreSQL with TEST_DB=postgres),
+emptied after every test, and small factories for the domain."""
+from __future__ import annotations
+
+import os
+import re
+import uuid
+from collections.abc import Iterator
+
+import pytest
+import sqlalchemy as sa
+
+from feedback import create_app
+from feedback.config import TestConfig
+from feedback.extensions import db
+
+USE_POSTGRES = os.environ.get("TEST_DB") == "postgres"
+PG_URL = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+def _pg(url: str) -> str:
+    return re.sub(r"^postgres(ql)?(\+psycopg)?://", "postgresql+psycopg://", url)
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> Iterator[str]:
+    """A database of our own: a temporary SQLite file, or a new PostgreSQL database."""
+    if not USE_POSTGRES:
+        yield "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.db")
+        return
+    name = f"feedback_test_{uuid.uuid4().hex[:10]}"
+    admin = sa.create_engine(_pg(PG_URL), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    base = _pg(PG_URL).rsplit("/", 1)[0]
+    yield f"{base}/{name}"
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def _app(database_url):
+    class Config(TestConfig):
+        SQLALCHEMY_DATABASE_URI = database_url
+
+    app = create_app(Config)
+    with app.app_context():
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.drop_all()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def app(_app):
+    """The app with an empty database; every table is emptied after the test."""
+    _app.config.update(WTF_CSRF_ENABLED=False, LOGIN_RATE_LIMIT="10000 per minute",
+                       LINK_RATE_LIMIT="10000 per minute")
+    with _app.app_context():
+        yield _app
+        db.session.rollback()
+        db.session.remove()
+        with db.engine.begin() as conn:
+            for table in reversed(db.metadata.sorted_tables):
+                conn.execute(table.delete())
+    from feedback.extensions import limiter
+
+    limiter.reset()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+class Factory:
+    """Small builders for test data; each commits."""
+
+    def __init__(self) -> None:
+        self.n = 0
+
+    def _next(self) -> int:
+        self.n += 1
+        return self.n
+
+    def program(self, name: str | None = None):
+        from feedback.programs.services import create_program
+
+        n = self._next()
+        return create_program(name or f"Program {n}", f"program-{n}")
+
+    def user(self, program=None, role: str = "member", name: str | None = None,
+             email: str | None = None, password: str | None = None, language: str = "sv", is_admin=False):
+        from feedback.auth.services import create_user
+        from feedback.programs.models import Membership
+
+        n = self._next()
+        if role != "member" and email is None:
+            email = f"user{n}@example.org"
+        user = create_user(name or f"User {n}", email, password, language=language, is_admin=is_admin)
+        if program is not None:
+            db.session.add(Membership(user_id=user.id, program_id=program.id, role=role))
+        db.session.commit()
+        return user
+
+    def member(self, program, **kw):
+        return self.user(program, "member", **kw)
+
+    def staff(self, program, **kw):
+        return self.user(program, "staff", **kw)
+
+    def proposal(self, program, status: str = "draft", **kw):
+        from feedback.proposals import services
+        from feedback.proposals.models import Status
+
+        fields = {"title": "Meetings on Saturdays", "summary": "We meet on a Saturday.", **kw}
+        p = services.create_proposal(program.id, None, **fields)
+        if status in (Status.ON_AGENDA,):
+            p.move_to(Status.ON_AGENDA, None)
+        elif status in (Status.VOTING, Status.VOTED):
+            p.move_to(Status.VOTING, None)
+            if status == Status.VOTED:
+                p.move_to(Status.VOTED, None)
+        db.session.commit()
+        return p
+
+    def meeting(self, program, days_ahead: int = 7, **kw):
+        from datetime import datetime, timedelta
+
+        from feedback.meetings.services import create_meeting
+
+        return create_meeting(program.id, kw.pop("title", "Meeting"),
+                              datetime.now().replace(microsecond=0) + timedelta(days=days_ahead), **kw)
+
+
+@pytest.fixture
+def make(app) -> Factory:
+    return Factory()
+
+
+@pytest.fixture
+def login(client):
+    """Log a user in on the test client without going through a form."""
+
+    def _login(user, c=None):
+        c = c or client
+        with c.session_transaction() as sess:
+            sess["_user_id"] = user.get_id()
+            sess["_fresh"] = True
+        return c
+
+    return _login

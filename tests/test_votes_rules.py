@@ -1,0 +1,131 @@
+"""The voting rules, tested on the services without HTTP."""
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from feedback.common.errors import RuleError
+from feedback.extensions import db
+from feedback.proposals import services as proposals
+from feedback.votes import services as votes
+from feedback.votes.models import Vote, VoterRoll
+
+
+def count_votes(p) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(Vote).where(Vote.proposal_id == p.id))
+
+
+def test_member_votes_and_changes_her_vote(make):
+    prog = make.program()
+    alice = make.member(prog)
+    p = make.proposal(prog, "voting")
+    votes.cast_vote(p, alice, "agree", " good idea ")
+    assert votes.my_vote(p, alice).choice == "agree"
+    assert votes.my_vote(p, alice).reason == "good idea"
+    votes.cast_vote(p, alice, "disagree", "")
+    assert votes.my_vote(p, alice).choice == "disagree"
+    assert votes.my_vote(p, alice).reason is None
+    assert count_votes(p) == 1
+    assert votes.results(p.id).counts == {"agree": 0, "unsure": 0, "disagree": 1}
+
+
+@pytest.mark.parametrize("status", ["draft", "on_agenda", "voted"])
+def test_no_vote_unless_voting_is_open(make, status):
+    prog = make.program()
+    alice = make.member(prog)
+    p = make.proposal(prog, status)
+    with pytest.raises(RuleError) as e:
+        votes.cast_vote(p, alice, "agree")
+    assert e.value.status == 409
+    assert count_votes(p) == 0
+
+
+def test_member_of_another_program_cannot_vote(make):
+    prog, other = make.program(), make.program()
+    outsider = make.member(other)
+    p = make.proposal(prog, "voting")
+    with pytest.raises(RuleError) as e:
+        votes.cast_vote(p, outsider, "agree")
+    assert e.value.status == 403
+    assert count_votes(p) == 0
+
+
+def test_staff_are_not_voters(make):
+    prog = make.program()
+    staff = make.staff(prog)
+    p = make.proposal(prog, "voting")
+    with pytest.raises(RuleError):
+        votes.cast_vote(p, staff, "agree")
+
+
+@pytest.mark.parametrize("choice", ["", "yes", "AGREE", "agree "])
+def test_invalid_choice_changes_nothing(make, choice):
+    prog = make.program()
+    alice = make.member(prog)
+    p = make.proposal(prog, "voting")
+    votes.cast_vote(p, alice, "unsure")
+    with pytest.raises(RuleError):
+        votes.cast_vote(p, alice, choice)
+    assert votes.my_vote(p, alice).choice == "unsure"
+
+
+def test_too_long_reason_is_refused(make):
+    prog = make.program()
+    alice = make.member(prog)
+    p = make.proposal(prog, "voting")
+    with pytest.raises(RuleError):
+        votes.cast_vote(p, alice, "agree", "x" * (votes.REASON_MAX + 1))
+    assert count_votes(p) == 0
+    votes.cast_vote(p, alice, "agree", "x" * votes.REASON_MAX)
+    assert count_votes(p) == 1
+
+
+def test_anonymous_ballot_is_stored_without_the_voter(make):
+    prog = make.program()
+    alice, bea = make.member(prog), make.member(prog)
+    p = make.proposal(prog, "voting", anonymous=True)
+    votes.cast_vote(p, alice, "agree")
+    votes.cast_vote(p, alice, "disagree")  # she changes her mind
+    votes.cast_vote(p, bea, "agree")
+    rows = db.session.execute(sa.select(Vote.user_id, Vote.created_at, Vote.choice).where(Vote.proposal_id == p.id)).all()
+    assert len(rows) == 2
+    assert all(r.user_id is None and r.created_at is None for r in rows)
+    roll = db.session.scalars(sa.select(VoterRoll.user_id).where(VoterRoll.proposal_id == p.id)).all()
+    assert sorted(roll) == sorted([alice.id, bea.id])
+    assert votes.my_vote(p, alice).choice == "disagree"
+    assert votes.results(p.id).counts == {"agree": 1, "unsure": 0, "disagree": 1}
+    assert votes.voters_count(p) == 2
+
+
+def test_database_refuses_a_second_named_vote(make):
+    prog = make.program()
+    alice = make.member(prog)
+    p = make.proposal(prog, "voting")
+    votes.cast_vote(p, alice, "agree")
+    db.session.add(Vote(proposal_id=p.id, user_id=alice.id, choice="agree", channel="phone"))
+    with pytest.raises(sa.exc.IntegrityError):
+        db.session.commit()
+    db.session.rollback()
+    assert count_votes(p) == 1
+
+
+def test_results_shares_and_vote_after_close_refused(make):
+    prog = make.program()
+    ms = [make.member(prog) for _ in range(3)]
+    p = make.proposal(prog, "voting")
+    for m, c in zip(ms, ["agree", "agree", "unsure"], strict=True):
+        votes.cast_vote(p, m, c)
+    assert not p.results_visible
+    proposals.close_voting(p, None)
+    r = votes.results(p.id)
+    assert (r.total, r.share("agree"), r.share("unsure"), r.share("disagree")) == (3, 67, 33, 0)
+    assert p.results_visible
+    with pytest.raises(RuleError):
+        votes.cast_vote(p, ms[2], "disagree")
+    assert votes.my_vote(p, ms[2]).choice == "unsure"
+
+
+def test_live_results_visible_while_voting(make):
+    prog = make.program()
+    p = make.proposal(prog, "voting", results_live=True)
+    assert p.results_visible
