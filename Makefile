@@ -27,7 +27,7 @@ feedback/static/vendor/htmx.min.js: package.json
 assets: feedback/static/vendor/htmx.min.js
 
 translations: install
-	$(BIN)/pybabel compile -q -f -d feedback/translations
+	$(BIN)/pybabel compile -f -d feedback/translations
 
 db: install
 	$(BIN)/flask db upgrade

@@ -13,7 +13,7 @@ class Config:
     # Empty means "SQLite file in instance/", filled in by create_app.
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", "")
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
-    PRODUCTION = os.environ.get("FLASK_ENV_MODE", os.environ.get("APP_ENV", "")) == "production"
+    PRODUCTION = os.environ.get("APP_ENV", "") == "production"
 
     # Languages offered to members, Swedish first (the default). Adding one means
     # adding its catalog and its code here (or in the LANGUAGES variable): no code change.
