@@ -9,7 +9,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 class ProgramForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     slug = StringField(
-        _l("Short name for addresses"),
+        _l("Short name for web addresses"),
         validators=[DataRequired(), Length(max=60), Regexp(r"^[a-z0-9-]+$", message=_l("Use only a-z, 0-9 and -."))],
     )
     city = StringField(_l("City"), validators=[Optional(), Length(max=80)])
