@@ -8,6 +8,7 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.routing import IntegerConverter
 
 from feedback.config import DEV_SECRET, Config, ProductionConfig
 
@@ -57,6 +58,7 @@ def create_app(config: Any = None) -> Flask:
     ext.compress.init_app(app)
     ext.limiter.init_app(app)
 
+    app.url_map.converters["int"] = DatabaseIdConverter
     _import_models()
     _setup_login(app)
     _register_blueprints(app)
@@ -66,6 +68,15 @@ def create_app(config: Any = None) -> Flask:
     web.init_app(app)
     cli.init_app(app)
     return app
+
+
+class DatabaseIdConverter(IntegerConverter):
+    """<int:...> in URLs: only values a database id can hold, so an absurd id is a 404,
+    never an overflow error in SQLite or PostgreSQL."""
+
+    def __init__(self, url_map, fixed_digits: int = 0, min: int | None = 1, max: int | None = 2**31 - 1,
+                 signed: bool = False) -> None:
+        super().__init__(url_map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
 def _import_models() -> None:

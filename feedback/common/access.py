@@ -20,6 +20,8 @@ def get_or_404(model: type[T], ident: Any, program_id: int | None = None) -> T:
         ident = int(ident)
     except (TypeError, ValueError):
         abort(404)
+    if not 0 < ident < 2**31:
+        abort(404)
     obj = db.session.get(model, ident)
     if obj is None or (program_id is not None and getattr(obj, "program_id", None) != program_id):
         abort(404)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 
@@ -18,7 +18,7 @@ class ProposalForm(FlaskForm):
         description=_l("Two or three short sentences. One idea in each sentence."),
     )
     body = TextAreaField(_l("Longer text (optional)"), validators=[Optional(), Length(max=5000)])
-    icon = SelectField(_l("Icon"), validators=[DataRequired()])
+    icon = RadioField(_l("Icon"), validators=[DataRequired()], default="idea")
     topic_id = SelectField(_l("Topic"), coerce=int, validators=[Optional()])
     anonymous = BooleanField(
         _l("Secret vote (anonymous)"), description=_l("Nobody, not even staff, can see how a member voted.")
