@@ -54,6 +54,8 @@ class Config:
         "text/calendar",
     ]
     COMPRESS_MIN_SIZE = 500
+    # Compress static files in memory: the streaming path leaves the file open (ResourceWarning).
+    COMPRESS_STREAMS = False
     MAX_CONTENT_LENGTH = 1 * 1024 * 1024
 
 

@@ -56,6 +56,10 @@ def _app(database_url):
 @pytest.fixture
 def app(_app):
     """The app with an empty database; every table is emptied after the test."""
+    from tests.routes_support import Client
+
+    # Each test-client request must start with an empty g, as on a real server.
+    _app.test_client_class = Client
     _app.config.update(WTF_CSRF_ENABLED=False, LOGIN_RATE_LIMIT="10000 per minute",
                        LINK_RATE_LIMIT="10000 per minute")
     with _app.app_context():

@@ -87,8 +87,8 @@ def user_form(user_id: int | None = None):
                 email = normalise_email(form.email.data)
                 if email != user.email and db.session.scalar(db.select(User.id).where(User.email == email)):
                     raise RuleError(_("A user with this email already exists."))
-                if user.id == current_user.id and not form.is_admin.data:
-                    raise RuleError(_("You cannot take away your own admin rights."))
+                if user.id == current_user.id and not (form.is_admin.data and form.active.data):
+                    raise RuleError(_("You cannot take away your own admin rights or login."))
                 user.name, user.email, user.is_admin = form.name.data.strip(), email, form.is_admin.data
                 if user.active and not form.active.data:
                     user.session_version += 1

@@ -63,7 +63,10 @@ def revoke_member_links(user: User) -> int:
         if t.purpose == TokenPurpose.MEMBER_LINK and t.revoked_at is None:
             t.revoked_at = now
             n += 1
-    user.session_version += 1
+    # A member's only way in is her link, so stopping it logs her out everywhere. Someone who
+    # also logs in with a password (staff who joined the group) keeps those sessions.
+    if user.password_hash is None:
+        user.session_version += 1
     return n
 
 

@@ -33,7 +33,13 @@ def _link_limit() -> str:
 
 def _safe_next(target: str | None) -> str:
     # Only local paths: never send someone to another site after logging in.
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+    # Control characters are refused too: browsers drop a tab, which turns "/\t/evil" into "//evil".
+    if (
+        target
+        and target.startswith("/")
+        and not target.startswith("//")
+        and not any(ch == "\\" or ord(ch) < 0x20 or ord(ch) == 0x7F for ch in target)
+    ):
         return target
     return url_for("index")
 

@@ -60,6 +60,7 @@ def edit(program_id: int, meeting_id: int):
             form.ends_at.errors = [*form.ends_at.errors, _("The end must be after the start.")]
         else:
             form.populate_obj(meeting)
+            meeting.title = meeting.title.strip()
             meeting.place = (meeting.place or "").strip() or None
             db.session.commit()
             flash(_("Saved."), "success")

@@ -40,6 +40,9 @@ def add_member(program_id: int, name: str, language: str, phone: str | None = No
 
 def update_member(user: User, name: str, language: str, phone: str | None, email: str | None) -> None:
     email = normalise_email(email)
+    if user.password_hash is not None and email != user.email:
+        # Her email is her login to staff pages: only an admin may change it.
+        raise RuleError(_l("This person logs in with email and password; an admin changes her email."))
     if email and email != user.email and db.session.scalar(sa.select(User.id).where(User.email == email)):
         raise RuleError(_l("A user with this email already exists."))
     user.name = name.strip()

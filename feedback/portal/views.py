@@ -71,9 +71,12 @@ def _panel_context(
     just_voted: bool = False,
     form_choice: str | None = None,
     form_reason: str | None = None,
+    just_cast: votes.MyVote | None = None,
 ) -> dict:
-    mine = votes.my_vote(proposal, current_user)
-    can_vote = votes.is_voter(current_user, proposal.program_id)
+    # After a vote the view passes the vote just stored: she is a voter and it is hers,
+    # so the panel needs no query for either.
+    mine = just_cast or votes.my_vote(proposal, current_user)
+    can_vote = just_cast is not None or votes.is_voter(current_user, proposal.program_id)
     return {
         "proposal": proposal,
         "mine": mine,
@@ -104,7 +107,7 @@ def vote(proposal_id: int):
     choice = request.form.get("choice", "")
     reason = request.form.get("reason", "")
     try:
-        votes.cast_vote(p, current_user, choice, reason)
+        mine = votes.cast_vote(p, current_user, choice, reason)
     except RuleError as e:
         db.session.rollback()
         ctx = _panel_context(p, error=e.message, form_choice=choice, form_reason=reason)
@@ -113,7 +116,7 @@ def vote(proposal_id: int):
             return render_template("portal/_vote_panel.html", **ctx)
         return render_template("portal/proposal.html", text=p.text_in(str(get_locale())), **ctx), e.status
     if is_htmx():
-        return render_template("portal/_vote_panel.html", **_panel_context(p, just_voted=True))
+        return render_template("portal/_vote_panel.html", **_panel_context(p, just_voted=True, just_cast=mine))
     return redirect(url_for("portal.proposal", proposal_id=p.id, voted=1) + "#vote-panel")
 
 

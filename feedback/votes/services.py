@@ -14,7 +14,7 @@ from feedback.common.security import keyed_digest
 from feedback.common.timeutil import utcnow
 from feedback.common.upsert import insert_ignore, upsert
 from feedback.extensions import db
-from feedback.programs.models import Membership, Role
+from feedback.programs.models import Role
 from feedback.proposals.models import Proposal, Status
 from feedback.votes.models import CHOICES, Vote, VoterRoll
 
@@ -27,16 +27,8 @@ def ballot_key(proposal_id: int, user_id: int) -> str:
 
 
 def is_voter(user: User, program_id: int) -> bool:
-    return (
-        db.session.scalar(
-            sa.select(sa.literal(1)).where(
-                Membership.user_id == user.id,
-                Membership.program_id == program_id,
-                Membership.role == Role.MEMBER,
-            )
-        )
-        is not None
-    )
+    # Her memberships are already loaded on every member page (program_ids): no query of its own.
+    return Role.MEMBER in user.roles_in(program_id)
 
 
 def clean_reason(reason: str | None) -> str | None:
@@ -55,9 +47,9 @@ def check_can_vote(proposal: Proposal, user: User) -> None:
         raise RuleError(_l("Voting is closed. You cannot vote now."), status=409)
 
 
-def cast_vote(proposal: Proposal, user: User, choice: str, reason: str | None = None) -> None:
-    """Record or change the member's vote. Commits; raises RuleError and changes nothing
-    when a rule says no."""
+def cast_vote(proposal: Proposal, user: User, choice: str, reason: str | None = None) -> MyVote:
+    """Record or change the member's vote. Commits and returns the vote as stored; raises
+    RuleError and changes nothing when a rule says no."""
     if choice not in CHOICES:
         raise RuleError(_l("Choose one of the answers."))
     reason = clean_reason(reason)
@@ -101,6 +93,7 @@ def cast_vote(proposal: Proposal, user: User, choice: str, reason: str | None = 
             update=["choice", "reason", "updated_at"],
         )
     db.session.commit()
+    return MyVote(choice, reason)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,1 @@
+"""Browser tests: headless Chromium (Debian's) against a live server on loopback."""

@@ -1,0 +1,205 @@
+"""Helpers for the browser tests: seeding through the app's own services, reading the
+database, the app's own wording, axe-core, and the 44 px touch-target rule."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import pytest
+import sqlalchemy as sa
+from axe_playwright_python.sync_playwright import Axe
+from flask import Flask
+from flask_babel import force_locale, gettext
+from playwright.sync_api import Page
+
+from feedback.auth.models import User
+from feedback.auth.services import issue_member_link, revoke_member_links
+from feedback.demo import DEMO_SLUG
+from feedback.extensions import db
+from feedback.meetings.models import Meeting
+from feedback.members.services import add_member
+from feedback.programs.models import Program
+from feedback.proposals import services as proposals
+from feedback.proposals.models import Proposal
+from feedback.votes import services as votes
+from feedback.votes.models import Vote
+
+_seq = itertools.count(1)
+
+STAFF_EMAIL = "staff@demo.example"  # demo users, see feedback/demo.py
+ADMIN_EMAIL = "admin@demo.example"
+
+
+@dataclass(frozen=True)
+class Member:
+    id: int
+    name: str
+    language: str
+    link: str  # the path of her personal link, /in/<token>
+
+
+class Live:
+    """The running app: its address, and set-up and checks done in its own app context."""
+
+    def __init__(self, app: Flask, url: str) -> None:
+        self.app = app
+        self.url = url
+        with self.ctx():
+            self.program_id = db.session.scalar(sa.select(Program.id).where(Program.slug == DEMO_SLUG))
+
+    @contextmanager
+    def ctx(self) -> Iterator[None]:
+        with self.app.app_context():
+            try:
+                yield
+            finally:
+                db.session.remove()
+
+    # --- seeding -------------------------------------------------------------------
+
+    def member(self, language: str = "sv", name: str | None = None) -> Member:
+        """A new member of the demo program with a fresh personal link."""
+        n = next(_seq)
+        with self.ctx():
+            user = add_member(self.program_id, name or f"Testmedlem {n:04d}", language)
+            token = issue_member_link(user, None)
+            return Member(user.id, user.name, language, f"/in/{token}")
+
+    def revoke(self, member: Member) -> None:
+        with self.ctx():
+            revoke_member_links(db.session.get(User, member.id))
+            db.session.commit()
+
+    def proposal(
+        self,
+        status: str = "voting",
+        translations: dict[str, tuple[str, str]] | None = None,
+        votes_cast: tuple[str, ...] = (),
+        **fields,
+    ) -> int:
+        """A new proposal in the demo program: draft, voting, or voted (closed, with results).
+        votes_cast: choices cast by new members before it closes."""
+        n = next(_seq)
+        fields = {"title": f"Förslag {n}: fika på träffarna", "summary": "Vi dricker kaffe tillsammans.",
+                  "icon": "idea", **fields}
+        with self.ctx():
+            p = proposals.create_proposal(self.program_id, None, **fields)
+            for lang, (title, summary) in (translations or {}).items():
+                proposals.set_translation(p, lang, title, summary, None)
+            if status in ("voting", "voted"):
+                proposals.open_voting(p, None)
+            for choice in votes_cast:
+                user = add_member(self.program_id, f"Röstare {next(_seq):04d}", "sv")
+                votes.cast_vote(p, user, choice, None)
+            if status == "voted":
+                proposals.close_voting(p, None)
+            return p.id
+
+    # --- reading -------------------------------------------------------------------
+
+    def votes_on(self, proposal_id: int) -> list[tuple[int | None, str, str | None]]:
+        with self.ctx():
+            rows = db.session.execute(
+                sa.select(Vote.user_id, Vote.choice, Vote.reason).where(Vote.proposal_id == proposal_id)
+            ).all()
+            return [tuple(r) for r in rows]
+
+    def meeting_with_agenda(self) -> int:
+        """The latest demo meeting that has something on its agenda."""
+        with self.ctx():
+            return db.session.scalar(
+                sa.select(Meeting.id)
+                .where(Meeting.program_id == self.program_id, Meeting.agenda.any())
+                .order_by(Meeting.starts_at.desc())
+                .limit(1)
+            )
+
+    def proposal_titled(self, title: str) -> int:
+        with self.ctx():
+            return db.session.scalar(
+                sa.select(Proposal.id).where(Proposal.program_id == self.program_id, Proposal.title == title)
+            )
+
+    def user_by_email(self, email: str) -> int:
+        with self.ctx():
+            return db.session.scalar(sa.select(User.id).where(User.email == email))
+
+    def language_of(self, member: Member) -> str:
+        with self.ctx():
+            return db.session.get(User, member.id).preferred_language
+
+    def t(self, lang: str, msgid: str, **kw) -> str:
+        """The app's own wording in lang (so the tests follow the translation catalogs)."""
+        with self.app.test_request_context(), force_locale(lang):
+            return gettext(msgid, **kw)
+
+
+# --- axe-core ------------------------------------------------------------------------
+
+AXE = Axe()
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def axe_problems(page: Page, what: str) -> list[str]:
+    """Serious and critical axe-core violations on the page as it is now, one text block each."""
+    res = AXE.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]})
+    problems = []
+    for v in res.response["violations"]:
+        if v["impact"] not in ("serious", "critical"):
+            continue
+        lines = [f"{what} ({page.url}): {v['id']} [{v['impact']}]: {v['help']} ({v['helpUrl']})"]
+        for node in v["nodes"][:10]:
+            summary = (node.get("failureSummary") or "").replace("\n", " ")
+            lines.append(f"    {json.dumps(node['target'])}: {summary[:300]}")
+        problems.append("\n".join(lines))
+    return problems
+
+
+def assert_accessible(page: Page, what: str) -> None:
+    """No serious or critical axe-core violation on the page as it is now."""
+    problems = axe_problems(page, what)
+    assert not problems, "axe-core found serious/critical violations:\n" + "\n".join(problems)
+
+
+# --- our own 44 x 44 px touch-target rule for member pages ---------------------------
+
+MIN_TARGET = 44
+
+_SMALL_TARGETS_JS = """
+(min) => {
+  const sel = 'button, a[href], label.choice, select, summary';
+  const out = [];
+  for (const el of document.querySelectorAll(sel)) {
+    if (el.closest('.inline-link, .visually-hidden, [hidden]')) continue;
+    const style = getComputedStyle(el);
+    if (style.visibility === 'hidden' || style.display === 'none') continue;
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 && r.height === 0) continue;
+    // Outside the page until focused (the skip link): checked separately when it has focus.
+    const left = r.left + window.scrollX, top = r.top + window.scrollY;
+    if (left + r.width <= 0 || top + r.height <= 0 || left >= document.documentElement.scrollWidth) continue;
+    if (r.width < min - 0.5 || r.height < min - 0.5) {
+      out.push(`${el.outerHTML.slice(0, 120)} is ${r.width.toFixed(1)} x ${r.height.toFixed(1)} px`);
+    }
+  }
+  return out;
+}
+"""
+
+
+def assert_touch_targets(page: Page, what: str) -> None:
+    small = page.evaluate(_SMALL_TARGETS_JS, MIN_TARGET)
+    assert not small, f"{what} ({page.url}): targets smaller than {MIN_TARGET} px:\n" + "\n".join(small)
+
+
+# Flask-Compress (1.25) streams static files through a generator and never closes the
+# original file, so each compressed static response ends with "ResourceWarning: unclosed
+# file" (the file is closed by the garbage collector). Reported; ignored here only for
+# files under static/, so any other unclosed file still fails the tests.
+STATIC_FILE_WARNING = pytest.mark.filterwarnings(
+    r"ignore:unclosed file <_io.BufferedReader name='.*/feedback/static/:ResourceWarning"
+)

@@ -1,0 +1,103 @@
+"""The member's core flow on a phone: personal link -> home -> proposal -> vote -> change."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from .support import STATIC_FILE_WARNING, Live
+
+pytestmark = [pytest.mark.browser, STATIC_FILE_WARNING]
+
+
+def _open_home(page: Page, live: Live, link: str) -> None:
+    page.goto(link)
+    expect(page).to_have_url(f"{live.url}/me")
+
+
+def _vote(page: Page, choice: str, reason: str | None = None) -> None:
+    page.locator(f"#vote-panel label.choice-{choice}").click()
+    expect(page.locator(f"#vote-panel input[value={choice}]")).to_be_checked()
+    if reason is not None:
+        page.locator("#reason").fill(reason)
+    page.locator("#vote-panel button[type=submit]").click()
+
+
+def _expect_confirmation(page: Page, live: Live, lang: str, choice_word: str) -> None:
+    status = page.get_by_role("status")
+    expect(status).to_be_visible()
+    expect(status).to_contain_text(live.t(lang, "Thank you! Your vote is saved."))
+    expect(status).to_contain_text(live.t(lang, choice_word))
+
+
+def test_vote_and_change_it_with_htmx(page: Page, live: Live):
+    member = live.member()
+    pid = live.proposal(title="Läxhjälp på biblioteket", summary="Volontärer hjälper barnen med läxor.")
+
+    _open_home(page, live, member.link)
+    expect(page.locator("h1")).to_contain_text(member.name)
+    page.get_by_role("link", name=re.compile("Läxhjälp på biblioteket")).click()
+    expect(page).to_have_url(f"{live.url}/p/{pid}")
+    proposal_url = page.url
+
+    # A full page load would wipe this marker; an htmx swap keeps it.
+    page.evaluate("window.__sameDocument = true")
+    with page.expect_response(lambda r: r.request.method == "POST" and r.url.endswith(f"/p/{pid}/vote")) as first:
+        _vote(page, "agree", "Mina barn behöver hjälp.")
+    assert first.value.request.headers.get("hx-request") == "true"
+    assert first.value.status == 200
+    _expect_confirmation(page, live, "sv", "Yes, good")
+    expect(page.get_by_role("status")).to_be_focused()  # announced to screen readers
+    assert page.url == proposal_url
+    assert page.evaluate("window.__sameDocument") is True
+
+    with page.expect_response(lambda r: r.request.method == "POST" and r.url.endswith(f"/p/{pid}/vote")) as second:
+        _vote(page, "disagree")
+    assert second.value.request.headers.get("hx-request") == "true"
+    _expect_confirmation(page, live, "sv", "No, not good")
+    assert page.url == proposal_url
+    assert page.evaluate("window.__sameDocument") is True
+
+    assert live.votes_on(pid) == [(member.id, "disagree", "Mina barn behöver hjälp.")]
+
+
+def test_vote_and_change_it_without_javascript(nojs_page: Page, live: Live):
+    page = nojs_page
+    member = live.member()
+    pid = live.proposal(title="Träffar på kvällen", summary="Vi träffas klockan sex på kvällen.")
+
+    _open_home(page, live, member.link)
+    page.get_by_role("link", name=re.compile("Träffar på kvällen")).click()
+    expect(page).to_have_url(f"{live.url}/p/{pid}")
+
+    with page.expect_navigation():
+        _vote(page, "agree", "Jag jobbar på dagen.")
+    # Post, then redirect back to the page with the confirmation.
+    expect(page).to_have_url(re.compile(rf"/p/{pid}\?voted=1#vote-panel$"))
+    _expect_confirmation(page, live, "sv", "Yes, good")
+
+    with page.expect_navigation():
+        _vote(page, "unsure", "Kanske svårt med barnen.")
+    expect(page).to_have_url(re.compile(rf"/p/{pid}\?voted=1#vote-panel$"))
+    _expect_confirmation(page, live, "sv", "Not sure")
+
+    assert live.votes_on(pid) == [(member.id, "unsure", "Kanske svårt med barnen.")]
+
+
+def test_read_aloud_button_shows_only_with_javascript(page: Page, nojs_page: Page, live: Live):
+    member = live.member()
+    pid = live.proposal()
+
+    page.goto(member.link)
+    page.goto(f"/p/{pid}")
+    assert page.evaluate("'speechSynthesis' in window")
+    listen = page.locator("button[data-speak]")
+    expect(listen).to_be_visible()
+    expect(listen).to_have_attribute("data-lang", "sv")
+
+    nojs_page.goto(member.link)
+    nojs_page.goto(f"/p/{pid}")
+    expect(nojs_page.locator("button[data-speak]")).to_have_count(1)
+    expect(nojs_page.locator("button[data-speak]")).to_be_hidden()

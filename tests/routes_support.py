@@ -1,0 +1,159 @@
+"""Shared helpers for the route tests (not a test module itself).
+
+Why a client of our own: the `app` fixture keeps one application context open for the
+whole test, and Flask reuses it for every request of the test client. Flask's `g` lives
+on that context, so Flask-Login's cached user (g._login_user), Flask-Babel's cached
+locale and Flask-WTF's cached CSRF token would leak from one request to the next, and
+from one client to another. `Client` empties `g` before each request, like a real
+server where every request gets its own context.
+"""
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from typing import Any
+from unittest import mock
+
+import sqlalchemy as sa
+from flask import g
+from flask.testing import FlaskClient
+
+from feedback.extensions import db
+
+USE_POSTGRES = os.environ.get("TEST_DB") == "postgres"
+
+
+class Client(FlaskClient):
+    def open(self, *args: Any, **kwargs: Any):
+        for key in list(vars(g)):
+            delattr(g, key)
+        db.session.expire_all()
+        return super().open(*args, **kwargs)
+
+
+def use_fast_password_hashing(monkeypatch) -> None:
+    """Argon2id still, with the cheapest parameters: the real ones take a fifth of a second."""
+    from argon2 import PasswordHasher
+
+    from feedback.common import security
+
+    monkeypatch.setattr(security, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+
+
+def new_client(app) -> Client:
+    return Client(app, app.response_class, use_cookies=True)
+
+
+def snapshot() -> dict[str, list[tuple]]:
+    """Every row of every table, read on a connection of its own."""
+    db.session.commit()  # end the test's read transaction so we see what requests committed
+    out = {}
+    with db.engine.connect() as conn:
+        for table in db.metadata.sorted_tables:
+            rows = conn.execute(sa.select(table)).all()
+            out[table.name] = sorted((tuple(r) for r in rows), key=repr)
+    return out
+
+
+def reset_database() -> None:
+    """Empty every table, as the app fixture does after each test."""
+    from feedback.extensions import limiter
+
+    db.session.rollback()
+    db.session.remove()
+    with db.engine.begin() as conn:
+        for table in reversed(db.metadata.sorted_tables):
+            conn.execute(table.delete())
+    limiter.reset()
+
+
+def count(model, *where) -> int:
+    db.session.expire_all()
+    q = sa.select(sa.func.count()).select_from(model)
+    if where:
+        q = q.where(*where)
+    return db.session.scalar(q)
+
+
+def is_login_redirect(resp) -> bool:
+    return resp.status_code == 302 and resp.headers["Location"].split("?")[0].endswith("/login")
+
+
+PLACEHOLDER = re.compile(r"<(?:[a-z]+:)?(\w+)>")
+
+
+def fill(rule: str, values: dict[str, Any]) -> str:
+    return PLACEHOLDER.sub(lambda m: str(values[m.group(1)]), rule)
+
+
+@dataclass
+class World:
+    """Two programs and one user in every role, plus a record of each kind in program A."""
+
+    prog: Any
+    other_prog: Any
+    users: dict[str, Any]
+    target: Any  # a member of A that staff act on
+    p_voting: Any
+    p_draft: Any
+    p_agenda: Any
+    p_other: Any  # a voting proposal of program B
+    meeting: Any
+    other_meeting: Any
+    item: Any
+    other_member: Any
+    link_token: str
+    password_token: str
+
+
+ROLES = ["anon", "member", "other_member", "staff", "other_staff", "steering", "prog_admin", "admin"]
+
+
+def build_world(make) -> World:
+    """Built in one transaction (the services' commits become flushes): it is made again for
+    almost every route test, and a commit costs a disk flush on PostgreSQL."""
+    with mock.patch.object(db.session, "commit", db.session.flush):
+        world = _build_world(make)
+    db.session.commit()
+    return world
+
+
+def _build_world(make) -> World:
+    from feedback.auth.services import create_password_link, create_user, issue_member_link
+    from feedback.meetings.services import add_to_agenda
+    from feedback.programs.models import Membership
+    from feedback.programs.services import create_program
+
+    n = make._next()
+    a = create_program("Alpha", f"alpha-{n}", with_topics=False)
+    b = create_program("Beta", f"beta-{n}", with_topics=False)
+
+    def user(name, program=None, role="member", **kw):
+        u = create_user(name, None if role == "member" else f"{name.split()[0].lower()}{n}@example.org", **kw)
+        if program is not None:
+            db.session.add(Membership(user_id=u.id, program_id=program.id, role=role))
+        return u
+
+    users = {
+        "member": user("Mona Member", a),
+        "other_member": user("Olga Other", b),
+        "staff": user("Sara Staff", a, "staff"),
+        "other_staff": user("Otto Otherstaff", b, "staff"),
+        "steering": user("Stina Steering", a, "steering"),
+        "prog_admin": user("Pia Programadmin", a, "admin"),
+        "admin": user("Ada Admin", None, "admin", is_admin=True),
+    }
+    target = user("Tove Target", a)
+    db.session.commit()
+    p_voting = make.proposal(a, "voting", title="Open question")
+    p_draft = make.proposal(a, "draft", title="Draft idea")
+    p_agenda = make.proposal(a, "draft", title="Agenda idea")
+    p_other = make.proposal(b, "voting", title="Other program question")
+    meeting = make.meeting(a)
+    other_meeting = make.meeting(b)
+    item = add_to_agenda(meeting, p_agenda, None)
+    link_token = issue_member_link(target, None)
+    password_token = create_password_link(users["staff"], None, 24)
+    return World(a, b, users, target, p_voting, p_draft, p_agenda, p_other, meeting, other_meeting, item,
+                 users["other_member"], link_token, password_token)

@@ -1,0 +1,107 @@
+"""The same member voting from many requests at once still leaves exactly one vote."""
+from __future__ import annotations
+
+import os
+import threading
+
+import pytest
+import sqlalchemy as sa
+
+from feedback.auth.models import User
+from feedback.extensions import db
+from feedback.proposals.models import Proposal
+from feedback.votes import services as votes
+from feedback.votes.models import CHOICES, Vote, VoterRoll
+
+USE_POSTGRES = os.environ.get("TEST_DB") == "postgres"
+THREADS = 10
+
+
+def vote_from_threads(app, proposal_id: int, user_id: int) -> list[BaseException]:
+    """THREADS threads, each with its own app context (so its own session and connection),
+    released together by a barrier, each casting a different choice."""
+    barrier = threading.Barrier(THREADS)
+    errors: list[BaseException] = []
+
+    def worker(i: int) -> None:
+        try:
+            with app.app_context():
+                proposal = db.session.get(Proposal, proposal_id)
+                user = db.session.get(User, user_id)
+                barrier.wait(timeout=30)
+                votes.cast_vote(proposal, user, CHOICES[i % len(CHOICES)], f"thread {i}")
+                db.session.remove()
+        except BaseException as e:  # reported to the test below
+            errors.append(e)
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(THREADS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert not any(t.is_alive() for t in threads), "a voting thread hung"
+    return errors
+
+
+def _rows(proposal_id: int) -> list[tuple]:
+    db.session.commit()
+    return db.session.execute(
+        sa.select(Vote.user_id, Vote.ballot_key, Vote.choice, Vote.reason).where(Vote.proposal_id == proposal_id)
+    ).all()
+
+
+def check_named(app, make) -> None:
+    prog = make.program()
+    member = make.member(prog)
+    p = make.proposal(prog, "voting")
+    pid, uid = p.id, member.id
+    db.session.commit()  # the test's own session holds no transaction while the threads run
+    errors = vote_from_threads(app, pid, uid)
+    assert errors == []
+    rows = _rows(pid)
+    assert len(rows) == 1
+    user_id, ballot_key, choice, reason = rows[0]
+    assert user_id == uid and ballot_key is None
+    assert choice in CHOICES and reason.startswith("thread ")
+    assert votes.voters_count(db.session.get(Proposal, pid)) == 1
+
+
+def check_anonymous(app, make) -> None:
+    prog = make.program()
+    member = make.member(prog)
+    p = make.proposal(prog, "voting", anonymous=True)
+    pid, uid = p.id, member.id
+    db.session.commit()
+    errors = vote_from_threads(app, pid, uid)
+    assert errors == []
+    rows = _rows(pid)
+    assert len(rows) == 1
+    assert rows[0].user_id is None and rows[0].ballot_key
+    roll = db.session.execute(sa.select(VoterRoll.user_id).where(VoterRoll.proposal_id == pid)).scalars().all()
+    assert roll == [uid]
+    assert votes.voters_count(db.session.get(Proposal, pid)) == 1
+
+
+pg_only = pytest.mark.skipif(not USE_POSTGRES, reason="needs TEST_DB=postgres")
+
+
+@pytest.mark.postgres
+@pg_only
+def test_concurrent_votes_leave_one_vote_postgres(app, make):
+    check_named(app, make)
+
+
+@pytest.mark.postgres
+@pg_only
+def test_concurrent_anonymous_votes_leave_one_ballot_postgres(app, make):
+    check_anonymous(app, make)
+
+
+@pytest.mark.skipif(USE_POSTGRES, reason="the SQLite variant")
+def test_concurrent_votes_leave_one_vote_sqlite(app, make):
+    check_named(app, make)
+
+
+@pytest.mark.skipif(USE_POSTGRES, reason="the SQLite variant")
+def test_concurrent_anonymous_votes_leave_one_ballot_sqlite(app, make):
+    check_anonymous(app, make)

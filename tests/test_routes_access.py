@@ -1,0 +1,324 @@
+"""Who may open which page: every route of the app, for every role.
+
+A new route without a row in SPECS makes test_every_route_is_in_the_matrix fail."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+
+from tests.routes_support import (
+    PLACEHOLDER,
+    ROLES,
+    World,
+    build_world,
+    fill,
+    is_login_redirect,
+    new_client,
+    reset_database,
+    snapshot,
+    use_fast_password_hashing,
+)
+
+
+@pytest.fixture(autouse=True)
+def _fast_hashing(monkeypatch):
+    use_fast_password_hashing(monkeypatch)
+
+
+LOGIN = "login"  # 302 to the login page
+
+
+def staff_only(ok: int) -> dict[str, Any]:
+    return {"anon": LOGIN, "member": 403, "other_member": 403, "staff": ok, "other_staff": 403,
+            "steering": 403, "prog_admin": ok, "admin": ok}
+
+
+def staff_or_steering(ok: int) -> dict[str, Any]:
+    return {**staff_only(ok), "steering": ok}
+
+
+def admin_only(ok: int) -> dict[str, Any]:
+    return {**dict.fromkeys(ROLES, 403), "anon": LOGIN, "admin": ok}
+
+
+def everyone(status: Any, anon: Any = None) -> dict[str, Any]:
+    return {**dict.fromkeys(ROLES, status), "anon": status if anon is None else anon}
+
+
+# A voting proposal of program A, as the member pages show it.
+PORTAL_VIEW = {"anon": LOGIN, "member": 200, "other_member": 404, "staff": 200, "other_staff": 404,
+               "steering": 200, "prog_admin": 200, "admin": 200}
+# Only members of the program vote; the others see the proposal but are refused.
+PORTAL_VOTE = {**PORTAL_VIEW, "member": 302, "staff": 403, "steering": 403, "prog_admin": 403, "admin": 403}
+
+PASSWORD = "a-good-long-password"
+
+
+@dataclass
+class Spec:
+    rule: str
+    method: str
+    expect: dict[str, Any]
+    data: Callable[[World], dict] = field(default=lambda w: {})
+    args: dict[str, Callable[[World], Any]] = field(default_factory=dict)
+    mutates: bool = True  # for POST: give each allowed role fresh data
+
+    @property
+    def id(self) -> str:
+        return f"{self.method} {self.rule}"
+
+
+DEFAULT_ARGS: dict[str, Callable[[World], Any]] = {
+    "program_id": lambda w: w.prog.id,
+    "proposal_id": lambda w: w.p_voting.id,
+    "meeting_id": lambda w: w.meeting.id,
+    "item_id": lambda w: w.item.id,
+    "user_id": lambda w: w.target.id,
+    "token": lambda w: w.link_token,
+    "lang_code": lambda w: "en",
+}
+
+DRAFT = {"proposal_id": lambda w: w.p_draft.id}
+OFFICE_USER = {"user_id": lambda w: w.users["staff"].id}
+PROPOSAL_FORM = {"title": "Coffee at meetings", "summary": "We drink coffee.", "icon": "idea", "topic_id": "0"}
+MEETING_FORM = {"title": "March meeting", "starts_at": "2030-03-01T18:00", "ends_at": "2030-03-01T20:00"}
+
+SPECS = [
+    # web
+    Spec("/", "GET", everyone(302, anon=LOGIN)),
+    Spec("/healthz", "GET", everyone(200)),
+    # auth
+    Spec("/login", "GET", everyone(302, anon=200)),
+    Spec("/login", "POST", everyone(302, anon=400), mutates=False,
+         data=lambda w: {"email": "nobody@example.org", "password": "wrong-password"}),
+    Spec("/logout", "POST", everyone(LOGIN), mutates=False),
+    Spec("/language", "POST", everyone(302), mutates=False, data=lambda w: {"lang": "en", "next": "/"}),
+    Spec("/in/<token>", "GET", everyone(302)),
+    Spec("/password/<token>", "GET", everyone(200), args={"token": lambda w: w.password_token}),
+    Spec("/password/<token>", "POST", everyone(302), args={"token": lambda w: w.password_token},
+         data=lambda w: {"password": PASSWORD, "confirm": PASSWORD}),
+    # member pages
+    Spec("/me", "GET", {**everyone(302, anon=LOGIN), "member": 200, "other_member": 200}),
+    Spec("/p/<int:proposal_id>", "GET", PORTAL_VIEW),
+    Spec("/p/<int:proposal_id>/results", "GET", PORTAL_VIEW),
+    Spec("/p/<int:proposal_id>/vote", "POST", PORTAL_VOTE, data=lambda w: {"choice": "agree"}),
+    # staff and steering
+    Spec("/staff/<int:program_id>/", "GET", staff_or_steering(200)),
+    Spec("/staff/<int:program_id>/members/", "GET", staff_only(200)),
+    Spec("/staff/<int:program_id>/members/new", "GET", staff_only(200)),
+    Spec("/staff/<int:program_id>/members/new", "POST", staff_only(200),
+         data=lambda w: {"name": "Nadia New", "preferred_language": "sv"}),
+    Spec("/staff/<int:program_id>/members/<int:user_id>/edit", "GET", staff_only(200)),
+    Spec("/staff/<int:program_id>/members/<int:user_id>/edit", "POST", staff_only(302),
+         data=lambda w: {"name": "Tove T", "preferred_language": "en"}),
+    Spec("/staff/<int:program_id>/members/<int:user_id>/card", "POST", staff_only(200)),
+    Spec("/staff/<int:program_id>/members/cards", "POST", staff_only(200)),
+    Spec("/staff/<int:program_id>/members/<int:user_id>/revoke", "POST", staff_only(302)),
+    Spec("/staff/<int:program_id>/meetings/", "GET", staff_only(200)),
+    Spec("/staff/<int:program_id>/meetings/new", "GET", staff_only(200)),
+    Spec("/staff/<int:program_id>/meetings/new", "POST", staff_only(302), data=lambda w: MEETING_FORM),
+    Spec("/staff/<int:program_id>/meetings/<int:meeting_id>", "GET", staff_only(200)),
+    Spec("/staff/<int:program_id>/meetings/<int:meeting_id>/edit", "GET", staff_only(200)),
+    Spec("/staff/<int:program_id>/meetings/<int:meeting_id>/edit", "POST", staff_only(302),
+         data=lambda w: MEETING_FORM),
+    Spec("/staff/<int:program_id>/meetings/<int:meeting_id>/agenda", "POST", staff_only(302),
+         data=lambda w: {"proposal_id": str(w.p_draft.id)}),
+    Spec("/staff/<int:program_id>/meetings/<int:meeting_id>/agenda/<int:item_id>/remove", "POST", staff_only(302)),
+    Spec("/staff/<int:program_id>/proposals/", "GET", staff_only(200)),
+    Spec("/staff/<int:program_id>/proposals/new", "GET", staff_only(200)),
+    Spec("/staff/<int:program_id>/proposals/new", "POST", staff_only(302), data=lambda w: PROPOSAL_FORM),
+    Spec("/staff/<int:program_id>/proposals/<int:proposal_id>", "GET", staff_only(200)),
+    Spec("/staff/<int:program_id>/proposals/<int:proposal_id>/edit", "GET", staff_only(200), args=DRAFT),
+    Spec("/staff/<int:program_id>/proposals/<int:proposal_id>/edit", "POST", staff_only(302), args=DRAFT,
+         data=lambda w: PROPOSAL_FORM),
+    Spec("/staff/<int:program_id>/proposals/<int:proposal_id>/translations/<lang_code>", "POST", staff_only(302),
+         data=lambda w: {"en-title": "Open question", "en-summary": "In English."}),
+    Spec("/staff/<int:program_id>/proposals/<int:proposal_id>/open", "POST", staff_only(302), args=DRAFT),
+    Spec("/staff/<int:program_id>/proposals/<int:proposal_id>/close", "POST", staff_only(302)),
+    # site admin
+    Spec("/admin/programs", "GET", admin_only(200)),
+    Spec("/admin/programs/new", "GET", admin_only(200)),
+    Spec("/admin/programs/new", "POST", admin_only(302), data=lambda w: {"name": "Gamma", "slug": "gamma"}),
+    Spec("/admin/programs/<int:program_id>/edit", "GET", admin_only(200)),
+    Spec("/admin/programs/<int:program_id>/edit", "POST", admin_only(302),
+         data=lambda w: {"name": "Alpha renamed", "slug": w.prog.slug}),
+    Spec("/admin/users", "GET", admin_only(200)),
+    Spec("/admin/users/new", "GET", admin_only(200)),
+    Spec("/admin/users/new", "POST", admin_only(302),
+         data=lambda w: {"name": "Nils New", "email": "nils@example.org", f"roles-{w.prog.id}": "staff"}),
+    Spec("/admin/users/<int:user_id>/edit", "GET", admin_only(200), args=OFFICE_USER),
+    Spec("/admin/users/<int:user_id>/edit", "POST", admin_only(302), args=OFFICE_USER,
+         data=lambda w: {"name": "Sara S", "email": w.users["staff"].email, "active": "y",
+                         f"roles-{w.prog.id}": "staff"}),
+    Spec("/admin/users/<int:user_id>/password-link", "POST", admin_only(200), args=OFFICE_USER),
+]
+
+SPEC_BY_ID = {s.id: s for s in SPECS}
+assert len(SPEC_BY_ID) == len(SPECS), "a route is listed twice"
+
+
+def url_for_spec(spec: Spec, w: World) -> str:
+    args = {**DEFAULT_ARGS, **spec.args}
+    return fill(spec.rule, {k: f(w) for k, f in args.items()})
+
+
+def request(client, spec: Spec, url: str, data: dict | None = None):
+    if spec.method == "GET":
+        return client.get(url)
+    return client.post(url, data=data or {})
+
+
+def test_every_route_is_in_the_matrix(app):
+    routes = {
+        f"{method} {rule.rule}"
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint != "static"
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
+    assert routes - SPEC_BY_ID.keys() == set(), "routes without a row in the access matrix"
+    assert SPEC_BY_ID.keys() - routes == set(), "rows in the access matrix for routes that no longer exist"
+
+
+def _check(spec: Spec, role: str, resp) -> str | None:
+    expected = spec.expect[role]
+    if expected == LOGIN:
+        if not is_login_redirect(resp):
+            return f"{role}: expected a redirect to the login page, got {resp.status_code} {resp.headers.get('Location')}"
+        return None
+    if resp.status_code != expected:
+        return f"{role}: expected {expected}, got {resp.status_code}"
+    if expected == 302 and spec.rule != "/logout" and is_login_redirect(resp):
+        return f"{role}: expected 302 elsewhere, got a redirect to the login page"
+    return None
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=[s.id for s in SPECS])
+def test_access(app, make, login, spec):
+    """Every role on one route. Refused requests must leave the database exactly as it was,
+    so they share one set of data; every allowed POST gets fresh data of its own."""
+    w = build_world(make)
+    refused = [r for r in ROLES if spec.expect[r] in (LOGIN, 403, 404)]
+    allowed = [r for r in ROLES if r not in refused]
+    problems = []
+    before = snapshot() if refused else None
+    for role in refused + allowed:
+        if spec.method == "POST" and spec.mutates and role in allowed and role != allowed[0]:
+            reset_database()
+            w = build_world(make)
+        client = new_client(app)
+        if role != "anon":
+            login(w.users[role], client)
+        resp = request(client, spec, url_for_spec(spec, w), spec.data(w))
+        problem = _check(spec, role, resp)
+        if problem is None and role in refused and snapshot() != before:
+            problem = f"{role}: the refused request changed the database"
+        if problem:
+            problems.append(problem)
+    assert not problems, "\n".join(problems)
+
+
+# --- unknown and foreign ids --------------------------------------------------------------
+
+
+def _url_with(spec: Spec, w: World, name: str, value: str) -> str:
+    args = {**DEFAULT_ARGS, **spec.args, name: lambda w: value}
+    return fill(spec.rule, {k: f(w) for k, f in args.items()})
+
+
+ID_SPECS = [s for s in SPECS if PLACEHOLDER.search(s.rule)]
+
+
+@pytest.mark.parametrize("spec", ID_SPECS, ids=[s.id for s in ID_SPECS])
+def test_unknown_id_is_404(app, make, login, spec):
+    """Each id in the address, replaced by an unknown or malformed one, gives a plain 404
+    (never a 500) and changes nothing. As the site admin, who may open everything."""
+    w = build_world(make)
+    before = snapshot()
+    problems = []
+    for name in dict.fromkeys(PLACEHOLDER.findall(spec.rule)):
+        client = new_client(app)
+        if name != "token":
+            login(w.users["admin"], client)
+        for bad in ("999999", "0", "-1", "abc", "2147483648", "99999999999999999999"):
+            resp = request(client, spec, _url_with(spec, w, name, bad), spec.data(w))
+            if resp.status_code != 404:
+                problems.append(f"{name}={bad}: {resp.status_code}")
+    assert not problems, problems
+    assert snapshot() == before
+
+
+FOREIGN = [
+    ("GET", "/staff/{a}/proposals/{p_other}"),
+    ("GET", "/staff/{a}/proposals/{p_other}/edit"),
+    ("POST", "/staff/{a}/proposals/{p_other}/edit"),
+    ("POST", "/staff/{a}/proposals/{p_other}/translations/en"),
+    ("POST", "/staff/{a}/proposals/{p_other}/open"),
+    ("POST", "/staff/{a}/proposals/{p_other}/close"),
+    ("GET", "/staff/{a}/meetings/{other_meeting}"),
+    ("GET", "/staff/{a}/meetings/{other_meeting}/edit"),
+    ("POST", "/staff/{a}/meetings/{other_meeting}/edit"),
+    ("POST", "/staff/{a}/meetings/{other_meeting}/agenda"),
+    ("POST", "/staff/{a}/meetings/{other_meeting}/agenda/{item}/remove"),
+    ("GET", "/staff/{a}/members/{other_member}/edit"),
+    ("POST", "/staff/{a}/members/{other_member}/edit"),
+    ("POST", "/staff/{a}/members/{other_member}/card"),
+    ("POST", "/staff/{a}/members/{other_member}/revoke"),
+    # a staff user of A is not a member of A: staff pages for members do not reach her
+    ("GET", "/staff/{a}/members/{staff}/edit"),
+    ("POST", "/staff/{a}/members/{staff}/revoke"),
+]
+
+
+@pytest.mark.parametrize(("method", "pattern"), FOREIGN, ids=[f"{m} {p}" for m, p in FOREIGN])
+def test_records_of_another_program_are_404_for_staff(app, make, login, method, pattern):
+    w = build_world(make)
+    client = login(w.users["staff"], new_client(app))
+    url = pattern.format(a=w.prog.id, p_other=w.p_other.id, other_meeting=w.other_meeting.id, item=w.item.id,
+                         other_member=w.other_member.id, staff=w.users["staff"].id)
+    data = {**PROPOSAL_FORM, **MEETING_FORM, "name": "X", "preferred_language": "sv",
+            "proposal_id": str(w.p_other.id), "en-title": "T", "en-summary": "S"}
+    before = snapshot()
+    resp = client.get(url) if method == "GET" else client.post(url, data=data)
+    assert resp.status_code == 404
+    assert snapshot() == before
+
+
+def test_agenda_item_of_another_meeting_is_404(app, make, login):
+    w = build_world(make)
+    second = make.meeting(w.prog, days_ahead=30)
+    client = login(w.users["staff"], new_client(app))
+    before = snapshot()
+    resp = client.post(f"/staff/{w.prog.id}/meetings/{second.id}/agenda/{w.item.id}/remove")
+    assert resp.status_code == 404
+    assert snapshot() == before
+
+
+def test_agenda_cannot_take_a_proposal_of_another_program(app, make, login):
+    w = build_world(make)
+    client = login(w.users["staff"], new_client(app))
+    before = snapshot()
+    resp = client.post(f"/staff/{w.prog.id}/meetings/{w.meeting.id}/agenda", data={"proposal_id": w.p_other.id})
+    assert resp.status_code in (400, 404)
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("role", ["member", "steering"])
+@pytest.mark.parametrize("status", ["draft", "on_agenda"])
+def test_drafts_are_404_on_member_pages(app, make, login, role, status):
+    w = build_world(make)
+    p = make.proposal(w.prog, status)
+    client = login(w.users[role], new_client(app))
+    for url in (f"/p/{p.id}", f"/p/{p.id}/results"):
+        assert client.get(url).status_code == 404
+    before = snapshot()
+    assert client.post(f"/p/{p.id}/vote", data={"choice": "agree"}).status_code == 404
+    assert snapshot() == before
+
+
+def test_staff_see_their_own_drafts_on_member_pages(app, make, login):
+    w = build_world(make)
+    client = login(w.users["staff"], new_client(app))
+    assert client.get(f"/p/{w.p_draft.id}").status_code == 200
