@@ -452,3 +452,15 @@ def test_proposal_events_are_kept_when_editing(office, make):
     db.session.expire_all()
     assert p.title == "New title"
     assert count(ProposalEvent, ProposalEvent.proposal_id == p.id) == 1
+
+
+def test_staff_proposal_page_shows_reasons_without_names(office, make):
+    from feedback.votes import services as votes
+
+    prog, _staff, client = office
+    p = make.proposal(prog, "voting")
+    member = make.member(prog, name="Hodan Unique")
+    votes.cast_vote(p, member, "agree", "<b>Bra</b> tid")
+    html = client.get(f"/staff/{prog.id}/proposals/{p.id}").get_data(as_text=True)
+    assert "&lt;b&gt;Bra&lt;/b&gt; tid" in html
+    assert "Hodan Unique" not in html

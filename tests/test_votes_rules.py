@@ -129,3 +129,13 @@ def test_live_results_visible_while_voting(make):
     prog = make.program()
     p = make.proposal(prog, "voting", results_live=True)
     assert p.results_visible
+
+
+def test_reasons_are_listed_without_names(make):
+    prog = make.program()
+    a, b, c = make.member(prog), make.member(prog), make.member(prog)
+    p = make.proposal(prog, "voting")
+    votes.cast_vote(p, a, "agree", "Bra för oss med barn.")
+    votes.cast_vote(p, b, "disagree", "Jag arbetar då.")
+    votes.cast_vote(p, c, "unsure")
+    assert votes.reasons(p.id) == [("agree", "Bra för oss med barn."), ("disagree", "Jag arbetar då.")]

@@ -103,6 +103,7 @@ def show(program_id: int, proposal_id: int):
         proposal=p,
         translation_forms=_translation_forms(p),
         results=votes.results(p.id),
+        reasons=votes.reasons(p.id),
         voters=votes.voters_count(p),
         labels=CHOICE_LABELS,
     )

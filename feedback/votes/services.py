@@ -135,6 +135,17 @@ def results(proposal_id: int) -> Results:
     return Results(counts, sum(counts.values()))
 
 
+def reasons(proposal_id: int) -> list[tuple[str, str]]:
+    """The reasons members gave, without names: staff and the steering group read what was
+    said, never who said it."""
+    rows = db.session.execute(
+        sa.select(Vote.choice, Vote.reason)
+        .where(Vote.proposal_id == proposal_id, Vote.reason.is_not(None))
+        .order_by(Vote.choice, Vote.reason)
+    ).all()
+    return [(r.choice, r.reason) for r in rows]
+
+
 def voters_count(proposal: Proposal) -> int:
     """How many members have voted (the same for named and anonymous proposals)."""
     if proposal.anonymous:
