@@ -23,6 +23,8 @@ from feedback.votes.services import ballot_key
 
 DEMO_SLUG = "uppsala-demo"
 DEMO_PASSWORD = "demo-password-2026"
+MONTHS = ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober",
+          "november", "december"]
 
 MEMBERS = [
     ("Leyla", "sv"),
@@ -209,7 +211,7 @@ def build_demo() -> None:
         past = starts < now
         m = Meeting(
             program_id=program.id,
-            title=f"Träff {starts:%Y-%m}",
+            title=f"Träff i {MONTHS[starts.month - 1]}",
             starts_at=starts,
             ends_at=starts + timedelta(hours=2),
             place="Stadsbiblioteket, Uppsala",

@@ -192,6 +192,9 @@ _SMALL_TARGETS_JS = """
 
 
 def assert_touch_targets(page: Page, what: str) -> None:
+    # The page must also fit the phone: no sideways scrolling at 360 px.
+    widths = page.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    assert widths[0] <= widths[1], f"{what} ({page.url}) is {widths[0]} px wide on a {widths[1]} px screen"
     small = page.evaluate(_SMALL_TARGETS_JS, MIN_TARGET)
     assert not small, f"{what} ({page.url}): targets smaller than {MIN_TARGET} px:\n" + "\n".join(small)
 
