@@ -9,7 +9,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-import pytest
 import sqlalchemy as sa
 from axe_playwright_python.sync_playwright import Axe
 from flask import Flask
@@ -199,10 +198,3 @@ def assert_touch_targets(page: Page, what: str) -> None:
     assert not small, f"{what} ({page.url}): targets smaller than {MIN_TARGET} px:\n" + "\n".join(small)
 
 
-# Flask-Compress (1.25) streams static files through a generator and never closes the
-# original file, so each compressed static response ends with "ResourceWarning: unclosed
-# file" (the file is closed by the garbage collector). Reported; ignored here only for
-# files under static/, so any other unclosed file still fails the tests.
-STATIC_FILE_WARNING = pytest.mark.filterwarnings(
-    r"ignore:unclosed file <_io.BufferedReader name='.*/feedback/static/:ResourceWarning"
-)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from .support import STAFF_EMAIL, STATIC_FILE_WARNING, Live, assert_accessible, axe_problems
+from .support import STAFF_EMAIL, Live, assert_accessible, axe_problems
 
-pytestmark = [pytest.mark.browser, STATIC_FILE_WARNING]
+pytestmark = [pytest.mark.browser]
 
 DEMO_TRANSLATED = "Mentorn och du träffas varje vecka"  # voting, with English and Arabic
 

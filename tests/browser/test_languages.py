@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from .support import STATIC_FILE_WARNING, Live
+from .support import Live
 
-pytestmark = [pytest.mark.browser, STATIC_FILE_WARNING]
+pytestmark = [pytest.mark.browser]
 
 AR_TITLE = "دروس في ركوب الدراجة"
 AR_SUMMARY = "نتعلم ركوب الدراجة معًا. هكذا نصل إلى العمل بسهولة."

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
-from .support import STATIC_FILE_WARNING, Live
+from .support import Live
 
-pytestmark = [pytest.mark.browser, STATIC_FILE_WARNING]
+pytestmark = [pytest.mark.browser]
 
 
 def test_revoked_link_shows_link_stopped_page_and_logs_out(context: BrowserContext, page: Page, live: Live):

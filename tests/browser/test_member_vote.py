@@ -7,9 +7,9 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from .support import STATIC_FILE_WARNING, Live
+from .support import Live
 
-pytestmark = [pytest.mark.browser, STATIC_FILE_WARNING]
+pytestmark = [pytest.mark.browser]
 
 
 def _open_home(page: Page, live: Live, link: str) -> None:

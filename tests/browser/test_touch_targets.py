@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from .support import MIN_TARGET, STATIC_FILE_WARNING, Live, assert_touch_targets
+from .support import MIN_TARGET, Live, assert_touch_targets
 
-pytestmark = [pytest.mark.browser, STATIC_FILE_WARNING]
+pytestmark = [pytest.mark.browser]
 
 
 @pytest.mark.parametrize("language", ["sv", "ar"])
