@@ -8,6 +8,7 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import joinedload
 from werkzeug.routing import IntegerConverter
 
 from feedback.config import DEV_SECRET, Config, ProductionConfig
@@ -104,7 +105,8 @@ def _setup_login(app: Flask) -> None:
         ident, _, version = user_id.partition(":")
         if not ident.isdigit() or not version.isdigit():
             return None
-        user = db.session.get(User, int(ident))
+        # Memberships come in the same query: every page checks roles.
+        user = db.session.get(User, int(ident), options=[joinedload(User.memberships)])
         if user is None or user.session_version != int(version):
             return None
         return user

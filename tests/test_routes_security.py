@@ -302,3 +302,20 @@ def test_the_page_audit_catches_what_csp_would_block():
            '<button onclick="x()">b</button><div style="color:red" hx-on:click="x()"></div><style>p{}</style>')
     assert len(audit(bad).problems) == 7
     assert audit('<script src="/static/a.js" defer></script><p class="x">ok</p>').problems == []
+
+
+@pytest.mark.parametrize("encoding", ["br", "gzip"])
+@pytest.mark.parametrize("asset", ["css/app.css", "js/app.js", "vendor/htmx.min.js"])
+def test_static_files_are_sent_compressed(app, asset, encoding):
+    import gzip
+
+    import brotli
+
+    client = new_client(app)
+    plain = client.get(f"/static/{asset}").get_data()
+    resp = client.get(f"/static/{asset}", headers={"Accept-Encoding": encoding})
+    assert resp.status_code == 200
+    assert resp.headers["Content-Encoding"] == encoding
+    body = resp.get_data()
+    assert len(body) < len(plain) / 2
+    assert (brotli.decompress(body) if encoding == "br" else gzip.decompress(body)) == plain

@@ -86,7 +86,6 @@ def _panel_context(
         "form_choice": form_choice if form_choice is not None else (mine.choice if mine else None),
         "form_reason": form_reason if form_reason is not None else (mine.reason if mine and mine.reason else ""),
         "results": votes.results(proposal.id) if proposal.results_visible else None,
-        "voters": votes.voters_count(proposal),
         "labels": CHOICE_LABELS,
         "reason_max": votes.REASON_MAX,
     }
