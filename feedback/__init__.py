@@ -75,8 +75,9 @@ class DatabaseIdConverter(IntegerConverter):
     """<int:...> in URLs: only values a database id can hold, so an absurd id is a 404,
     never an overflow error in SQLite or PostgreSQL."""
 
-    def __init__(self, url_map, fixed_digits: int = 0, min: int | None = 1, max: int | None = 2**31 - 1,
-                 signed: bool = False) -> None:
+    def __init__(
+        self, url_map, fixed_digits: int = 0, min: int | None = 1, max: int | None = 2**31 - 1, signed: bool = False
+    ) -> None:
         super().__init__(url_map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 

@@ -23,8 +23,20 @@ from feedback.votes.services import ballot_key
 
 DEMO_SLUG = "uppsala-demo"
 DEMO_PASSWORD = "demo-password-2026"
-MONTHS = ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober",
-          "november", "december"]
+MONTHS = [
+    "januari",
+    "februari",
+    "mars",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "augusti",
+    "september",
+    "oktober",
+    "november",
+    "december",
+]
 
 MEMBERS = [
     ("Leyla", "sv"),

@@ -15,7 +15,7 @@ from werkzeug.exceptions import HTTPException
 
 from feedback.common import i18n
 from feedback.common.errors import RuleError
-from feedback.common.icons import CHOICE_ICONS, ICONS, icon_path
+from feedback.common.icons import CHOICE_ICONS, ICONS, icon, icon_path
 from feedback.programs.labels import role_label
 from feedback.proposals.labels import status_label
 
@@ -125,6 +125,7 @@ def init_app(app: Flask) -> None:
         return "ok", 200, {"Content-Type": "text/plain"}
 
     app.jinja_env.globals["g"] = g
+    app.jinja_env.globals["icon"] = icon
 
     @app.template_filter("wallclock")
     def wallclock(value, fmt: str = "medium"):

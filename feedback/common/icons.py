@@ -4,7 +4,10 @@ Each icon goes beside a word, never instead of one."""
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 
 # name -> (label for staff pickers, SVG path data)
 ICONS: dict[str, tuple[str, str]] = {
@@ -44,6 +47,14 @@ UI_ICONS: dict[str, str] = {
 }
 
 CHOICE_ICONS = {"agree": UI_ICONS["agree"], "unsure": UI_ICONS["unsure"], "disagree": UI_ICONS["disagree"]}
+
+
+@lru_cache(maxsize=256)
+def icon(name: str, cls: str = "icon") -> Markup:
+    """The inline SVG for an icon; decorative, since a word always stands beside it."""
+    return Markup(
+        '<svg class="{}" viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d="{}"/></svg>'
+    ).format(cls, icon_path(name))
 
 
 def icon_path(name: str) -> str:

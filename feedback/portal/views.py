@@ -72,6 +72,7 @@ def _panel_context(
     form_choice: str | None = None,
     form_reason: str | None = None,
     just_cast: votes.MyVote | None = None,
+    counted: votes.Results | None = None,
 ) -> dict:
     # After a vote the view passes the vote just stored: she is a voter and it is hers,
     # so the panel needs no query for either.
@@ -85,7 +86,7 @@ def _panel_context(
         "just_voted": just_voted,
         "form_choice": form_choice if form_choice is not None else (mine.choice if mine else None),
         "form_reason": form_reason if form_reason is not None else (mine.reason if mine and mine.reason else ""),
-        "results": votes.results(proposal.id) if proposal.results_visible else None,
+        "results": counted or (votes.results(proposal.id) if proposal.results_visible else None),
         "labels": CHOICE_LABELS,
         "reason_max": votes.REASON_MAX,
     }
@@ -106,7 +107,7 @@ def vote(proposal_id: int):
     choice = request.form.get("choice", "")
     reason = request.form.get("reason", "")
     try:
-        mine = votes.cast_vote(p, current_user, choice, reason)
+        mine, counted = votes.cast_vote_and_count(p, current_user, choice, reason)
     except RuleError as e:
         db.session.rollback()
         ctx = _panel_context(p, error=e.message, form_choice=choice, form_reason=reason)
@@ -115,7 +116,8 @@ def vote(proposal_id: int):
             return render_template("portal/_vote_panel.html", **ctx)
         return render_template("portal/proposal.html", text=p.text_in(str(get_locale())), **ctx), e.status
     if is_htmx():
-        return render_template("portal/_vote_panel.html", **_panel_context(p, just_voted=True, just_cast=mine))
+        ctx = _panel_context(p, just_voted=True, just_cast=mine, counted=counted)
+        return render_template("portal/_vote_panel.html", **ctx)
     return redirect(url_for("portal.proposal", proposal_id=p.id, voted=1) + "#vote-panel")
 
 

@@ -50,6 +50,14 @@ def check_can_vote(proposal: Proposal, user: User) -> None:
 def cast_vote(proposal: Proposal, user: User, choice: str, reason: str | None = None) -> MyVote:
     """Record or change the member's vote. Commits and returns the vote as stored; raises
     RuleError and changes nothing when a rule says no."""
+    return cast_vote_and_count(proposal, user, choice, reason)[0]
+
+
+def cast_vote_and_count(
+    proposal: Proposal, user: User, choice: str, reason: str | None = None
+) -> tuple[MyVote, Results | None]:
+    """cast_vote, plus the results she may see now (None while they are hidden), counted in
+    the same transaction: one round trip to the database fewer than counting afterwards."""
     if choice not in CHOICES:
         raise RuleError(_l("Choose one of the answers."))
     reason = clean_reason(reason)
@@ -92,6 +100,7 @@ def cast_vote(proposal: Proposal, user: User, choice: str, reason: str | None = 
             conflict=["proposal_id", "user_id"],
             update=["choice", "reason", "updated_at"],
         )
+    counted = results(proposal.id) if proposal.results_visible else None
     # The vote changed no loaded object, so nothing needs reloading after this commit:
     # saves reloading her and the proposal (two queries) on the busiest request we have.
     session = db.session()
@@ -100,7 +109,7 @@ def cast_vote(proposal: Proposal, user: User, choice: str, reason: str | None = 
         session.commit()
     finally:
         session.expire_on_commit = True
-    return MyVote(choice, reason)
+    return MyVote(choice, reason), counted
 
 
 @dataclass(frozen=True)
