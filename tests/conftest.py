@@ -56,7 +56,7 @@ def _app(database_url):
 @pytest.fixture
 def app(_app):
     """The app with an empty database; every table is emptied after the test."""
-    from tests.routes_support import Client
+    from tests.routes_support import Client, reset_database
 
     # Each test-client request must start with an empty g, as on a real server.
     _app.test_client_class = Client
@@ -64,14 +64,7 @@ def app(_app):
                        LINK_RATE_LIMIT="10000 per minute")
     with _app.app_context():
         yield _app
-        db.session.rollback()
-        db.session.remove()
-        with db.engine.begin() as conn:
-            for table in reversed(db.metadata.sorted_tables):
-                conn.execute(table.delete())
-    from feedback.extensions import limiter
-
-    limiter.reset()
+        reset_database()
 
 
 @pytest.fixture
