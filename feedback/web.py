@@ -73,7 +73,9 @@ def init_app(app: Flask) -> None:
     def render_error(status: int, message=None):
         text = message or ERROR_TEXT.get(status, ERROR_TEXT[500])
         if is_htmx():
-            return render_template("_error_message.html", message=text), status
+            # Shown in the page's error region, so the form she was filling in stays where it is.
+            headers = {"HX-Retarget": "#live-errors", "HX-Reswap": "innerHTML"}
+            return render_template("_error_message.html", message=text), status, headers
         return render_template("error.html", status=status, message=text), status
 
     @app.errorhandler(HTTPException)

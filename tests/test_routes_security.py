@@ -319,3 +319,18 @@ def test_static_files_are_sent_compressed(app, asset, encoding):
     body = resp.get_data()
     assert len(body) < len(plain) / 2
     assert (brotli.decompress(body) if encoding == "br" else gzip.decompress(body)) == plain
+
+
+def test_htmx_error_goes_to_the_error_region_and_keeps_the_form(app, make, login):
+    app.config["WTF_CSRF_ENABLED"] = True
+    prog = make.program()
+    member = make.member(prog)
+    p = make.proposal(prog, "voting")
+    client = login(member, new_client(app))
+    resp = client.post(f"/p/{p.id}/vote", data={"choice": "agree", "csrf_token": "stale"},
+                       headers={"HX-Request": "true"})
+    assert resp.status_code == 400
+    assert resp.headers["HX-Retarget"] == "#live-errors"
+    assert resp.headers["HX-Reswap"] == "innerHTML"
+    assert "<html" not in resp.get_data(as_text=True)
+    assert 'id="live-errors"' in client.get(f"/p/{p.id}").get_data(as_text=True)

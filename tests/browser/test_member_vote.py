@@ -101,3 +101,21 @@ def test_read_aloud_button_shows_only_with_javascript(page: Page, nojs_page: Pag
     nojs_page.goto(f"/p/{pid}")
     expect(nojs_page.locator("button[data-speak]")).to_have_count(1)
     expect(nojs_page.locator("button[data-speak]")).to_be_hidden()
+
+
+def test_a_stale_form_shows_a_message_and_keeps_her_choice(page: Page, live: Live):
+    member = live.member()
+    pid = live.proposal(title="Kvällsträffar", summary="Vi träffas på kvällen.")
+    _open_home(page, live, member.link)
+    page.goto(f"/p/{pid}")
+    # As if the form had been open for days and the session behind it had ended.
+    page.evaluate("""() => {
+        document.body.setAttribute("hx-headers", '{"X-CSRFToken": "stale"}');
+        document.querySelector('#vote-panel input[name=csrf_token]').value = "stale";
+    }""")
+    _vote(page, "unsure", "Jag vet inte än.")
+    expect(page.locator("#live-errors [role=alert]")).to_contain_text(
+        live.t("sv", "This form was too old or not complete. Go back, reload the page and try again."))
+    expect(page.locator("#vote-panel input[value=unsure]")).to_be_checked()
+    expect(page.locator("#reason")).to_have_value("Jag vet inte än.")
+    assert live.votes_on(pid) == []
