@@ -101,6 +101,17 @@ def _setup_login(app: Flask) -> None:
     login_manager.login_message = _l("Please log in to see this page.")
     login_manager.session_protection = "basic"
 
+    @login_manager.unauthorized_handler
+    def unauthorized():
+        from flask import flash, redirect, request, url_for
+
+        flash(login_manager.login_message, "info")
+        target = url_for("auth.login", next=request.full_path if request.method == "GET" else None)
+        if request.headers.get("HX-Request") == "true":
+            # htmx would otherwise swap the login page into the vote panel: load it as a page.
+            return "", 401, {"HX-Redirect": target}
+        return redirect(target)
+
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
         ident, _, version = user_id.partition(":")

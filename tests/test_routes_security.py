@@ -334,3 +334,12 @@ def test_htmx_error_goes_to_the_error_region_and_keeps_the_form(app, make, login
     assert resp.headers["HX-Reswap"] == "innerHTML"
     assert "<html" not in resp.get_data(as_text=True)
     assert 'id="live-errors"' in client.get(f"/p/{p.id}").get_data(as_text=True)
+
+
+def test_htmx_request_without_login_sends_the_browser_to_login(app, make):
+    p = make.proposal(make.program(), "voting")
+    resp = new_client(app).post(f"/p/{p.id}/vote", data={"choice": "agree"}, headers={"HX-Request": "true"})
+    assert resp.status_code == 401
+    assert resp.headers["HX-Redirect"].startswith("/login")
+    plain = new_client(app).get(f"/p/{p.id}")
+    assert plain.status_code == 302 and "/login?next=" in plain.headers["Location"]
