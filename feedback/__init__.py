@@ -106,7 +106,7 @@ def _setup_login(app: Flask) -> None:
         from flask import flash, redirect, request, url_for
 
         flash(login_manager.login_message, "info")
-        target = url_for("auth.login", next=request.full_path if request.method == "GET" else None)
+        target = url_for("auth.login", next=request.full_path.rstrip("?") if request.method == "GET" else None)
         if request.headers.get("HX-Request") == "true":
             # htmx would otherwise swap the login page into the vote panel: load it as a page.
             return "", 401, {"HX-Redirect": target}

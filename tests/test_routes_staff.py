@@ -464,3 +464,22 @@ def test_staff_proposal_page_shows_reasons_without_names(office, make):
     html = client.get(f"/staff/{prog.id}/proposals/{p.id}").get_data(as_text=True)
     assert "&lt;b&gt;Bra&lt;/b&gt; tid" in html
     assert "Hodan Unique" not in html
+
+
+def test_member_home_shows_the_next_meeting_and_its_agenda(app, make, login):
+    from feedback.meetings import services as meetings
+    from feedback.meetings.models import AgendaItem
+    from tests.routes_support import new_client
+
+    prog = make.program()
+    member = make.member(prog, language="en")
+    meeting = make.meeting(prog, title="Meeting in May", place="Library")
+    shown = make.proposal(prog, title="Childcare at meetings")
+    meetings.add_to_agenda(meeting, shown, None)
+    hidden = make.proposal(prog, title="Secret draft")
+    meeting.agenda.append(AgendaItem(kind="proposal", proposal=hidden, position=9))
+    db.session.commit()
+    html = login(member, new_client(app)).get("/me").get_data(as_text=True)
+    assert "Meeting in May" in html and "Library" in html
+    assert "Childcare at meetings" in html
+    assert "Secret draft" not in html
