@@ -228,6 +228,10 @@ def build_demo() -> None:
             ends_at=starts + timedelta(hours=2),
             place="Stadsbiblioteket, Uppsala",
             status=MeetingStatus.CLOSED if past else MeetingStatus.PLANNED,
+            childcare=True,
+            interpreter_languages="ar,so,ti",
+            travel_costs=True,
+            bring="Ditt CV på papper eller i telefonen." if months_ago % 3 == 0 else None,
         )
         db.session.add(m)
         meetings[months_ago] = m
@@ -295,4 +299,9 @@ def build_demo() -> None:
                             updated_at=at,
                         )
                     )
+    # The next meeting also opens with coffee and discusses a feedback topic.
+    upcoming = meetings[-1]
+    db.session.add(AgendaItem(meeting_id=upcoming.id, kind="free", title="Fika och presentation", position=0))
+    db.session.add(AgendaItem(meeting_id=upcoming.id, kind="topic", topic_id=topics[3].id, title=topics[3].name,
+                              position=len(PROPOSALS) + 1))
     db.session.commit()

@@ -102,6 +102,7 @@ def init_app(app: Flask) -> None:
             "text_dir": i18n.text_direction(lang),
             "languages": i18n.languages,
             "language_info": i18n.language_info,
+            "language_name": lambda code: i18n.language_name(code, lang),
             "asset": asset_url,
             "ICONS": ICONS,
             "icon_path": icon_path,

@@ -80,7 +80,7 @@ def is_login_redirect(resp) -> bool:
     return resp.status_code == 302 and resp.headers["Location"].split("?")[0].endswith("/login")
 
 
-PLACEHOLDER = re.compile(r"<(?:[a-z]+:)?(\w+)>")
+PLACEHOLDER = re.compile(r"<(?:[^:<>]+:)?(\w+)>")
 
 
 def fill(rule: str, values: dict[str, Any]) -> str:
@@ -126,7 +126,7 @@ def _build_world(make) -> World:
     from feedback.programs.services import create_program
 
     n = make._next()
-    a = create_program("Alpha", f"alpha-{n}", with_topics=False)
+    a = create_program("Alpha", f"alpha-{n}", with_topics=True)
     b = create_program("Beta", f"beta-{n}", with_topics=False)
 
     def user(name, program=None, role="member", **kw):

@@ -173,3 +173,33 @@ def test_database_constraints_exist_after_migrating():
             with pytest.raises(sa.exc.IntegrityError):
                 db.session.commit()
             db.session.rollback()
+
+
+def test_meeting_support_migration_keeps_existing_meetings():
+    """0002 adds the support columns to a database that already has meetings in it."""
+    with fresh_database() as url:
+
+        class Config(TestConfig):
+            SQLALCHEMY_DATABASE_URI = url
+
+        app = create_app(Config)
+        try:
+            with app.app_context(), keep_logging():
+                flask_migrate.upgrade(revision="0001")
+                with db.engine.begin() as conn:
+                    conn.execute(sa.text(
+                        "INSERT INTO programs (id, name, slug, public_page, active, created_at) "
+                        "VALUES (1, 'P', 'p', false, true, '2026-01-01 10:00:00')"))
+                    conn.execute(sa.text(
+                        "INSERT INTO meetings (id, program_id, title, starts_at, status, created_at) "
+                        "VALUES (1, 1, 'March', '2026-03-12 17:30:00', 'closed', '2026-01-01 10:00:00')"))
+                flask_migrate.upgrade()
+                with db.engine.connect() as conn:
+                    row = conn.execute(sa.text(
+                        "SELECT title, childcare, travel_costs, bring, interpreter_languages FROM meetings")).one()
+                assert tuple(row) == ("March", False, False, None, None)
+                assert schema_differences() == []
+        finally:
+            with app.app_context():
+                db.session.remove()
+                db.engine.dispose()

@@ -79,7 +79,21 @@ DEFAULT_ARGS: dict[str, Callable[[World], Any]] = {
     "user_id": lambda w: w.target.id,
     "token": lambda w: w.link_token,
     "lang_code": lambda w: "en",
+    "direction": lambda w: "down",
 }
+
+
+def _topic_id(w: World) -> int:
+    from feedback.extensions import db
+    from feedback.topics.models import Topic
+
+    return db.session.scalar(db.select(Topic.id).where(Topic.program_id == w.prog.id).limit(1))
+
+
+def _feed_token(w: World) -> str:
+    from feedback.meetings.calendar import feed_token
+
+    return feed_token(w.target)
 
 DRAFT = {"proposal_id": lambda w: w.p_draft.id}
 OFFICE_USER = {"user_id": lambda w: w.users["staff"].id}
@@ -105,6 +119,10 @@ SPECS = [
     Spec("/p/<int:proposal_id>", "GET", PORTAL_VIEW),
     Spec("/p/<int:proposal_id>/results", "GET", PORTAL_VIEW),
     Spec("/p/<int:proposal_id>/vote", "POST", PORTAL_VOTE, data=lambda w: {"choice": "agree"}),
+    Spec("/me/meetings/<int:meeting_id>.ics", "GET",
+         {**PORTAL_VIEW, "steering": 404}),
+    # The calendar feed's key is its login: the same answer whoever's browser asks.
+    Spec("/calendar/<int:user_id>/<token>.ics", "GET", everyone(200), args={"token": _feed_token}),
     # staff and steering
     Spec("/staff/<int:program_id>/", "GET", staff_or_steering(200)),
     Spec("/staff/<int:program_id>/members/", "GET", staff_only(200)),
@@ -127,6 +145,12 @@ SPECS = [
     Spec("/staff/<int:program_id>/meetings/<int:meeting_id>/agenda", "POST", staff_only(302),
          data=lambda w: {"proposal_id": str(w.p_draft.id)}),
     Spec("/staff/<int:program_id>/meetings/<int:meeting_id>/agenda/<int:item_id>/remove", "POST", staff_only(302)),
+    Spec("/staff/<int:program_id>/meetings/<int:meeting_id>/agenda/topic", "POST", staff_only(302),
+         data=lambda w: {"t-topic_id": str(_topic_id(w))}),
+    Spec("/staff/<int:program_id>/meetings/<int:meeting_id>/agenda/free", "POST", staff_only(302),
+         data=lambda w: {"f-title": "Coffee and introductions"}),
+    Spec("/staff/<int:program_id>/meetings/<int:meeting_id>/agenda/<int:item_id>/move/<any(up, down):direction>",
+         "POST", staff_only(302)),
     Spec("/staff/<int:program_id>/proposals/", "GET", staff_only(200)),
     Spec("/staff/<int:program_id>/proposals/new", "GET", staff_only(200)),
     Spec("/staff/<int:program_id>/proposals/new", "POST", staff_only(302), data=lambda w: PROPOSAL_FORM),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from babel import Locale
+from babel import Locale, UnknownLocaleError
 from flask import current_app, has_request_context, request, session
 from flask_login import current_user
 
@@ -15,6 +15,17 @@ def language_info(code: str) -> tuple[str, str]:
     loc = Locale.parse(code)
     name = loc.get_display_name(loc) or code
     return name[:1].upper() + name[1:], loc.text_direction
+
+
+def language_name(code: str, reader: str) -> str:
+    """A language named in the reader's language, with its own name beside it when that differs:
+    "arabiska (العربية)". The reader understands the first; the second helps the one who speaks it."""
+    native = language_info(code)[0]
+    try:
+        local = Locale.parse(code).get_display_name(Locale.parse(reader)) or native
+    except (ValueError, UnknownLocaleError):
+        return native
+    return local if local.lower() == native.lower() else f"{local} ({native})"
 
 
 def languages() -> list[tuple[str, str]]:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateTimeLocalField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateTimeLocalField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 
@@ -14,7 +14,36 @@ class MeetingForm(FlaskForm):
     ends_at = DateTimeLocalField(_l("Ends (optional)"), format="%Y-%m-%dT%H:%M", validators=[Optional()])
     place = StringField(_l("Place"), validators=[Optional(), Length(max=200)])
     notes = TextAreaField(_l("Notes for members (optional)"), validators=[Optional(), Length(max=2000)])
+    bring = StringField(
+        _l("What to bring (optional)"),
+        validators=[Optional(), Length(max=500)],
+        description=_l("For example: your CV on paper or on your phone"),
+    )
+    childcare = BooleanField(_l("Childcare is offered"))
+    interpreter_languages = StringField(
+        _l("Interpreter for these languages (optional)"),
+        validators=[Optional(), Length(max=100)],
+        description=_l("Language codes, for example: ar, so, ti"),
+    )
+    travel_costs = BooleanField(_l("Travel costs are paid"))
+
+    def support(self) -> dict:
+        return {
+            "bring": self.bring.data,
+            "childcare": self.childcare.data,
+            "interpreter_languages": self.interpreter_languages.data,
+            "travel_costs": self.travel_costs.data,
+        }
 
 
 class AgendaAddForm(FlaskForm):
     proposal_id = SelectField(_l("Proposal"), coerce=int, validators=[DataRequired()])
+
+
+class AgendaTopicForm(FlaskForm):
+    topic_id = SelectField(_l("Feedback topic to discuss"), coerce=int, validators=[DataRequired()])
+
+
+class AgendaFreeForm(FlaskForm):
+    title = StringField(_l("Other item"), validators=[DataRequired(), Length(max=200)],
+                        description=_l("For example: Coffee and introductions"))

@@ -37,6 +37,11 @@ class Meeting(db.Model):
     ends_at: so.Mapped[datetime | None]
     place: so.Mapped[str | None] = so.mapped_column(sa.String(200))
     notes: so.Mapped[str | None] = so.mapped_column(sa.Text)
+    # What members need to know to come: what to bring and the support offered.
+    bring: so.Mapped[str | None] = so.mapped_column(sa.String(500))
+    childcare: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
+    interpreter_languages: so.Mapped[str | None] = so.mapped_column(sa.String(100))  # "ar,so"; empty: none
+    travel_costs: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
     status: so.Mapped[str] = so.mapped_column(sa.String(10), default=MeetingStatus.PLANNED)
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
 
@@ -44,6 +49,10 @@ class Meeting(db.Model):
     agenda: so.Mapped[list[AgendaItem]] = so.relationship(
         back_populates="meeting", cascade="all, delete-orphan", order_by="AgendaItem.position"
     )
+
+    @property
+    def interpreter_codes(self) -> list[str]:
+        return [c for c in (self.interpreter_languages or "").split(",") if c]
 
 
 class AgendaItem(db.Model):

@@ -2,38 +2,76 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from babel import Locale, UnknownLocaleError
 from flask_babel import lazy_gettext as _l
 
 from feedback.common.errors import RuleError
 from feedback.extensions import db
 from feedback.meetings.models import AgendaItem, Meeting, MeetingStatus
 from feedback.proposals.models import Proposal, Status
+from feedback.topics.models import Topic
 
 
-def create_meeting(
-    program_id: int,
-    title: str,
-    starts_at: datetime,
-    place: str | None = None,
-    ends_at: datetime | None = None,
-    notes: str | None = None,
-) -> Meeting:
+def clean_language_codes(text: str | None) -> str | None:
+    """'Arabic'-free input: language codes such as "ar, so, ti", checked against CLDR so
+    that members see each name in their own language. Returns "ar,so,ti" or None."""
+    codes = []
+    for raw in re.split(r"[\s,;]+", (text or "").strip().lower()):
+        if not raw:
+            continue
+        try:
+            Locale.parse(raw)
+        except (ValueError, UnknownLocaleError):
+            raise RuleError(
+                _l("Unknown language code: %(code)s. Use codes such as ar, so, ti.", code=raw),
+                field="interpreter_languages",
+            ) from None
+        if raw not in codes:
+            codes.append(raw)
+    return ",".join(codes) or None
+
+
+def save_meeting(meeting: Meeting | None, program_id: int, *, title: str, starts_at: datetime,
+                 ends_at: datetime | None = None, place: str | None = None, notes: str | None = None,
+                 bring: str | None = None, childcare: bool = False, interpreter_languages: str | None = None,
+                 travel_costs: bool = False) -> Meeting:
+    """Create (meeting None) or change a meeting; refuses an end before the start."""
     if ends_at and ends_at <= starts_at:
-        raise RuleError(_l("The end must be after the start."))
-    meeting = Meeting(
-        program_id=program_id,
-        title=title.strip(),
-        starts_at=starts_at,
-        ends_at=ends_at,
-        place=(place or "").strip() or None,
-        notes=notes,
-    )
-    db.session.add(meeting)
+        raise RuleError(_l("The end must be after the start."), field="ends_at")
+    languages = clean_language_codes(interpreter_languages)
+    if meeting is None:
+        meeting = Meeting(program_id=program_id)
+        db.session.add(meeting)
+    meeting.title, meeting.starts_at, meeting.ends_at = title.strip(), starts_at, ends_at
+    meeting.place = (place or "").strip() or None
+    meeting.notes = (notes or "").strip() or None
+    meeting.bring = (bring or "").strip() or None
+    meeting.childcare, meeting.travel_costs = bool(childcare), bool(travel_costs)
+    meeting.interpreter_languages = languages
     db.session.commit()
     return meeting
+
+
+def create_meeting(program_id: int, title: str, starts_at: datetime, place: str | None = None,
+                   ends_at: datetime | None = None, notes: str | None = None, **support) -> Meeting:
+    return save_meeting(None, program_id, title=title, starts_at=starts_at, place=place, ends_at=ends_at,
+                        notes=notes, **support)
+
+
+def by_month(meetings: list[Meeting]) -> list[tuple[datetime, list[Meeting]]]:
+    """Meetings grouped by calendar month, in the order given."""
+    groups: list[tuple[datetime, list[Meeting]]] = []
+    for m in meetings:
+        month = m.starts_at.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+        if groups and groups[-1][0] == month:
+            groups[-1][1].append(m)
+        else:
+            groups.append((month, [m]))
+    return groups
 
 
 def current_or_next(program_ids: list[int], now: datetime) -> Meeting | None:
@@ -74,6 +112,40 @@ def add_to_agenda(meeting: Meeting, proposal: Proposal, actor_id: int | None) ->
         proposal.move_to(Status.ON_AGENDA, actor_id)
     db.session.commit()
     return item
+
+
+def add_agenda_item(meeting: Meeting, *, topic_id: int | None = None, title: str | None = None) -> AgendaItem:
+    """A feedback topic to discuss, or a free item with its own title."""
+    if meeting.status == MeetingStatus.CLOSED:
+        raise RuleError(_l("This meeting is over; choose a coming one."))
+    if topic_id is not None:
+        topic = db.session.get(Topic, topic_id)
+        if topic is None or topic.program_id != meeting.program_id:
+            raise RuleError(_l("Choose a topic from the list."))
+        item = AgendaItem(kind="topic", topic_id=topic.id, title=topic.name)
+    else:
+        title = (title or "").strip()
+        if not title or len(title) > 200:
+            raise RuleError(_l("Write what the item is about, in at most 200 characters."))
+        item = AgendaItem(kind="free", title=title)
+    item.position = max((i.position for i in meeting.agenda), default=0) + 1
+    meeting.agenda.append(item)
+    db.session.commit()
+    return item
+
+
+def move_agenda_item(meeting: Meeting, item: AgendaItem, step: int) -> None:
+    """Move an item one place up (step -1) or down (+1); the ends stay where they are."""
+    items = sorted(meeting.agenda, key=lambda i: (i.position, i.id))
+    index = items.index(item)
+    target = index + step
+    if step not in (-1, 1) or not 0 <= target < len(items):
+        return
+    items[index], items[target] = items[target], items[index]
+    # Renumber all, so equal or missing positions from older data end up in a clean order.
+    for n, it in enumerate(items, start=1):
+        it.position = n
+    db.session.commit()
 
 
 def remove_from_agenda(meeting: Meeting, item: AgendaItem, actor_id: int | None) -> None:

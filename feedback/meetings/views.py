@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -12,9 +12,10 @@ from feedback.common.errors import RuleError
 from feedback.common.timeutil import local_now
 from feedback.extensions import db
 from feedback.meetings import services
-from feedback.meetings.forms import AgendaAddForm, MeetingForm
+from feedback.meetings.forms import AgendaAddForm, AgendaFreeForm, AgendaTopicForm, MeetingForm
 from feedback.meetings.models import AgendaItem, Meeting
 from feedback.proposals.models import Proposal, Status
+from feedback.topics.models import Topic
 
 bp = Blueprint("meetings", __name__, url_prefix="/staff/<int:program_id>/meetings")
 
@@ -30,46 +31,39 @@ def index(program_id: int):
     now = local_now(current_app.config["BABEL_DEFAULT_TIMEZONE"])
     coming = sorted((m for m in meetings if m.starts_at >= now), key=lambda m: m.starts_at)
     past = [m for m in meetings if m.starts_at < now]
-    return render_template("meetings/index.html", coming=coming, past=past)
+    return render_template(
+        "meetings/index.html",
+        next_meeting=coming[0] if coming else None,
+        planned=services.by_month(coming[1:]),
+        past=services.by_month(past),
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@staff_required
-def new(program_id: int):
-    form = MeetingForm()
-    if form.validate_on_submit():
-        try:
-            meeting = services.create_meeting(
-                program_id, form.title.data, form.starts_at.data, form.place.data, form.ends_at.data, form.notes.data
-            )
-        except RuleError as e:
-            form.ends_at.errors = [*form.ends_at.errors, e.message]
-        else:
-            flash(_("The meeting is saved."), "success")
-            return redirect(url_for("meetings.show", program_id=program_id, meeting_id=meeting.id))
-    return render_template("meetings/form.html", form=form, meeting=None), 400 if form.errors else 200
-
-
 @bp.route("/<int:meeting_id>/edit", methods=["GET", "POST"])
 @staff_required
-def edit(program_id: int, meeting_id: int):
-    meeting = get_or_404(Meeting, meeting_id, program_id)
+def form(program_id: int, meeting_id: int | None = None):
+    meeting = get_or_404(Meeting, meeting_id, program_id) if meeting_id is not None else None
     form = MeetingForm(obj=meeting)
     if form.validate_on_submit():
-        if form.ends_at.data and form.ends_at.data <= form.starts_at.data:
-            form.ends_at.errors = [*form.ends_at.errors, _("The end must be after the start.")]
+        try:
+            meeting = services.save_meeting(
+                meeting, program_id, title=form.title.data, starts_at=form.starts_at.data,
+                ends_at=form.ends_at.data, place=form.place.data, notes=form.notes.data, **form.support(),
+            )
+        except RuleError as e:
+            db.session.rollback()
+            field = getattr(form, e.field or "title")
+            field.errors = [*field.errors, e.message]
         else:
-            form.populate_obj(meeting)
-            meeting.title = meeting.title.strip()
-            meeting.place = (meeting.place or "").strip() or None
-            db.session.commit()
-            flash(_("Saved."), "success")
+            flash(_("The meeting is saved."), "success")
             return redirect(url_for("meetings.show", program_id=program_id, meeting_id=meeting.id))
     return render_template("meetings/form.html", form=form, meeting=meeting), 400 if form.errors else 200
 
 
-def _agenda_form(meeting: Meeting) -> AgendaAddForm:
-    form = AgendaAddForm()
+def _agenda_forms(meeting: Meeting) -> dict:
+    """The three ways to add to an agenda: a proposal, a feedback topic, a free item."""
+    proposal_form = AgendaAddForm()
     on_agenda = {i.proposal_id for i in meeting.agenda}
     candidates = db.session.scalars(
         sa.select(Proposal)
@@ -79,38 +73,88 @@ def _agenda_form(meeting: Meeting) -> AgendaAddForm:
         )
         .order_by(Proposal.title)
     )
-    form.proposal_id.choices = [(p.id, p.title) for p in candidates if p.id not in on_agenda]
-    return form
+    proposal_form.proposal_id.choices = [(p.id, p.title) for p in candidates if p.id not in on_agenda]
+    topic_form = AgendaTopicForm(prefix="t")
+    topics = db.session.scalars(
+        sa.select(Topic)
+        .where(Topic.program_id == meeting.program_id, Topic.archived.is_(False))
+        .order_by(Topic.position)
+    )
+    topic_form.topic_id.choices = [(t.id, t.name) for t in topics]
+    return {"form": proposal_form, "topic_form": topic_form, "free_form": AgendaFreeForm(prefix="f")}
+
+
+def _back(meeting: Meeting):
+    return redirect(url_for("meetings.show", program_id=meeting.program_id, meeting_id=meeting.id) + "#agenda")
+
+
+def _show(meeting: Meeting, forms: dict, status: int = 200):
+    return render_template("meetings/show.html", meeting=meeting, **forms), status
 
 
 @bp.route("/<int:meeting_id>")
 @staff_required
 def show(program_id: int, meeting_id: int):
     meeting = get_or_404(Meeting, meeting_id, program_id)
-    return render_template("meetings/show.html", meeting=meeting, form=_agenda_form(meeting))
+    return _show(meeting, _agenda_forms(meeting))
 
 
 @bp.route("/<int:meeting_id>/agenda", methods=["POST"])
 @staff_required
 def agenda_add(program_id: int, meeting_id: int):
     meeting = get_or_404(Meeting, meeting_id, program_id)
-    form = _agenda_form(meeting)
-    if not form.validate_on_submit():
-        flash(_("Choose a proposal from the list."), "error")
-        return render_template("meetings/show.html", meeting=meeting, form=form), 400
-    proposal = get_or_404(Proposal, form.proposal_id.data, program_id)
+    forms = _agenda_forms(meeting)
+    if not forms["form"].validate_on_submit():
+        return _show(meeting, forms, 400)
+    proposal = get_or_404(Proposal, forms["form"].proposal_id.data, program_id)
     services.add_to_agenda(meeting, proposal, current_user.id)
     flash(_("Added to the agenda."), "success")
-    return redirect(url_for("meetings.show", program_id=program_id, meeting_id=meeting.id))
+    return _back(meeting)
+
+
+@bp.route("/<int:meeting_id>/agenda/topic", methods=["POST"])
+@staff_required
+def agenda_topic(program_id: int, meeting_id: int):
+    meeting = get_or_404(Meeting, meeting_id, program_id)
+    forms = _agenda_forms(meeting)
+    if not forms["topic_form"].validate_on_submit():
+        return _show(meeting, forms, 400)
+    services.add_agenda_item(meeting, topic_id=forms["topic_form"].topic_id.data)
+    flash(_("Added to the agenda."), "success")
+    return _back(meeting)
+
+
+@bp.route("/<int:meeting_id>/agenda/free", methods=["POST"])
+@staff_required
+def agenda_free(program_id: int, meeting_id: int):
+    meeting = get_or_404(Meeting, meeting_id, program_id)
+    forms = _agenda_forms(meeting)
+    if not forms["free_form"].validate_on_submit():
+        return _show(meeting, forms, 400)
+    services.add_agenda_item(meeting, title=forms["free_form"].title.data)
+    flash(_("Added to the agenda."), "success")
+    return _back(meeting)
+
+
+def _item_or_404(meeting: Meeting, item_id: int) -> AgendaItem:
+    item = get_or_404(AgendaItem, item_id)
+    if item.meeting_id != meeting.id:
+        abort(404)
+    return item
+
+
+@bp.route("/<int:meeting_id>/agenda/<int:item_id>/move/<any(up, down):direction>", methods=["POST"])
+@staff_required
+def agenda_move(program_id: int, meeting_id: int, item_id: int, direction: str):
+    meeting = get_or_404(Meeting, meeting_id, program_id)
+    services.move_agenda_item(meeting, _item_or_404(meeting, item_id), -1 if direction == "up" else 1)
+    return _back(meeting)
 
 
 @bp.route("/<int:meeting_id>/agenda/<int:item_id>/remove", methods=["POST"])
 @staff_required
 def agenda_remove(program_id: int, meeting_id: int, item_id: int):
     meeting = get_or_404(Meeting, meeting_id, program_id)
-    item = get_or_404(AgendaItem, item_id)
-    if item.meeting_id != meeting.id:
-        return render_template("error.html", status=404, message=_("We could not find this page.")), 404
-    services.remove_from_agenda(meeting, item, current_user.id)
+    services.remove_from_agenda(meeting, _item_or_404(meeting, item_id), current_user.id)
     flash(_("Removed from the agenda."), "success")
-    return redirect(url_for("meetings.show", program_id=program_id, meeting_id=meeting.id))
+    return _back(meeting)

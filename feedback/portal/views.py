@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import (
     Blueprint,
     abort,
@@ -11,14 +13,20 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import get_locale
+from flask.wrappers import Response
+from flask_babel import force_locale, get_locale
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from feedback.auth.models import User
 from feedback.common.access import get_or_404
 from feedback.common.errors import RuleError
 from feedback.common.timeutil import local_now
-from feedback.extensions import db
+from feedback.extensions import db, limiter
+from feedback.meetings import calendar
+from feedback.meetings.models import Meeting
 from feedback.meetings.services import current_or_next
+from feedback.members.cards import absolute_url
 from feedback.programs.models import Role
 from feedback.proposals import services as proposals
 from feedback.proposals.models import Proposal, Status
@@ -47,6 +55,9 @@ def home():
         open_now=open_now,
         my_votes=my_votes,
         closed=proposals.recently_closed(program_ids),
+        feed_url=absolute_url(
+            url_for("portal.calendar_feed", user_id=current_user.id, token=calendar.feed_token(current_user))
+        ),
         lang=str(get_locale()),
     )
 
@@ -127,3 +138,33 @@ def results(proposal_id: int):
     """The results block alone, for live results (htmx polling)."""
     p = _visible_proposal(proposal_id)
     return render_template("portal/_results.html", **_panel_context(p))
+
+
+def _ics_response(body: bytes, filename: str) -> Response:
+    return Response(body, mimetype="text/calendar", headers={
+        "Content-Disposition": f'attachment; filename="{filename}"',
+    })
+
+
+@bp.route("/me/meetings/<int:meeting_id>.ics")
+@login_required
+def meeting_ics(meeting_id: int):
+    """One meeting for her phone's calendar."""
+    meeting = get_or_404(Meeting, meeting_id)
+    if meeting.program_id not in _member_programs() and not current_user.has_role(meeting.program_id, Role.STAFF):
+        abort(404)
+    body = calendar.to_ics([meeting], request.host, meeting.title)
+    return _ics_response(body, f"meeting-{meeting.id}.ics")
+
+
+@bp.route("/calendar/<int:user_id>/<token>.ics")
+@limiter.limit(lambda: current_app.config["LINK_RATE_LIMIT"])
+def calendar_feed(user_id: int, token: str):
+    """All her group's meetings, for a calendar app to follow; the key in the address is the login."""
+    user = db.session.get(User, user_id)
+    if user is None or not user.active or not calendar.check_feed_token(user, token):
+        abort(404)
+    since = local_now(current_app.config["BABEL_DEFAULT_TIMEZONE"]) - timedelta(days=90)
+    with force_locale(user.preferred_language):
+        body = calendar.to_ics(calendar.member_meetings(user, since), request.host, _("Expert group"))
+    return _ics_response(body, "meetings.ics")
