@@ -16,6 +16,7 @@ from werkzeug.exceptions import HTTPException
 from feedback.common import i18n
 from feedback.common.errors import RuleError
 from feedback.common.icons import CHOICE_ICONS, ICONS, icon, icon_path
+from feedback.meetings.labels import action_button_label, action_label
 from feedback.programs.labels import role_label
 from feedback.proposals.labels import status_label
 
@@ -108,6 +109,8 @@ def init_app(app: Flask) -> None:
             "icon_path": icon_path,
             "status_label": status_label,
             "role_label": role_label,
+            "action_label": action_label,
+            "action_button_label": action_button_label,
             "CHOICE_ICONS": CHOICE_ICONS,
             "is_htmx": is_htmx,
         }

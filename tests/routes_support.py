@@ -153,6 +153,12 @@ def _build_world(make) -> World:
     meeting = make.meeting(a)
     other_meeting = make.meeting(b)
     item = add_to_agenda(meeting, p_agenda, None)
+    from datetime import date
+
+    from feedback.meetings.models import ActionItem
+
+    db.session.add(ActionItem(program_id=a.id, meeting_id=meeting.id, title="Book the room", owner="Sara",
+                              due_on=date(2030, 1, 1)))
     link_token = issue_member_link(target, None)
     password_token = create_password_link(users["staff"], None, 24)
     return World(a, b, users, target, p_voting, p_draft, p_agenda, p_other, meeting, other_meeting, item,

@@ -80,7 +80,16 @@ DEFAULT_ARGS: dict[str, Callable[[World], Any]] = {
     "token": lambda w: w.link_token,
     "lang_code": lambda w: "en",
     "direction": lambda w: "down",
+    "status": lambda w: "done",
+    "action_id": lambda w: _action_id(w),
 }
+
+
+def _action_id(w: World) -> int:
+    from feedback.extensions import db
+    from feedback.meetings.models import ActionItem
+
+    return db.session.scalar(db.select(ActionItem.id).where(ActionItem.program_id == w.prog.id).limit(1))
 
 
 def _topic_id(w: World) -> int:
@@ -151,6 +160,16 @@ SPECS = [
          data=lambda w: {"f-title": "Coffee and introductions"}),
     Spec("/staff/<int:program_id>/meetings/<int:meeting_id>/agenda/<int:item_id>/move/<any(up, down):direction>",
          "POST", staff_only(302)),
+    Spec("/staff/<int:program_id>/meetings/<int:meeting_id>/log", "GET", staff_only(200)),
+    Spec("/staff/<int:program_id>/meetings/<int:meeting_id>/log/summary", "POST", staff_only(302),
+         data=lambda w: {"s-summary": "We met.", "s-member_summary": "Vi träffades."}),
+    Spec("/staff/<int:program_id>/meetings/<int:meeting_id>/log/attendance", "POST", staff_only(302),
+         data=lambda w: {"a-guests": "2", "present": str(w.users["member"].id)}),
+    Spec("/staff/<int:program_id>/meetings/<int:meeting_id>/log/actions", "POST", staff_only(302),
+         data=lambda w: {"x-title": "Book a room", "x-owner": "Sara", "x-due_on": "2030-01-01"}),
+    Spec("/staff/<int:program_id>/meetings/actions", "GET", staff_only(200)),
+    Spec("/staff/<int:program_id>/meetings/actions/<int:action_id>/<any(open, done, dropped):status>", "POST",
+         staff_only(302)),
     Spec("/staff/<int:program_id>/proposals/", "GET", staff_only(200)),
     Spec("/staff/<int:program_id>/proposals/new", "GET", staff_only(200)),
     Spec("/staff/<int:program_id>/proposals/new", "POST", staff_only(302), data=lambda w: PROPOSAL_FORM),

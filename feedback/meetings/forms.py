@@ -2,8 +2,16 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateTimeLocalField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 
 class MeetingForm(FlaskForm):
@@ -47,3 +55,23 @@ class AgendaTopicForm(FlaskForm):
 class AgendaFreeForm(FlaskForm):
     title = StringField(_l("Other item"), validators=[DataRequired(), Length(max=200)],
                         description=_l("For example: Coffee and introductions"))
+
+
+class SummaryForm(FlaskForm):
+    summary = TextAreaField(_l("Minutes for staff and the steering group"),
+                            validators=[Optional(), Length(max=10_000)])
+    member_summary = TextAreaField(
+        _l("Short summary for members, in easy Swedish"),
+        validators=[Optional(), Length(max=10_000)],
+        description=_l("Short sentences. What did we talk about? What happens now?"),
+    )
+
+
+class AttendanceForm(FlaskForm):
+    guests = IntegerField(_l("Guests"), validators=[InputRequired(), NumberRange(min=0, max=500)], default=0)
+
+
+class ActionForm(FlaskForm):
+    title = StringField(_l("What is to be done"), validators=[DataRequired(), Length(max=300)])
+    owner = StringField(_l("Who does it"), validators=[DataRequired(), Length(max=120)])
+    due_on = DateField(_l("Due date"), validators=[DataRequired()])

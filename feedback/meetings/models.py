@@ -5,7 +5,7 @@ Called Meeting in code so that it is never confused with a database or HTTP sess
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
@@ -43,6 +43,10 @@ class Meeting(db.Model):
     interpreter_languages: so.Mapped[str | None] = so.mapped_column(sa.String(100))  # "ar,so"; empty: none
     travel_costs: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
     status: so.Mapped[str] = so.mapped_column(sa.String(10), default=MeetingStatus.PLANNED)
+    # The staff log: the record for staff and steering, and a short easy summary for members.
+    summary: so.Mapped[str | None] = so.mapped_column(sa.Text)
+    member_summary: so.Mapped[str | None] = so.mapped_column(sa.Text)
+    guests: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
 
     program: so.Mapped[Program] = so.relationship()
@@ -74,3 +78,46 @@ class AgendaItem(db.Model):
 
     meeting: so.Mapped[Meeting] = so.relationship(back_populates="agenda")
     proposal: so.Mapped[Proposal | None] = so.relationship(back_populates="agenda_items")
+
+
+class Attendance(db.Model):
+    """Whether a member was at a meeting; marked by staff, or by herself opening the live meeting."""
+
+    __tablename__ = "attendance"
+    __table_args__ = (
+        sa.UniqueConstraint("meeting_id", "user_id", name="uq_attendance_meeting_user"),
+        sa.CheckConstraint("source IN ('staff','self')", name="source_known"),
+    )
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    meeting_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    present: so.Mapped[bool] = so.mapped_column(default=True)
+    source: so.Mapped[str] = so.mapped_column(sa.String(10), default="staff")
+    updated_at: so.Mapped[datetime] = so.mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class ActionStatus(StrEnum):
+    OPEN = "open"
+    DONE = "done"
+    DROPPED = "dropped"
+
+
+class ActionItem(db.Model):
+    """Something someone promised to do after a meeting."""
+
+    __tablename__ = "action_items"
+    __table_args__ = (sa.CheckConstraint("status IN ('open','done','dropped')", name="status_known"),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    program_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("programs.id", ondelete="CASCADE"), index=True)
+    meeting_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("meetings.id", ondelete="SET NULL"), index=True)
+    title: so.Mapped[str] = so.mapped_column(sa.String(300))
+    owner: so.Mapped[str] = so.mapped_column(sa.String(120))  # a name: owners may be outside the app
+    due_on: so.Mapped[date]
+    status: so.Mapped[str] = so.mapped_column(sa.String(10), default=ActionStatus.OPEN, index=True)
+    created_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+    closed_at: so.Mapped[datetime | None]
+
+    meeting: so.Mapped[Meeting | None] = so.relationship()

@@ -23,7 +23,7 @@ from feedback.common.access import get_or_404
 from feedback.common.errors import RuleError
 from feedback.common.timeutil import local_now
 from feedback.extensions import db, limiter
-from feedback.meetings import calendar
+from feedback.meetings import calendar, log
 from feedback.meetings.models import Meeting
 from feedback.meetings.services import current_or_next
 from feedback.members.cards import absolute_url
@@ -47,11 +47,13 @@ def home():
     program_ids = _member_programs()
     if not program_ids and not current_user.is_member_only:
         return redirect(url_for("index"))
+    now = local_now(current_app.config["BABEL_DEFAULT_TIMEZONE"])
     open_now = proposals.open_for_voting(program_ids)
     my_votes = {p.id: votes.my_vote(p, current_user) for p in open_now}
     return render_template(
         "portal/home.html",
-        meeting=current_or_next(program_ids, local_now(current_app.config["BABEL_DEFAULT_TIMEZONE"])),
+        meeting=current_or_next(program_ids, now),
+        last_meeting=log.last_summary(program_ids, now),
         open_now=open_now,
         my_votes=my_votes,
         closed=proposals.recently_closed(program_ids),

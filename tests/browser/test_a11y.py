@@ -101,6 +101,8 @@ STAFF_PAGES = {
     "meetings list": "/staff/{pid}/meetings/",
     "meeting form": "/staff/{pid}/meetings/new",
     "meeting with agenda": "/staff/{pid}/meetings/{meeting}",
+    "meeting log": "/staff/{pid}/meetings/{meeting}/log",
+    "open action items": "/staff/{pid}/meetings/actions",
     "proposals list": "/staff/{pid}/proposals/",
     "proposal form": "/staff/{pid}/proposals/new",
     "proposal with translations": "/staff/{pid}/proposals/{translated}",

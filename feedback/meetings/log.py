@@ -1,0 +1,104 @@
+"""The staff log of a meeting: attendance, summaries and action items."""
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from feedback.common.errors import RuleError
+from feedback.common.timeutil import utcnow
+from feedback.common.upsert import upsert
+from feedback.extensions import db
+from feedback.meetings.models import ActionItem, ActionStatus, Attendance, Meeting
+from feedback.members.services import program_members
+
+GUESTS_MAX = 500
+SUMMARY_MAX = 10_000
+
+
+def attendance(meeting: Meeting) -> dict[int, Attendance]:
+    rows = db.session.scalars(sa.select(Attendance).where(Attendance.meeting_id == meeting.id))
+    return {a.user_id: a for a in rows}
+
+
+def set_attendance(meeting: Meeting, present_ids: set[int], guests: int) -> None:
+    """Staff tick who was there. Every member of the program gets a row: present or absent."""
+    if not 0 <= guests <= GUESTS_MAX:
+        raise RuleError(_l("Guests must be a number from 0 to %(n)s.", n=GUESTS_MAX), field="guests")
+    members = {m.id for m in program_members(meeting.program_id)}
+    if not present_ids <= members:
+        raise RuleError(_l("Choose members of this group only."), status=400)
+    for user_id in members:
+        upsert(
+            db.session, Attendance.__table__,
+            {"meeting_id": meeting.id, "user_id": user_id, "present": user_id in present_ids,
+             "source": "staff", "updated_at": utcnow()},
+            conflict=["meeting_id", "user_id"], update=["present", "source", "updated_at"],
+        )
+    meeting.guests = guests
+    db.session.commit()
+
+
+def present_count(meeting: Meeting) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count()).select_from(Attendance)
+        .where(Attendance.meeting_id == meeting.id, Attendance.present.is_(True))
+    ) or 0
+
+
+def save_summaries(meeting: Meeting, summary: str | None, member_summary: str | None) -> None:
+    for text in (summary, member_summary):
+        if text and len(text) > SUMMARY_MAX:
+            raise RuleError(_l("The text is too long: at most %(n)s characters.", n=SUMMARY_MAX))
+    meeting.summary = (summary or "").strip() or None
+    meeting.member_summary = (member_summary or "").strip() or None
+    db.session.commit()
+
+
+def add_action(meeting: Meeting, title: str, owner: str, due_on: date, today: date,
+               actor_id: int | None) -> ActionItem:
+    title, owner = title.strip(), owner.strip()
+    if not title or not owner:
+        raise RuleError(_l("Write what is to be done and who does it."))
+    if due_on < today:
+        raise RuleError(_l("The due date has passed. Choose today or a later day."), field="due_on")
+    item = ActionItem(program_id=meeting.program_id, meeting_id=meeting.id, title=title, owner=owner,
+                      due_on=due_on, status=ActionStatus.OPEN, created_by_id=actor_id)
+    db.session.add(item)
+    db.session.commit()
+    return item
+
+
+def set_action_status(item: ActionItem, status: str) -> None:
+    if status not in {s.value for s in ActionStatus}:
+        raise RuleError(_l("Unknown status."))
+    item.status = status
+    item.closed_at = None if status == ActionStatus.OPEN else utcnow()
+    db.session.commit()
+
+
+def open_actions(program_id: int) -> list[ActionItem]:
+    """Open action items of every meeting, the most urgent first."""
+    return list(db.session.scalars(
+        sa.select(ActionItem)
+        .where(ActionItem.program_id == program_id, ActionItem.status == ActionStatus.OPEN)
+        .order_by(ActionItem.due_on, ActionItem.id)
+    ))
+
+
+def meeting_actions(meeting: Meeting) -> list[ActionItem]:
+    return list(db.session.scalars(
+        sa.select(ActionItem).where(ActionItem.meeting_id == meeting.id).order_by(ActionItem.due_on, ActionItem.id)
+    ))
+
+
+def last_summary(program_ids: list[int], now) -> Meeting | None:
+    """The latest past meeting with a summary for members."""
+    if not program_ids:
+        return None
+    return db.session.scalar(
+        sa.select(Meeting)
+        .where(Meeting.program_id.in_(program_ids), Meeting.starts_at < now, Meeting.member_summary.is_not(None))
+        .order_by(Meeting.starts_at.desc()).limit(1)
+    )
