@@ -99,3 +99,36 @@ def test_staff_log_pages(app, make, login):
     assert "Call the bus company" not in client.get(f"/staff/{prog.id}/meetings/actions").get_data(as_text=True)
     assert client.post(f"/staff/{prog.id}/meetings/actions/{item.id}/finished").status_code == 404
     assert client.post(f"{base}/summary", data={"s-summary": "x" * 10_001}).status_code == 400
+
+
+def test_recommendation_sends_a_voted_proposal_to_the_steering_group(app, make, login):
+    from feedback.meetings.services import add_to_agenda
+    from feedback.proposals import services as proposals
+
+    prog = make.program()
+    staff = make.staff(prog)
+    m = make.meeting(prog)
+    p = make.proposal(prog)
+    add_to_agenda(m, p, staff.id)
+    off_agenda = make.proposal(prog, "voted")
+    with pytest.raises(RuleError) as e:
+        log.recommend(p, m, "Do it", staff.id)
+    assert e.value.status == 409  # still on the agenda, not voted
+    proposals.open_voting(p, staff.id)
+    proposals.close_voting(p, staff.id)
+    with pytest.raises(RuleError):
+        log.recommend(p, m, "", staff.id)
+    with pytest.raises(RuleError) as e:
+        log.recommend(off_agenda, m, "Do it", staff.id)
+    assert e.value.status == 404
+    client = login(staff, new_client(app))
+    url = f"/staff/{prog.id}/meetings/{m.id}/log/recommend/{p.id}"
+    assert client.post(url, data={"recommendation": "x" * 501}).status_code == 400
+    assert p.status == "voted"
+    assert client.post(url, data={"recommendation": "The group says yes, on Saturdays."}).status_code == 302
+    db.session.expire_all()
+    assert p.status == "in_review"
+    assert (p.events[-1].note, p.events[-1].actor_id) == ("The group says yes, on Saturdays.", staff.id)
+    assert client.post(url, data={"recommendation": "Again"}).status_code == 409
+    assert "The group says yes, on Saturdays." in client.get(f"/staff/{prog.id}/meetings/{m.id}/log").get_data(
+        as_text=True)

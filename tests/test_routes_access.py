@@ -168,6 +168,9 @@ SPECS = [
     Spec("/staff/<int:program_id>/meetings/<int:meeting_id>/log/actions", "POST", staff_only(302),
          data=lambda w: {"x-title": "Book a room", "x-owner": "Sara", "x-due_on": "2030-01-01"}),
     Spec("/staff/<int:program_id>/meetings/actions", "GET", staff_only(200)),
+    # The world's agenda proposal is not voted yet: staff get the clear refusal (409), others 403.
+    Spec("/staff/<int:program_id>/meetings/<int:meeting_id>/log/recommend/<int:proposal_id>", "POST",
+         staff_only(409), args={"proposal_id": lambda w: w.p_agenda.id}, data=lambda w: {"recommendation": "Yes"}),
     Spec("/staff/<int:program_id>/meetings/actions/<int:action_id>/<any(open, done, dropped):status>", "POST",
          staff_only(302)),
     Spec("/staff/<int:program_id>/proposals/", "GET", staff_only(200)),

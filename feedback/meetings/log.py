@@ -12,6 +12,7 @@ from feedback.common.upsert import upsert
 from feedback.extensions import db
 from feedback.meetings.models import ActionItem, ActionStatus, Attendance, Meeting
 from feedback.members.services import program_members
+from feedback.proposals.models import Proposal, Status
 
 GUESTS_MAX = 500
 SUMMARY_MAX = 10_000
@@ -91,6 +92,22 @@ def meeting_actions(meeting: Meeting) -> list[ActionItem]:
     return list(db.session.scalars(
         sa.select(ActionItem).where(ActionItem.meeting_id == meeting.id).order_by(ActionItem.due_on, ActionItem.id)
     ))
+
+
+RECOMMENDATION_MAX = 500
+
+
+def recommend(proposal: Proposal, meeting: Meeting, text: str, actor_id: int | None) -> None:
+    """The group's recommendation on a voted proposal; it goes on to the steering group's review."""
+    text = (text or "").strip()
+    if not text or len(text) > RECOMMENDATION_MAX:
+        raise RuleError(_l("Write the group's recommendation in at most %(n)s characters.", n=RECOMMENDATION_MAX))
+    if proposal.program_id != meeting.program_id or all(i.meeting_id != meeting.id for i in proposal.agenda_items):
+        raise RuleError(_l("This proposal is not on this meeting's agenda."), status=404)
+    if not proposal.can_move_to(Status.IN_REVIEW):
+        raise RuleError(_l("Close the voting first; then the proposal can go to the steering group."), status=409)
+    proposal.move_to(Status.IN_REVIEW, actor_id, note=text)
+    db.session.commit()
 
 
 def last_summary(program_ids: list[int], now) -> Meeting | None:

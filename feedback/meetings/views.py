@@ -256,3 +256,18 @@ def action_status(program_id: int, action_id: int, status: str):
     if back == "log" and item.meeting_id:
         return redirect(url_for("meetings.log_page", program_id=program_id, meeting_id=item.meeting_id) + "#actions")
     return redirect(url_for("meetings.actions", program_id=program_id))
+
+
+@bp.route("/<int:meeting_id>/log/recommend/<int:proposal_id>", methods=["POST"])
+@staff_required
+def log_recommend(program_id: int, meeting_id: int, proposal_id: int):
+    meeting = get_or_404(Meeting, meeting_id, program_id)
+    proposal = get_or_404(Proposal, proposal_id, program_id)
+    try:
+        log.recommend(proposal, meeting, request.form.get("recommendation", ""), current_user.id)
+    except RuleError as e:
+        db.session.rollback()
+        flash(e.message, "error")
+        return _log_page(meeting, e.status)
+    flash(_("Sent to the steering group."), "success")
+    return _to_log(meeting, "#recommend")
