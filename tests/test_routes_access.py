@@ -184,6 +184,10 @@ SPECS = [
          data=lambda w: {"en-title": "Open question", "en-summary": "In English."}),
     Spec("/staff/<int:program_id>/proposals/<int:proposal_id>/open", "POST", staff_only(302), args=DRAFT),
     Spec("/staff/<int:program_id>/proposals/<int:proposal_id>/close", "POST", staff_only(302)),
+    Spec("/staff/<int:program_id>/proposals/<int:proposal_id>/by-hand/member", "POST", staff_only(302),
+         data=lambda w: {"member_id": str(w.users["member"].id), "choice": "agree"}),
+    Spec("/staff/<int:program_id>/proposals/<int:proposal_id>/by-hand/counts", "POST", staff_only(302),
+         data=lambda w: {"count-agree": "2", "count-unsure": "0", "count-disagree": "1"}),
     # site admin
     Spec("/admin/programs", "GET", admin_only(200)),
     Spec("/admin/programs/new", "GET", admin_only(200)),

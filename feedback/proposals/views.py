@@ -11,12 +11,15 @@ from feedback.common.errors import RuleError
 from feedback.common.i18n import languages
 from feedback.common.icons import ICONS
 from feedback.extensions import db
+from feedback.members.services import get_member, program_members
 from feedback.proposals import services
 from feedback.proposals.forms import ProposalForm, TranslationForm
 from feedback.proposals.models import Proposal
 from feedback.topics.models import Topic
+from feedback.votes import by_hand
 from feedback.votes import services as votes
 from feedback.votes.labels import CHOICE_LABELS
+from feedback.votes.models import CHOICES
 
 bp = Blueprint("proposals", __name__, url_prefix="/staff/<int:program_id>/proposals")
 
@@ -104,6 +107,9 @@ def show(program_id: int, proposal_id: int):
         translation_forms=_translation_forms(p),
         results=votes.results(p.id),
         reasons=votes.reasons(p.id),
+        channels=by_hand.by_channel(p.id),
+        hands=by_hand.hand_counts(p.id),
+        members=program_members(program_id) if p.status == "voting" else [],
         voters=votes.voters_count(p),
         labels=CHOICE_LABELS,
     )
@@ -145,3 +151,34 @@ def close_voting(program_id: int, proposal_id: int):
     services.close_voting(p, current_user.id)
     flash(_("Voting is closed."), "success")
     return redirect(url_for("proposals.show", program_id=program_id, proposal_id=p.id))
+
+
+@bp.route("/<int:proposal_id>/by-hand/member", methods=["POST"])
+@staff_required
+def hand_vote(program_id: int, proposal_id: int):
+    """A member present who voted by hand or on paper."""
+    p = get_or_404(Proposal, proposal_id, program_id)
+    try:
+        member_id = int(request.form.get("member_id", ""))
+    except ValueError:
+        member_id = 0
+    member = get_member(program_id, member_id) if 0 < member_id < 2**31 else None
+    if member is None:
+        raise RuleError(_("Choose a member of this group."), status=400)
+    by_hand.record_for_member(p, member, request.form.get("choice", ""))
+    flash(_("The vote of %(name)s is recorded.", name=member.name), "success")
+    return redirect(url_for("proposals.show", program_id=program_id, proposal_id=p.id) + "#by-hand")
+
+
+@bp.route("/<int:proposal_id>/by-hand/counts", methods=["POST"])
+@staff_required
+def hand_counts(program_id: int, proposal_id: int):
+    """A show of hands: counts per answer."""
+    p = get_or_404(Proposal, proposal_id, program_id)
+    try:
+        counts = {c: int(request.form.get(f"count-{c}", "0") or 0) for c in CHOICES}
+    except ValueError:
+        raise RuleError(_("Give a count from 0 for each answer, at most %(n)s in all.", n=by_hand.HANDS_MAX)) from None
+    by_hand.set_hand_counts(p, counts)
+    flash(_("The show of hands is recorded."), "success")
+    return redirect(url_for("proposals.show", program_id=program_id, proposal_id=p.id) + "#by-hand")

@@ -81,7 +81,7 @@ def cast_vote_and_count(
                 "channel": "phone",
             },
             conflict=["ballot_key"],
-            update=["choice", "reason"],
+            update=["choice", "reason", "channel"],
         )
     else:
         now = utcnow()
@@ -98,7 +98,7 @@ def cast_vote_and_count(
                 "updated_at": now,
             },
             conflict=["proposal_id", "user_id"],
-            update=["choice", "reason", "updated_at"],
+            update=["choice", "reason", "channel", "updated_at"],
         )
     counted = results(proposal.id) if proposal.results_visible else None
     # The vote changed no loaded object, so nothing needs reloading after this commit:
@@ -131,7 +131,7 @@ def my_vote(proposal: Proposal, user: User) -> MyVote | None:
 class Results:
     counts: dict[str, int]
     total: int
-
+    by_hand: int = 0  # recorded by staff for members without a phone
     def share(self, choice: str) -> int:
         """Whole percent, so the words and the bar agree."""
         return round(100 * self.counts[choice] / self.total) if self.total else 0
@@ -143,12 +143,17 @@ class Results:
 
 def results(proposal_id: int) -> Results:
     rows = db.session.execute(
-        sa.select(Vote.choice, sa.func.count()).where(Vote.proposal_id == proposal_id).group_by(Vote.choice)
+        sa.select(Vote.choice, Vote.channel, sa.func.count())
+        .where(Vote.proposal_id == proposal_id)
+        .group_by(Vote.choice, Vote.channel)
     ).all()
     counts = dict.fromkeys(CHOICES, 0)
-    for choice, n in rows:
-        counts[choice] = n
-    return Results(counts, sum(counts.values()))
+    by_hand = 0
+    for choice, channel, n in rows:
+        counts[choice] += n
+        if channel == "staff":
+            by_hand += n
+    return Results(counts, sum(counts.values()), by_hand)
 
 
 def reasons(proposal_id: int) -> list[tuple[str, str]]:
