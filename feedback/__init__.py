@@ -137,6 +137,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 def _register_blueprints(app: Flask) -> None:
     from feedback.admin.views import bp as admin_bp
     from feedback.auth.views import bp as auth_bp
+    from feedback.meetings import log_views  # noqa: F401  (the log's routes, on the meetings blueprint)
     from feedback.meetings.views import bp as meetings_bp
     from feedback.members.views import bp as members_bp
     from feedback.portal.views import bp as portal_bp

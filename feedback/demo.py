@@ -302,6 +302,13 @@ def build_demo() -> None:
     # The next meeting also opens with coffee and discusses a feedback topic.
     upcoming = meetings[-1]
     db.session.add(AgendaItem(meeting_id=upcoming.id, kind="free", title="Fika och presentation", position=0))
-    db.session.add(AgendaItem(meeting_id=upcoming.id, kind="topic", topic_id=topics[3].id, title=topics[3].name,
-                              position=len(PROPOSALS) + 1))
+    db.session.add(
+        AgendaItem(
+            meeting_id=upcoming.id,
+            kind="topic",
+            topic_id=topics[3].id,
+            title=topics[3].name,
+            position=len(PROPOSALS) + 1,
+        )
+    )
     db.session.commit()

@@ -1,4 +1,5 @@
 """Meetings as iCalendar (RFC 5545): one file per meeting and a feed per member."""
+
 from __future__ import annotations
 
 import hmac
@@ -74,7 +75,10 @@ def member_meetings(user: User, since: datetime) -> list[Meeting]:
     program_ids = user.program_ids("member")
     if not program_ids:
         return []
-    return list(db.session.scalars(
-        sa.select(Meeting).where(Meeting.program_id.in_(program_ids), Meeting.starts_at >= since)
-        .order_by(Meeting.starts_at)
-    ))
+    return list(
+        db.session.scalars(
+            sa.select(Meeting)
+            .where(Meeting.program_id.in_(program_ids), Meeting.starts_at >= since)
+            .order_by(Meeting.starts_at)
+        )
+    )

@@ -53,13 +53,15 @@ class AgendaTopicForm(FlaskForm):
 
 
 class AgendaFreeForm(FlaskForm):
-    title = StringField(_l("Other item"), validators=[DataRequired(), Length(max=200)],
-                        description=_l("For example: Coffee and introductions"))
+    title = StringField(
+        _l("Other item"),
+        validators=[DataRequired(), Length(max=200)],
+        description=_l("For example: Coffee and introductions"),
+    )
 
 
 class SummaryForm(FlaskForm):
-    summary = TextAreaField(_l("Minutes for staff and the steering group"),
-                            validators=[Optional(), Length(max=10_000)])
+    summary = TextAreaField(_l("Minutes for staff and the steering group"), validators=[Optional(), Length(max=10_000)])
     member_summary = TextAreaField(
         _l("Short summary for members, in easy Swedish"),
         validators=[Optional(), Length(max=10_000)],

@@ -1,4 +1,5 @@
 """Words for action-item states and the buttons that change them."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l

@@ -1,4 +1,5 @@
 """The staff log of a meeting: attendance, summaries and action items."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -32,20 +33,31 @@ def set_attendance(meeting: Meeting, present_ids: set[int], guests: int) -> None
         raise RuleError(_l("Choose members of this group only."), status=400)
     for user_id in members:
         upsert(
-            db.session, Attendance.__table__,
-            {"meeting_id": meeting.id, "user_id": user_id, "present": user_id in present_ids,
-             "source": "staff", "updated_at": utcnow()},
-            conflict=["meeting_id", "user_id"], update=["present", "source", "updated_at"],
+            db.session,
+            Attendance.__table__,
+            {
+                "meeting_id": meeting.id,
+                "user_id": user_id,
+                "present": user_id in present_ids,
+                "source": "staff",
+                "updated_at": utcnow(),
+            },
+            conflict=["meeting_id", "user_id"],
+            update=["present", "source", "updated_at"],
         )
     meeting.guests = guests
     db.session.commit()
 
 
 def present_count(meeting: Meeting) -> int:
-    return db.session.scalar(
-        sa.select(sa.func.count()).select_from(Attendance)
-        .where(Attendance.meeting_id == meeting.id, Attendance.present.is_(True))
-    ) or 0
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(Attendance)
+            .where(Attendance.meeting_id == meeting.id, Attendance.present.is_(True))
+        )
+        or 0
+    )
 
 
 def save_summaries(meeting: Meeting, summary: str | None, member_summary: str | None) -> None:
@@ -57,15 +69,21 @@ def save_summaries(meeting: Meeting, summary: str | None, member_summary: str | 
     db.session.commit()
 
 
-def add_action(meeting: Meeting, title: str, owner: str, due_on: date, today: date,
-               actor_id: int | None) -> ActionItem:
+def add_action(meeting: Meeting, title: str, owner: str, due_on: date, today: date, actor_id: int | None) -> ActionItem:
     title, owner = title.strip(), owner.strip()
     if not title or not owner:
         raise RuleError(_l("Write what is to be done and who does it."))
     if due_on < today:
         raise RuleError(_l("The due date has passed. Choose today or a later day."), field="due_on")
-    item = ActionItem(program_id=meeting.program_id, meeting_id=meeting.id, title=title, owner=owner,
-                      due_on=due_on, status=ActionStatus.OPEN, created_by_id=actor_id)
+    item = ActionItem(
+        program_id=meeting.program_id,
+        meeting_id=meeting.id,
+        title=title,
+        owner=owner,
+        due_on=due_on,
+        status=ActionStatus.OPEN,
+        created_by_id=actor_id,
+    )
     db.session.add(item)
     db.session.commit()
     return item
@@ -81,17 +99,21 @@ def set_action_status(item: ActionItem, status: str) -> None:
 
 def open_actions(program_id: int) -> list[ActionItem]:
     """Open action items of every meeting, the most urgent first."""
-    return list(db.session.scalars(
-        sa.select(ActionItem)
-        .where(ActionItem.program_id == program_id, ActionItem.status == ActionStatus.OPEN)
-        .order_by(ActionItem.due_on, ActionItem.id)
-    ))
+    return list(
+        db.session.scalars(
+            sa.select(ActionItem)
+            .where(ActionItem.program_id == program_id, ActionItem.status == ActionStatus.OPEN)
+            .order_by(ActionItem.due_on, ActionItem.id)
+        )
+    )
 
 
 def meeting_actions(meeting: Meeting) -> list[ActionItem]:
-    return list(db.session.scalars(
-        sa.select(ActionItem).where(ActionItem.meeting_id == meeting.id).order_by(ActionItem.due_on, ActionItem.id)
-    ))
+    return list(
+        db.session.scalars(
+            sa.select(ActionItem).where(ActionItem.meeting_id == meeting.id).order_by(ActionItem.due_on, ActionItem.id)
+        )
+    )
 
 
 RECOMMENDATION_MAX = 500
@@ -117,5 +139,6 @@ def last_summary(program_ids: list[int], now) -> Meeting | None:
     return db.session.scalar(
         sa.select(Meeting)
         .where(Meeting.program_id.in_(program_ids), Meeting.starts_at < now, Meeting.member_summary.is_not(None))
-        .order_by(Meeting.starts_at.desc()).limit(1)
+        .order_by(Meeting.starts_at.desc())
+        .limit(1)
     )

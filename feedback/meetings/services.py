@@ -35,10 +35,20 @@ def clean_language_codes(text: str | None) -> str | None:
     return ",".join(codes) or None
 
 
-def save_meeting(meeting: Meeting | None, program_id: int, *, title: str, starts_at: datetime,
-                 ends_at: datetime | None = None, place: str | None = None, notes: str | None = None,
-                 bring: str | None = None, childcare: bool = False, interpreter_languages: str | None = None,
-                 travel_costs: bool = False) -> Meeting:
+def save_meeting(
+    meeting: Meeting | None,
+    program_id: int,
+    *,
+    title: str,
+    starts_at: datetime,
+    ends_at: datetime | None = None,
+    place: str | None = None,
+    notes: str | None = None,
+    bring: str | None = None,
+    childcare: bool = False,
+    interpreter_languages: str | None = None,
+    travel_costs: bool = False,
+) -> Meeting:
     """Create (meeting None) or change a meeting; refuses an end before the start."""
     if ends_at and ends_at <= starts_at:
         raise RuleError(_l("The end must be after the start."), field="ends_at")
@@ -56,10 +66,18 @@ def save_meeting(meeting: Meeting | None, program_id: int, *, title: str, starts
     return meeting
 
 
-def create_meeting(program_id: int, title: str, starts_at: datetime, place: str | None = None,
-                   ends_at: datetime | None = None, notes: str | None = None, **support) -> Meeting:
-    return save_meeting(None, program_id, title=title, starts_at=starts_at, place=place, ends_at=ends_at,
-                        notes=notes, **support)
+def create_meeting(
+    program_id: int,
+    title: str,
+    starts_at: datetime,
+    place: str | None = None,
+    ends_at: datetime | None = None,
+    notes: str | None = None,
+    **support,
+) -> Meeting:
+    return save_meeting(
+        None, program_id, title=title, starts_at=starts_at, place=place, ends_at=ends_at, notes=notes, **support
+    )
 
 
 def by_month(meetings: list[Meeting]) -> list[tuple[datetime, list[Meeting]]]:

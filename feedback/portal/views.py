@@ -143,9 +143,13 @@ def results(proposal_id: int):
 
 
 def _ics_response(body: bytes, filename: str) -> Response:
-    return Response(body, mimetype="text/calendar", headers={
-        "Content-Disposition": f'attachment; filename="{filename}"',
-    })
+    return Response(
+        body,
+        mimetype="text/calendar",
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+        },
+    )
 
 
 @bp.route("/me/meetings/<int:meeting_id>.ics")

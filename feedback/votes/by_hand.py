@@ -2,6 +2,7 @@
 
 A member's own phone vote always wins: staff cannot record over it, and if she votes on her
 phone after staff recorded for her, her vote replaces theirs (the same row, channel "phone")."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -42,21 +43,46 @@ def record_for_member(proposal: Proposal, member: User, choice: str) -> None:
     if not is_voter(member, proposal.program_id):
         raise RuleError(_l("Choose a member of this group."), status=404)
     if _existing_channel(proposal, member) == "phone":
-        raise RuleError(_l("%(name)s has already voted on her phone. Her own vote counts.", name=member.name),
-                        status=409)
+        raise RuleError(
+            _l("%(name)s has already voted on her phone. Her own vote counts.", name=member.name), status=409
+        )
     if proposal.anonymous:
-        insert_ignore(db.session, VoterRoll.__table__, {"proposal_id": proposal.id, "user_id": member.id},
-                      ["proposal_id", "user_id"])
-        upsert(db.session, Vote.__table__,
-               {"proposal_id": proposal.id, "ballot_key": ballot_key(proposal.id, member.id), "choice": choice,
-                "reason": None, "channel": "staff"},
-               conflict=["ballot_key"], update=["choice", "channel"])
+        insert_ignore(
+            db.session,
+            VoterRoll.__table__,
+            {"proposal_id": proposal.id, "user_id": member.id},
+            ["proposal_id", "user_id"],
+        )
+        upsert(
+            db.session,
+            Vote.__table__,
+            {
+                "proposal_id": proposal.id,
+                "ballot_key": ballot_key(proposal.id, member.id),
+                "choice": choice,
+                "reason": None,
+                "channel": "staff",
+            },
+            conflict=["ballot_key"],
+            update=["choice", "channel"],
+        )
     else:
         now = utcnow()
-        upsert(db.session, Vote.__table__,
-               {"proposal_id": proposal.id, "user_id": member.id, "choice": choice, "reason": None,
-                "channel": "staff", "created_at": now, "updated_at": now},
-               conflict=["proposal_id", "user_id"], update=["choice", "channel", "updated_at"])
+        upsert(
+            db.session,
+            Vote.__table__,
+            {
+                "proposal_id": proposal.id,
+                "user_id": member.id,
+                "choice": choice,
+                "reason": None,
+                "channel": "staff",
+                "created_at": now,
+                "updated_at": now,
+            },
+            conflict=["proposal_id", "user_id"],
+            update=["choice", "channel", "updated_at"],
+        )
     db.session.commit()
 
 
@@ -66,8 +92,9 @@ def set_hand_counts(proposal: Proposal, counts: dict[str, int]) -> None:
     _check_open(proposal)
     if set(counts) - set(CHOICES) or any(n < 0 for n in counts.values()) or sum(counts.values()) > HANDS_MAX:
         raise RuleError(_l("Give a count from 0 for each answer, at most %(n)s in all.", n=HANDS_MAX))
-    db.session.execute(sa.delete(Vote).where(
-        Vote.proposal_id == proposal.id, Vote.user_id.is_(None), Vote.ballot_key.is_(None)))
+    db.session.execute(
+        sa.delete(Vote).where(Vote.proposal_id == proposal.id, Vote.user_id.is_(None), Vote.ballot_key.is_(None))
+    )
     rows = [{"proposal_id": proposal.id, "choice": c, "channel": "staff"} for c, n in counts.items() for _ in range(n)]
     if rows:
         db.session.execute(sa.insert(Vote), rows)
@@ -90,7 +117,9 @@ class Channels:
 
 
 def by_channel(proposal_id: int) -> Channels:
-    rows = dict(db.session.execute(
-        sa.select(Vote.channel, sa.func.count()).where(Vote.proposal_id == proposal_id).group_by(Vote.channel)
-    ).all())
+    rows = dict(
+        db.session.execute(
+            sa.select(Vote.channel, sa.func.count()).where(Vote.proposal_id == proposal_id).group_by(Vote.channel)
+        ).all()
+    )
     return Channels(rows.get("phone", 0), rows.get("staff", 0))

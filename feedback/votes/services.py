@@ -132,6 +132,7 @@ class Results:
     counts: dict[str, int]
     total: int
     by_hand: int = 0  # recorded by staff for members without a phone
+
     def share(self, choice: str) -> int:
         """Whole percent, so the words and the bar agree."""
         return round(100 * self.counts[choice] / self.total) if self.total else 0
