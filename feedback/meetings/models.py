@@ -47,12 +47,26 @@ class Meeting(db.Model):
     summary: so.Mapped[str | None] = so.mapped_column(sa.Text)
     member_summary: so.Mapped[str | None] = so.mapped_column(sa.Text)
     guests: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
+    # The live meeting. No foreign key on current_item_id: agenda_items already points here,
+    # and a cycle of keys would make every migration of these tables harder.
+    current_item_id: so.Mapped[int | None]
+    results_revealed: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
+    join_code: so.Mapped[str | None] = so.mapped_column(sa.String(8), unique=True)
+    # Bumped on every change of the live state: the cheap "has anything changed?" for polling
+    # phones, and the guard against two staff acting on an old view of the meeting.
+    live_version: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
+    started_at: so.Mapped[datetime | None]
+    ended_at: so.Mapped[datetime | None]
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
 
     program: so.Mapped[Program] = so.relationship()
     agenda: so.Mapped[list[AgendaItem]] = so.relationship(
         back_populates="meeting", cascade="all, delete-orphan", order_by="AgendaItem.position"
     )
+
+    @property
+    def current_item(self) -> AgendaItem | None:
+        return next((i for i in self.agenda if i.id == self.current_item_id), None)
 
     @property
     def interpreter_codes(self) -> list[str]:

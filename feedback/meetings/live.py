@@ -1,0 +1,134 @@
+"""The live meeting: its state machine, driven by staff, followed by members' phones.
+
+Every change checks the version the staff member saw and bumps it, so two staff acting at
+once never act on an old view: the second gets a clear "the meeting moved on" and the
+current state, and both views converge on what the server decided."""
+from __future__ import annotations
+
+import secrets
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from feedback.common.errors import RuleError
+from feedback.common.timeutil import utcnow
+from feedback.extensions import db
+from feedback.meetings.models import AgendaItem, Meeting, MeetingStatus
+from feedback.proposals import services as proposals
+from feedback.proposals.models import Status
+
+# No 0/O, 1/I/L, 2/Z, 5/S, 8/B: easy to read off a projector and type on a phone.
+CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY3469"
+CODE_LENGTH = 6
+
+
+def lock(meeting_id: int) -> Meeting | None:
+    """The meeting, locked for this transaction where the database can (PostgreSQL)."""
+    return db.session.scalar(
+        sa.select(Meeting).where(Meeting.id == meeting_id).with_for_update().execution_options(populate_existing=True)
+    )
+
+
+def _check(meeting: Meeting, seen_version: int | None, *, open_: bool = True) -> None:
+    if seen_version is not None and seen_version != meeting.live_version:
+        raise RuleError(_l("Someone else changed the meeting just now. This is where it is."), status=409)
+    if open_ and meeting.status != MeetingStatus.OPEN:
+        raise RuleError(_l("The meeting is not running."), status=409)
+
+
+def _changed(meeting: Meeting) -> None:
+    meeting.live_version += 1
+    db.session.commit()
+
+
+def _ordered(meeting: Meeting) -> list[AgendaItem]:
+    return sorted(meeting.agenda, key=lambda i: (i.position, i.id))
+
+
+def _new_code() -> str:
+    while True:
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+        if db.session.scalar(sa.select(Meeting.id).where(Meeting.join_code == code)) is None:
+            return code
+
+
+def start(meeting: Meeting, seen_version: int | None = None) -> None:
+    _check(meeting, seen_version, open_=False)
+    if meeting.status != MeetingStatus.PLANNED:
+        raise RuleError(_l("This meeting has already started or ended."), status=409)
+    meeting.status = MeetingStatus.OPEN
+    meeting.started_at = utcnow()
+    meeting.join_code = _new_code()
+    items = _ordered(meeting)
+    meeting.current_item_id = items[0].id if items else None
+    meeting.results_revealed = False
+    _changed(meeting)
+
+
+def step(meeting: Meeting, direction: int, seen_version: int | None = None) -> None:
+    """Go to the next (+1) or previous (-1) agenda item."""
+    _check(meeting, seen_version)
+    items = _ordered(meeting)
+    ids = [i.id for i in items]
+    index = ids.index(meeting.current_item_id) if meeting.current_item_id in ids else -1
+    target = index + direction
+    if direction not in (-1, 1) or not 0 <= target < len(items):
+        raise RuleError(
+            _l("This is the last item.") if direction == 1 else _l("This is the first item."), status=409
+        )
+    meeting.current_item_id = ids[target]
+    meeting.results_revealed = False
+    _changed(meeting)
+
+
+def _current_proposal(meeting: Meeting):
+    item = meeting.current_item
+    if item is None or item.proposal is None:
+        raise RuleError(_l("The current item is not a proposal, so there is nothing to vote on."), status=409)
+    return item.proposal
+
+
+def open_voting(meeting: Meeting, actor_id: int | None, seen_version: int | None = None) -> None:
+    _check(meeting, seen_version)
+    proposals.open_voting(_current_proposal(meeting), actor_id)
+    meeting.results_revealed = False
+    _changed(meeting)
+
+
+def close_voting(meeting: Meeting, actor_id: int | None, seen_version: int | None = None) -> None:
+    _check(meeting, seen_version)
+    proposals.close_voting(_current_proposal(meeting), actor_id)
+    _changed(meeting)
+
+
+def reveal(meeting: Meeting, seen_version: int | None = None) -> None:
+    _check(meeting, seen_version)
+    proposal = _current_proposal(meeting)
+    if proposal.status == Status.VOTING and not proposal.results_live:
+        raise RuleError(_l("Close the voting before you show the result."), status=409)
+    meeting.results_revealed = True
+    _changed(meeting)
+
+
+def end(meeting: Meeting, seen_version: int | None = None) -> None:
+    _check(meeting, seen_version, open_=False)
+    if meeting.status != MeetingStatus.OPEN:
+        raise RuleError(_l("This meeting is not running, so it cannot be ended."), status=409)
+    meeting.status = MeetingStatus.CLOSED
+    meeting.ended_at = utcnow()
+    meeting.join_code = None  # an old code must never lead anywhere
+    meeting.current_item_id = None
+    _changed(meeting)
+
+
+def find_by_code(code: str) -> Meeting:
+    """The running meeting behind a join code. The code never logs anyone in by itself."""
+    code = "".join((code or "").split()).upper()
+    meeting = None
+    if 0 < len(code) <= 12:
+        meeting = db.session.scalar(
+            sa.select(Meeting).where(Meeting.join_code == code, Meeting.status == MeetingStatus.OPEN)
+        )
+    if meeting is None:
+        raise RuleError(_l("This code does not work. Look at the screen and try again."), status=404)
+    return meeting
+

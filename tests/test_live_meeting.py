@@ -1,0 +1,118 @@
+"""The live meeting's state machine: every allowed step and every refused one."""
+from __future__ import annotations
+
+import pytest
+
+from feedback.common.errors import RuleError
+from feedback.extensions import db
+from feedback.meetings import live, services
+from feedback.meetings.live import CODE_ALPHABET, CODE_LENGTH
+
+
+@pytest.fixture
+def meeting(make):
+    """A planned meeting with a free item, a proposal and a feedback topic on its agenda."""
+    prog = make.program()
+    m = make.meeting(prog)
+    services.add_agenda_item(m, title="Welcome")
+    services.add_to_agenda(m, make.proposal(prog, title="Saturdays"), None)
+    services.add_agenda_item(m, title="Coffee")
+    return m
+
+
+def item_titles(m):
+    item = m.current_item
+    return item.proposal.title if item and item.proposal else (item.title if item else None)
+
+
+def test_a_whole_meeting(meeting):
+    m = meeting
+    assert m.status == "planned" and m.live_version == 0
+    live.start(m, 0)
+    assert m.status == "open" and m.started_at and item_titles(m) == "Welcome"
+    assert len(m.join_code) == CODE_LENGTH and set(m.join_code) <= set(CODE_ALPHABET)
+    live.step(m, 1, m.live_version)
+    assert item_titles(m) == "Saturdays"
+    live.open_voting(m, None, m.live_version)
+    proposal = m.current_item.proposal
+    assert proposal.status == "voting"
+    live.close_voting(m, None, m.live_version)
+    live.reveal(m, m.live_version)
+    assert proposal.status == "voted" and m.results_revealed
+    live.step(m, 1, m.live_version)
+    assert item_titles(m) == "Coffee" and not m.results_revealed
+    live.step(m, -1, m.live_version)
+    assert item_titles(m) == "Saturdays"
+    version = m.live_version
+    live.end(m, version)
+    assert m.status == "closed" and m.join_code is None and m.ended_at and m.live_version == version + 1
+
+
+def test_refused_steps_change_nothing(meeting):
+    m = meeting
+    for action in (lambda: live.step(m, 1), lambda: live.open_voting(m, None), lambda: live.end(m),
+                   lambda: live.reveal(m)):
+        with pytest.raises(RuleError):
+            action()  # not started
+    live.start(m)
+    with pytest.raises(RuleError):
+        live.start(m)  # twice
+    with pytest.raises(RuleError):
+        live.step(m, -1)  # before the first item
+    with pytest.raises(RuleError):
+        live.open_voting(m, None)  # "Welcome" is not a proposal
+    live.step(m, 1)
+    with pytest.raises(RuleError):
+        live.close_voting(m, None)  # not open yet
+    live.open_voting(m, None)
+    with pytest.raises(RuleError):
+        live.reveal(m)  # results are hidden until voting closes
+    live.close_voting(m, None)
+    live.step(m, 1)
+    with pytest.raises(RuleError):
+        live.step(m, 1)  # past the last item
+    state = (m.current_item_id, m.live_version, m.status)
+    live.end(m)
+    with pytest.raises(RuleError):
+        live.end(m)  # twice
+    with pytest.raises(RuleError):
+        live.step(m, -1)  # after the end
+    assert state[0] != m.current_item_id  # ending clears the current item; the refusals changed nothing else
+    assert m.live_version == state[1] + 1
+
+
+def test_an_old_view_is_refused(meeting):
+    m = meeting
+    live.start(m, 0)
+    seen = m.live_version
+    live.step(m, 1, seen)  # one staff member moves on
+    with pytest.raises(RuleError) as e:
+        live.step(m, 1, seen)  # the other acts on the page she saw before
+    assert e.value.status == 409
+    db.session.rollback()
+    assert item_titles(m) == "Saturdays"
+
+
+def test_join_code_finds_only_a_running_meeting(meeting):
+    m = meeting
+    with pytest.raises(RuleError):
+        live.find_by_code("")
+    live.start(m)
+    code = m.join_code
+    assert live.find_by_code(f" {code.lower()[:3]} {code.lower()[3:]} ") == m
+    with pytest.raises(RuleError):
+        live.find_by_code("AAAAAA" if code != "AAAAAA" else "CCCCCC")
+    live.end(m)
+    with pytest.raises(RuleError) as e:
+        live.find_by_code(code)  # an expired code
+    assert e.value.status == 404
+
+
+def test_empty_agenda_can_start_and_end(make):
+    m = make.meeting(make.program())
+    live.start(m)
+    assert m.current_item_id is None
+    with pytest.raises(RuleError):
+        live.step(m, 1)
+    live.end(m)
+    assert m.status == "closed"
