@@ -138,11 +138,12 @@ def _register_blueprints(app: Flask) -> None:
     from feedback.admin.views import bp as admin_bp
     from feedback.auth.views import bp as auth_bp
     from feedback.meetings import log_views  # noqa: F401  (the log's routes, on the meetings blueprint)
+    from feedback.meetings.live_views import bp as live_bp
     from feedback.meetings.views import bp as meetings_bp
     from feedback.members.views import bp as members_bp
     from feedback.portal.views import bp as portal_bp
     from feedback.proposals.views import bp as proposals_bp
     from feedback.staff.views import bp as staff_bp
 
-    for bp in (auth_bp, portal_bp, staff_bp, members_bp, meetings_bp, proposals_bp, admin_bp):
+    for bp in (auth_bp, portal_bp, live_bp, staff_bp, members_bp, meetings_bp, proposals_bp, admin_bp):
         app.register_blueprint(bp)

@@ -1,6 +1,8 @@
 """The live meeting's state machine: every allowed step and every refused one."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from feedback.common.errors import RuleError
@@ -116,3 +118,60 @@ def test_empty_agenda_can_start_and_end(make):
         live.step(m, 1)
     live.end(m)
     assert m.status == "closed"
+
+
+def test_live_meeting_through_the_pages(app, make, login):
+    from feedback.meetings import log
+    from feedback.votes import services as votes
+    from tests.routes_support import new_client
+
+    prog, other = make.program(), make.program()
+    staff = make.staff(prog)
+    member = make.member(prog, language="en")
+    outsider = make.member(other)
+    m = make.meeting(prog)
+    p = make.proposal(prog, title="Saturdays", summary="We meet on Saturdays.")
+    services.add_to_agenda(m, p, None)
+    control = login(staff, new_client(app))
+    phone = login(member, new_client(app))
+    base = f"/staff/{prog.id}/meetings/{m.id}/live"
+
+    assert control.post(f"{base}/start", data={"version": "0"}).status_code == 302
+    db.session.expire_all()
+    code = m.join_code
+    assert code in control.get(base).get_data(as_text=True)
+
+    # The code takes a logged-in member to the meeting; a wrong one, or another group's member, goes nowhere.
+    assert phone.post("/join", data={"code": "QQQQQQ"}).status_code == 404
+    assert login(outsider, new_client(app)).post("/join", data={"code": code}).status_code == 404
+    resp = phone.post("/join", data={"code": code.lower()})
+    assert resp.status_code == 302 and resp.headers["Location"].endswith(f"/live/{m.id}")
+    page = phone.get(f"/live/{m.id}").get_data(as_text=True)
+    assert "Saturdays" in page
+    assert log.attendance(m)[member.id].present and log.attendance(m)[member.id].source == "self"
+
+    # Polling: nothing changed -> an empty 204; staff open voting -> the new state.
+    version = m.live_version
+    assert phone.get(f"/live/{m.id}/now?v={version}").status_code == 204
+    assert control.post(f"{base}/open", data={"version": str(version)}).status_code == 302
+    resp = phone.get(f"/live/{m.id}/now?v={version}")
+    assert resp.status_code == 200 and f"/p/{p.id}" in resp.get_data(as_text=True)
+    etag = resp.headers["ETag"]
+    assert phone.get(f"/live/{m.id}/now", headers={"If-None-Match": etag}).status_code == 304
+
+    # A second staff page still showing the old version is refused and changes nothing.
+    db.session.expire_all()
+    before = (m.live_version, p.status)
+    control.post(f"{base}/close", data={"version": str(version)})
+    db.session.expire_all()
+    assert (m.live_version, p.status) == before
+    votes.cast_vote(p, member, "agree")
+    assert re.search(r"\b1 (of|av) 1\b", control.get(base).get_data(as_text=True))
+    assert control.post(f"{base}/close", data={"version": str(m.live_version)}).status_code == 302
+    db.session.expire_all()
+    assert control.post(f"{base}/reveal", data={"version": str(m.live_version)}).status_code == 302
+    db.session.expire_all()
+    now = phone.get(f"/live/{m.id}/now").get_data(as_text=True)
+    assert 'class="results' in now
+    assert control.post(f"{base}/end", data={"version": str(m.live_version)}).status_code == 302
+    assert phone.post("/join", data={"code": code}).status_code == 404  # the code has expired

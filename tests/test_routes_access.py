@@ -81,6 +81,7 @@ DEFAULT_ARGS: dict[str, Callable[[World], Any]] = {
     "lang_code": lambda w: "en",
     "direction": lambda w: "down",
     "status": lambda w: "done",
+    "action": lambda w: "start",
     "action_id": lambda w: _action_id(w),
 }
 
@@ -130,6 +131,14 @@ SPECS = [
     Spec("/p/<int:proposal_id>/vote", "POST", PORTAL_VOTE, data=lambda w: {"choice": "agree"}),
     Spec("/me/meetings/<int:meeting_id>.ics", "GET",
          {**PORTAL_VIEW, "steering": 404}),
+    # The live meeting: members of the program and its staff follow it.
+    Spec("/join", "GET", everyone(200, anon=LOGIN)),
+    Spec("/join", "POST", everyone(404, anon=LOGIN), mutates=False, data=lambda w: {"code": "QQQQQQ"}),
+    Spec("/live/<int:meeting_id>", "GET", {**PORTAL_VIEW, "steering": 404}),
+    Spec("/live/<int:meeting_id>/now", "GET", {**PORTAL_VIEW, "steering": 404}),
+    Spec("/staff/<int:program_id>/meetings/<int:meeting_id>/live", "GET", staff_only(200)),
+    Spec("/staff/<int:program_id>/meetings/<int:meeting_id>/live/<any(start, next, prev, open, close, reveal, end):action>",
+         "POST", staff_only(302)),
     # The calendar feed's key is its login: the same answer whoever's browser asks.
     Spec("/calendar/<int:user_id>/<token>.ics", "GET", everyone(200), args={"token": _feed_token}),
     # staff and steering

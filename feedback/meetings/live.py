@@ -3,9 +3,11 @@
 Every change checks the version the staff member saw and bumps it, so two staff acting at
 once never act on an old view: the second gets a clear "the meeting moved on" and the
 current state, and both views converge on what the server decided."""
+
 from __future__ import annotations
 
 import secrets
+
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
@@ -72,9 +74,7 @@ def step(meeting: Meeting, direction: int, seen_version: int | None = None) -> N
     index = ids.index(meeting.current_item_id) if meeting.current_item_id in ids else -1
     target = index + direction
     if direction not in (-1, 1) or not 0 <= target < len(items):
-        raise RuleError(
-            _l("This is the last item.") if direction == 1 else _l("This is the first item."), status=409
-        )
+        raise RuleError(_l("This is the last item.") if direction == 1 else _l("This is the first item."), status=409)
     meeting.current_item_id = ids[target]
     meeting.results_revealed = False
     _changed(meeting)
@@ -131,4 +131,3 @@ def find_by_code(code: str) -> Meeting:
     if meeting is None:
         raise RuleError(_l("This code does not work. Look at the screen and try again."), status=404)
     return meeting
-

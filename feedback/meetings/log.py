@@ -142,3 +142,16 @@ def last_summary(program_ids: list[int], now) -> Meeting | None:
         .order_by(Meeting.starts_at.desc())
         .limit(1)
     )
+
+
+def mark_self_present(meeting: Meeting, user_id: int) -> None:
+    """She opened the live meeting, so she is there. A staff tick of her stays as staff set it
+    only until she shows up: being on the live page is the stronger evidence."""
+    upsert(
+        db.session,
+        Attendance.__table__,
+        {"meeting_id": meeting.id, "user_id": user_id, "present": True, "source": "self", "updated_at": utcnow()},
+        conflict=["meeting_id", "user_id"],
+        update=["present"],
+    )
+    db.session.commit()

@@ -62,6 +62,20 @@ def test_member_closed_proposal_with_results(page: Page, live: Live):
     assert_accessible(page, "member proposal, closed with results")
 
 
+def test_member_join_and_live_pages(page: Page, live: Live):
+    member = live.member()
+    page.goto(member.link)
+    page.goto("/join")
+    assert_accessible(page, "join with a code")
+    page.locator("#code").fill("QQQQQQ")
+    page.locator("main button[type=submit]").click()
+    expect(page.get_by_role("alert")).to_be_visible()
+    assert_accessible(page, "join with a wrong code")
+    page.goto(f"/live/{live.meeting_with_agenda()}")
+    expect(page.locator("#live-now")).to_be_visible()
+    assert_accessible(page, "follow the meeting")
+
+
 def test_link_problem_page(page: Page, live: Live):
     member = live.member()
     live.revoke(member)
@@ -102,6 +116,7 @@ STAFF_PAGES = {
     "meeting form": "/staff/{pid}/meetings/new",
     "meeting with agenda": "/staff/{pid}/meetings/{meeting}",
     "meeting log": "/staff/{pid}/meetings/{meeting}/log",
+    "run the meeting": "/staff/{pid}/meetings/{meeting}/live",
     "open action items": "/staff/{pid}/meetings/actions",
     "proposals list": "/staff/{pid}/proposals/",
     "proposal form": "/staff/{pid}/proposals/new",

@@ -1,0 +1,120 @@
+"""The live meeting: the staff control page, and members joining and following it."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from feedback.common.access import get_or_404, staff_required
+from feedback.common.errors import RuleError
+from feedback.extensions import db, limiter
+from feedback.meetings import live, log
+from feedback.meetings.models import Meeting, MeetingStatus
+from feedback.meetings.views import bp as meetings_bp
+from feedback.members.services import program_members
+from feedback.programs.models import Role
+from feedback.votes import services as votes
+from feedback.votes.labels import CHOICE_LABELS
+
+bp = Blueprint("live", __name__)
+
+ACTIONS = {
+    "start": lambda m, v: live.start(m, v),
+    "next": lambda m, v: live.step(m, 1, v),
+    "prev": lambda m, v: live.step(m, -1, v),
+    "open": lambda m, v: live.open_voting(m, current_user.id, v),
+    "close": lambda m, v: live.close_voting(m, current_user.id, v),
+    "reveal": lambda m, v: live.reveal(m, v),
+    "end": lambda m, v: live.end(m, v),
+}
+
+
+def _state(meeting: Meeting) -> dict:
+    item = meeting.current_item
+    proposal = item.proposal if item else None
+    show_results = proposal is not None and (meeting.results_revealed or proposal.results_live)
+    return {
+        "meeting": meeting,
+        "item": item,
+        "proposal": proposal,
+        "voters": votes.voters_count(proposal) if proposal else 0,
+        "members": len(program_members(meeting.program_id)),
+        "results": votes.results(proposal.id) if show_results else None,
+        "labels": CHOICE_LABELS,
+    }
+
+
+@meetings_bp.route("/<int:meeting_id>/live")
+@staff_required
+def control(program_id: int, meeting_id: int):
+    meeting = get_or_404(Meeting, meeting_id, program_id)
+    return render_template("live/control.html", **_state(meeting))
+
+
+@meetings_bp.route("/<int:meeting_id>/live/<any(start, next, prev, open, close, reveal, end):action>", methods=["POST"])
+@staff_required
+def control_action(program_id: int, meeting_id: int, action: str):
+    meeting = live.lock(meeting_id)
+    if meeting is None or meeting.program_id != program_id:
+        abort(404)
+    try:
+        seen = int(request.form.get("version", ""))
+    except ValueError:
+        seen = None
+    try:
+        ACTIONS[action](meeting, seen)
+    except RuleError as e:
+        db.session.rollback()
+        flash(e.message, "error")
+    return redirect(url_for("meetings.control", program_id=program_id, meeting_id=meeting_id))
+
+
+def _member_meeting(meeting_id: int) -> Meeting:
+    meeting = get_or_404(Meeting, meeting_id)
+    if not current_user.has_role(meeting.program_id, Role.MEMBER, Role.STAFF):
+        abort(404)
+    return meeting
+
+
+@bp.route("/join", methods=["GET", "POST"])
+@login_required
+@limiter.limit(lambda: current_app.config["LINK_RATE_LIMIT"], methods=["POST"])
+def join():
+    """The code on the projector takes her to the live meeting; it never logs anyone in."""
+    error = None
+    if request.method == "POST":
+        try:
+            meeting = live.find_by_code(request.form.get("code", ""))
+            if not current_user.has_role(meeting.program_id, Role.MEMBER, Role.STAFF):
+                raise RuleError(_("This code does not work. Look at the screen and try again."), status=404)
+        except RuleError as e:
+            error = e.message
+        else:
+            return redirect(url_for("live.follow", meeting_id=meeting.id))
+    return render_template("live/join.html", error=error), 404 if error else 200
+
+
+@bp.route("/live/<int:meeting_id>")
+@login_required
+def follow(meeting_id: int):
+    meeting = _member_meeting(meeting_id)
+    if meeting.status == MeetingStatus.OPEN and Role.MEMBER in current_user.roles_in(meeting.program_id):
+        log.mark_self_present(meeting, current_user.id)
+    return render_template("live/follow.html", lang=str(get_locale()), **_state(meeting))
+
+
+@bp.route("/live/<int:meeting_id>/now")
+@login_required
+def now(meeting_id: int):
+    """What the phone polls. Unchanged: an empty 204 (or 304 for an ETag), one read, no write."""
+    meeting = _member_meeting(meeting_id)
+    version = str(meeting.live_version)
+    if request.args.get("v") == version:
+        return "", 204
+    if request.if_none_match.contains(version):
+        return "", 304
+    resp = current_app.make_response(render_template("live/_now.html", lang=str(get_locale()), **_state(meeting)))
+    resp.set_etag(version)
+    return resp
