@@ -173,5 +173,28 @@ def test_live_meeting_through_the_pages(app, make, login):
     db.session.expire_all()
     now = phone.get(f"/live/{m.id}/now").get_data(as_text=True)
     assert 'class="results' in now
+    projector = control.get(f"/staff/{prog.id}/meetings/{m.id}/projector").get_data(as_text=True)
+    assert code in projector and "data:image/svg+xml" in projector
+    key = re.search(r"projector/now\?k=([\w-]+)", projector).group(1)
+    assert control.get(f"/staff/{prog.id}/meetings/{m.id}/projector/now?k={key}").status_code == 204
     assert control.post(f"{base}/end", data={"version": str(m.live_version)}).status_code == 302
     assert phone.post("/join", data={"code": code}).status_code == 404  # the code has expired
+
+
+def test_projector_counter_changes_when_a_vote_comes_in(app, make, login):
+    from feedback.votes import services as votes
+    from tests.routes_support import new_client
+
+    prog = make.program()
+    staff, member = make.staff(prog), make.member(prog)
+    m = make.meeting(prog)
+    services.add_to_agenda(m, make.proposal(prog), None)
+    live.start(m)
+    live.open_voting(m, None)
+    client = login(staff, new_client(app))
+    url = f"/staff/{prog.id}/meetings/{m.id}/projector"
+    key = re.search(r"projector/now\?k=([\w-]+)", client.get(url).get_data(as_text=True)).group(1)
+    assert client.get(f"{url}/now?k={key}").status_code == 204
+    votes.cast_vote(m.current_item.proposal, member, "agree")
+    resp = client.get(f"{url}/now?k={key}")
+    assert resp.status_code == 200 and re.search(r"\b1 (of|av) 1\b", resp.get_data(as_text=True))

@@ -137,6 +137,8 @@ SPECS = [
     Spec("/live/<int:meeting_id>", "GET", {**PORTAL_VIEW, "steering": 404}),
     Spec("/live/<int:meeting_id>/now", "GET", {**PORTAL_VIEW, "steering": 404}),
     Spec("/staff/<int:program_id>/meetings/<int:meeting_id>/live", "GET", staff_only(200)),
+    Spec("/staff/<int:program_id>/meetings/<int:meeting_id>/projector", "GET", staff_only(200)),
+    Spec("/staff/<int:program_id>/meetings/<int:meeting_id>/projector/now", "GET", staff_only(200)),
     Spec("/staff/<int:program_id>/meetings/<int:meeting_id>/live/<any(start, next, prev, open, close, reveal, end):action>",
          "POST", staff_only(302)),
     # The calendar feed's key is its login: the same answer whoever's browser asks.

@@ -13,6 +13,7 @@ from feedback.extensions import db, limiter
 from feedback.meetings import live, log
 from feedback.meetings.models import Meeting, MeetingStatus
 from feedback.meetings.views import bp as meetings_bp
+from feedback.members.cards import absolute_url, qr_data_uri
 from feedback.members.services import program_members
 from feedback.programs.models import Role
 from feedback.votes import services as votes
@@ -93,7 +94,8 @@ def join():
             error = e.message
         else:
             return redirect(url_for("live.follow", meeting_id=meeting.id))
-    return render_template("live/join.html", error=error), 404 if error else 200
+    code = request.form.get("code") or request.args.get("code", "")
+    return render_template("live/join.html", error=error, code=code[:12]), 404 if error else 200
 
 
 @bp.route("/live/<int:meeting_id>")
@@ -118,3 +120,33 @@ def now(meeting_id: int):
     resp = current_app.make_response(render_template("live/_now.html", lang=str(get_locale()), **_state(meeting)))
     resp.set_etag(version)
     return resp
+
+
+def _projector_state(meeting: Meeting) -> dict:
+    state = _state(meeting)
+    join_url = absolute_url(url_for("live.join", code=meeting.join_code)) if meeting.join_code else None
+    state.update(
+        join_url=join_url,
+        qr=qr_data_uri(join_url) if join_url else None,
+        # Votes do not bump the meeting's version, so the counter is part of the key.
+        key=f"{meeting.live_version}-{state['voters']}",
+    )
+    return state
+
+
+@meetings_bp.route("/<int:meeting_id>/projector")
+@staff_required
+def projector(program_id: int, meeting_id: int):
+    """For the big screen: large type, the join code and QR code, the current item, the counter."""
+    meeting = get_or_404(Meeting, meeting_id, program_id)
+    return render_template("live/projector.html", **_projector_state(meeting))
+
+
+@meetings_bp.route("/<int:meeting_id>/projector/now")
+@staff_required
+def projector_now(program_id: int, meeting_id: int):
+    meeting = get_or_404(Meeting, meeting_id, program_id)
+    state = _projector_state(meeting)
+    if request.args.get("k") == state["key"]:
+        return "", 204
+    return render_template("live/_projector_now.html", **state)

@@ -117,6 +117,7 @@ STAFF_PAGES = {
     "meeting with agenda": "/staff/{pid}/meetings/{meeting}",
     "meeting log": "/staff/{pid}/meetings/{meeting}/log",
     "run the meeting": "/staff/{pid}/meetings/{meeting}/live",
+    "projector": "/staff/{pid}/meetings/{meeting}/projector",
     "open action items": "/staff/{pid}/meetings/actions",
     "proposals list": "/staff/{pid}/proposals/",
     "proposal form": "/staff/{pid}/proposals/new",
