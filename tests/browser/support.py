@@ -98,6 +98,30 @@ class Live:
                 proposals.close_voting(p, None)
             return p.id
 
+    def meeting(self, proposal_id: int) -> int:
+        """A new planned meeting of the demo program with this proposal on its agenda."""
+        from datetime import datetime, timedelta
+
+        from feedback.meetings.services import add_to_agenda, create_meeting
+
+        with self.ctx():
+            m = create_meeting(self.program_id, f"Live {next(_seq)}", datetime.now() + timedelta(hours=1))
+            add_to_agenda(m, db.session.get(Proposal, proposal_id), None)
+            return m.id
+
+    def run(self, meeting_id: int, action: str, *args) -> None:
+        """Drive the live meeting as staff would (live.start, live.open_voting, ...)."""
+        from feedback.meetings import live
+
+        with self.ctx():
+            getattr(live, action)(db.session.get(Meeting, meeting_id), *args)
+
+    def record_by_hand(self, proposal_id: int, member: Member, choice: str) -> None:
+        from feedback.votes import by_hand
+
+        with self.ctx():
+            by_hand.record_for_member(db.session.get(Proposal, proposal_id), db.session.get(User, member.id), choice)
+
     # --- reading -------------------------------------------------------------------
 
     def votes_on(self, proposal_id: int) -> list[tuple[int | None, str, str | None]]:
