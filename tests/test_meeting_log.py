@@ -132,3 +132,29 @@ def test_recommendation_sends_a_voted_proposal_to_the_steering_group(app, make, 
     assert client.post(url, data={"recommendation": "Again"}).status_code == 409
     assert "The group says yes, on Saturdays." in client.get(f"/staff/{prog.id}/meetings/{m.id}/log").get_data(
         as_text=True)
+
+
+def test_notes_per_agenda_item(app, make, login):
+    from feedback.meetings.services import add_agenda_item
+
+    prog = make.program()
+    staff = make.staff(prog)
+    m, other = make.meeting(prog), make.meeting(prog)
+    item = add_agenda_item(m, title="Welcome")
+    foreign = add_agenda_item(other, title="Elsewhere")
+    log.save_item_notes(m, {item.id: "  Ten came.  "})
+    assert item.notes == "Ten came."
+    with pytest.raises(RuleError):
+        log.save_item_notes(m, {foreign.id: "No"})
+    db.session.rollback()
+    client = login(staff, new_client(app))
+    url = f"/staff/{prog.id}/meetings/{m.id}/log/notes"
+    before = snapshot()
+    assert client.post(url, data={f"notes-{foreign.id}": "No"}).status_code == 404
+    assert client.post(url, data={"notes-abc": "No"}).status_code == 404
+    assert client.post(url, data={f"notes-{item.id}": "x" * 10_001}).status_code == 400
+    assert snapshot() == before
+    assert client.post(url, data={f"notes-{item.id}": "Twelve came."}).status_code == 302
+    db.session.expire_all()
+    assert item.notes == "Twelve came."
+    assert "Twelve came." in client.get(f"/staff/{prog.id}/meetings/{m.id}/log").get_data(as_text=True)

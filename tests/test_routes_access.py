@@ -179,6 +179,8 @@ SPECS = [
     Spec("/staff/<int:program_id>/meetings/<int:meeting_id>/log/actions", "POST", staff_only(302),
          data=lambda w: {"x-title": "Book a room", "x-owner": "Sara", "x-due_on": "2030-01-01"}),
     Spec("/staff/<int:program_id>/meetings/actions", "GET", staff_only(200)),
+    Spec("/staff/<int:program_id>/meetings/<int:meeting_id>/log/notes", "POST", staff_only(302),
+         data=lambda w: {f"notes-{w.item.id}": "We talked about Saturdays."}),
     # The world's agenda proposal is not voted yet: staff get the clear refusal (409), others 403.
     Spec("/staff/<int:program_id>/meetings/<int:meeting_id>/log/recommend/<int:proposal_id>", "POST",
          staff_only(409), args={"proposal_id": lambda w: w.p_agenda.id}, data=lambda w: {"recommendation": "Yes"}),

@@ -116,6 +116,18 @@ def meeting_actions(meeting: Meeting) -> list[ActionItem]:
     )
 
 
+def save_item_notes(meeting: Meeting, notes: dict[int, str]) -> None:
+    """Notes per agenda item, from one form; items of other meetings are refused."""
+    items = {i.id: i for i in meeting.agenda}
+    if not set(notes) <= set(items):
+        raise RuleError(_l("This item is not on this meeting's agenda."), status=404)
+    for item_id, text in notes.items():
+        if len(text) > SUMMARY_MAX:
+            raise RuleError(_l("The text is too long: at most %(n)s characters.", n=SUMMARY_MAX))
+        items[item_id].notes = text.strip() or None
+    db.session.commit()
+
+
 RECOMMENDATION_MAX = 500
 
 

@@ -124,3 +124,19 @@ def log_recommend(program_id: int, meeting_id: int, proposal_id: int):
         return _log_page(meeting, e.status)
     flash(_("Sent to the steering group."), "success")
     return _to_log(meeting, "#recommend")
+
+
+@bp.route("/<int:meeting_id>/log/notes", methods=["POST"])
+@staff_required
+def log_notes(program_id: int, meeting_id: int):
+    meeting = get_or_404(Meeting, meeting_id, program_id)
+    notes = {}
+    for key, value in request.form.items():
+        if key.startswith("notes-"):
+            try:
+                notes[int(key.removeprefix("notes-"))] = value
+            except ValueError:
+                raise RuleError(_("This item is not on this meeting's agenda."), status=404) from None
+    log.save_item_notes(meeting, notes)
+    flash(_("Saved."), "success")
+    return _to_log(meeting, "#notes")

@@ -89,6 +89,7 @@ class AgendaItem(db.Model):
     proposal_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("proposals.id", ondelete="CASCADE"), index=True)
     topic_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("topics.id", ondelete="SET NULL"))
     title: so.Mapped[str | None] = so.mapped_column(sa.String(200))
+    notes: so.Mapped[str | None] = so.mapped_column(sa.Text)  # the staff log, per item
 
     meeting: so.Mapped[Meeting] = so.relationship(back_populates="agenda")
     proposal: so.Mapped[Proposal | None] = so.relationship(back_populates="agenda_items")
