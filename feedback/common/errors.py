@@ -12,3 +12,9 @@ class RuleError(Exception):
         self.message = message
         self.status = status
         self.field = field  # the form field the message belongs next to, when there is one
+
+
+def show_on_form(form, error: RuleError, default_field: str) -> None:
+    """Put a refused rule's message next to its field, so the page says what to fix where."""
+    field = getattr(form, error.field or default_field)
+    field.errors = [*field.errors, error.message]

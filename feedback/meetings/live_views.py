@@ -14,7 +14,7 @@ from feedback.meetings import live, log
 from feedback.meetings.models import Meeting, MeetingStatus
 from feedback.meetings.views import bp as meetings_bp
 from feedback.members.cards import absolute_url, qr_data_uri
-from feedback.members.services import program_members
+from feedback.members.services import member_count
 from feedback.programs.models import Role
 from feedback.votes import services as votes
 from feedback.votes.labels import CHOICE_LABELS
@@ -41,7 +41,7 @@ def _state(meeting: Meeting) -> dict:
         "item": item,
         "proposal": proposal,
         "voters": votes.voters_count(proposal) if proposal else 0,
-        "members": len(program_members(meeting.program_id)),
+        "members": member_count(meeting.program_id),
         "results": votes.results(proposal.id) if show_results else None,
         "labels": CHOICE_LABELS,
     }
@@ -122,13 +122,19 @@ def now(meeting_id: int):
     return resp
 
 
+def _projector_key(meeting: Meeting) -> str:
+    # Votes do not bump the meeting's version, so the counter is part of the key.
+    item = meeting.current_item
+    voters = votes.voters_count(item.proposal) if item and item.proposal else 0
+    return f"{meeting.live_version}-{voters}"
+
+
 def _projector_state(meeting: Meeting) -> dict:
     state = _state(meeting)
     join_url = absolute_url(url_for("live.join", code=meeting.join_code)) if meeting.join_code else None
     state.update(
         join_url=join_url,
         qr=qr_data_uri(join_url) if join_url else None,
-        # Votes do not bump the meeting's version, so the counter is part of the key.
         key=f"{meeting.live_version}-{state['voters']}",
     )
     return state
@@ -146,7 +152,7 @@ def projector(program_id: int, meeting_id: int):
 @staff_required
 def projector_now(program_id: int, meeting_id: int):
     meeting = get_or_404(Meeting, meeting_id, program_id)
-    state = _projector_state(meeting)
-    if request.args.get("k") == state["key"]:
+    # Unchanged: answer before building the results and the QR code.
+    if request.args.get("k") == _projector_key(meeting):
         return "", 204
-    return render_template("live/_projector_now.html", **state)
+    return render_template("live/_projector_now.html", **_projector_state(meeting))

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from feedback.common.access import get_or_404, staff_required
-from feedback.common.errors import RuleError
+from feedback.common.errors import RuleError, show_on_form
 from feedback.common.timeutil import local_now
 from feedback.extensions import db
 from feedback.meetings import log
@@ -81,8 +81,7 @@ def log_action(program_id: int, meeting_id: int):
             log.add_action(meeting, form.title.data, form.owner.data, form.due_on.data, today, current_user.id)
         except RuleError as e:
             db.session.rollback()
-            field = getattr(form, e.field or "title")
-            field.errors = [*field.errors, e.message]
+            show_on_form(form, e, "title")
         else:
             flash(_("The action item is saved."), "success")
             return _to_log(meeting, "#actions")

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from feedback.common.access import get_or_404, staff_required
-from feedback.common.errors import RuleError
+from feedback.common.errors import RuleError, show_on_form
 from feedback.common.timeutil import local_now
 from feedback.extensions import db
 from feedback.meetings import services
@@ -64,8 +64,7 @@ def form(program_id: int, meeting_id: int | None = None):
             )
         except RuleError as e:
             db.session.rollback()
-            field = getattr(form, e.field or "title")
-            field.errors = [*field.errors, e.message]
+            show_on_form(form, e, "title")
         else:
             flash(_("The meeting is saved."), "success")
             return redirect(url_for("meetings.show", program_id=program_id, meeting_id=meeting.id))

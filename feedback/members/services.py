@@ -23,6 +23,17 @@ def program_members(program_id: int) -> list[User]:
     )
 
 
+def member_count(program_id: int) -> int:
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(Membership)
+            .where(Membership.program_id == program_id, Membership.role == Role.MEMBER)
+        )
+        or 0
+    )
+
+
 def get_member(program_id: int, user_id: int) -> User | None:
     return db.session.scalar(
         sa.select(User)

@@ -49,13 +49,13 @@ def home():
         return redirect(url_for("index"))
     now = local_now(current_app.config["BABEL_DEFAULT_TIMEZONE"])
     open_now = proposals.open_for_voting(program_ids)
-    my_votes = {p.id: votes.my_vote(p, current_user) for p in open_now}
+    voted = votes.voted_on(open_now, current_user)
     return render_template(
         "portal/home.html",
         meeting=current_or_next(program_ids, now),
         last_meeting=log.last_summary(program_ids, now),
         open_now=open_now,
-        my_votes=my_votes,
+        voted=voted,
         closed=proposals.recently_closed(program_ids),
         feed_url=absolute_url(
             url_for("portal.calendar_feed", user_id=current_user.id, token=calendar.feed_token(current_user))

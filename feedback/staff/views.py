@@ -9,7 +9,8 @@ from feedback.common.access import program_role_required
 from feedback.common.timeutil import local_now
 from feedback.extensions import db
 from feedback.meetings.services import current_or_next
-from feedback.programs.models import Membership, Role
+from feedback.members.services import member_count
+from feedback.programs.models import Role
 from feedback.proposals.models import Proposal
 
 bp = Blueprint("staff", __name__, url_prefix="/staff/<int:program_id>")
@@ -25,11 +26,7 @@ def overview(program_id: int):
             .group_by(Proposal.status)
         ).all()
     )
-    members = db.session.scalar(
-        sa.select(sa.func.count())
-        .select_from(Membership)
-        .where(Membership.program_id == program_id, Membership.role == Role.MEMBER)
-    )
+    members = member_count(program_id)
     return render_template(
         "staff/overview.html",
         counts=counts,

@@ -12,12 +12,10 @@ from flask_babel import lazy_gettext as _l
 
 from feedback.auth.models import User
 from feedback.common.errors import RuleError
-from feedback.common.timeutil import utcnow
-from feedback.common.upsert import insert_ignore, upsert
 from feedback.extensions import db
 from feedback.proposals.models import Proposal, Status
-from feedback.votes.models import CHOICES, Vote, VoterRoll
-from feedback.votes.services import ballot_key, is_voter
+from feedback.votes.models import CHOICES, Vote
+from feedback.votes.services import ballot_key, is_voter, store_ballot
 
 HANDS_MAX = 500
 
@@ -46,43 +44,7 @@ def record_for_member(proposal: Proposal, member: User, choice: str) -> None:
         raise RuleError(
             _l("%(name)s has already voted on her phone. Her own vote counts.", name=member.name), status=409
         )
-    if proposal.anonymous:
-        insert_ignore(
-            db.session,
-            VoterRoll.__table__,
-            {"proposal_id": proposal.id, "user_id": member.id},
-            ["proposal_id", "user_id"],
-        )
-        upsert(
-            db.session,
-            Vote.__table__,
-            {
-                "proposal_id": proposal.id,
-                "ballot_key": ballot_key(proposal.id, member.id),
-                "choice": choice,
-                "reason": None,
-                "channel": "staff",
-            },
-            conflict=["ballot_key"],
-            update=["choice", "channel"],
-        )
-    else:
-        now = utcnow()
-        upsert(
-            db.session,
-            Vote.__table__,
-            {
-                "proposal_id": proposal.id,
-                "user_id": member.id,
-                "choice": choice,
-                "reason": None,
-                "channel": "staff",
-                "created_at": now,
-                "updated_at": now,
-            },
-            conflict=["proposal_id", "user_id"],
-            update=["choice", "channel", "updated_at"],
-        )
+    store_ballot(proposal, member, choice, None, "staff")
     db.session.commit()
 
 

@@ -53,16 +53,9 @@ def cast_vote(proposal: Proposal, user: User, choice: str, reason: str | None = 
     return cast_vote_and_count(proposal, user, choice, reason)[0]
 
 
-def cast_vote_and_count(
-    proposal: Proposal, user: User, choice: str, reason: str | None = None
-) -> tuple[MyVote, Results | None]:
-    """cast_vote, plus the results she may see now (None while they are hidden), counted in
-    the same transaction: one round trip to the database fewer than counting afterwards."""
-    if choice not in CHOICES:
-        raise RuleError(_l("Choose one of the answers."))
-    reason = clean_reason(reason)
-    check_can_vote(proposal, user)
-    table = Vote.__table__
+def store_ballot(proposal: Proposal, user: User, choice: str, reason: str | None, channel: str) -> None:
+    """Write her one ballot, inserting or replacing it: named, or anonymous with the voter
+    roll beside it. The caller has checked the rules and commits."""
     if proposal.anonymous:
         insert_ignore(
             db.session,
@@ -72,34 +65,46 @@ def cast_vote_and_count(
         )
         upsert(
             db.session,
-            table,
+            Vote.__table__,
             {
                 "proposal_id": proposal.id,
                 "ballot_key": ballot_key(proposal.id, user.id),
                 "choice": choice,
                 "reason": reason,
-                "channel": "phone",
+                "channel": channel,
             },
             conflict=["ballot_key"],
             update=["choice", "reason", "channel"],
         )
-    else:
-        now = utcnow()
-        upsert(
-            db.session,
-            table,
-            {
-                "proposal_id": proposal.id,
-                "user_id": user.id,
-                "choice": choice,
-                "reason": reason,
-                "channel": "phone",
-                "created_at": now,
-                "updated_at": now,
-            },
-            conflict=["proposal_id", "user_id"],
-            update=["choice", "reason", "channel", "updated_at"],
-        )
+        return
+    now = utcnow()
+    upsert(
+        db.session,
+        Vote.__table__,
+        {
+            "proposal_id": proposal.id,
+            "user_id": user.id,
+            "choice": choice,
+            "reason": reason,
+            "channel": channel,
+            "created_at": now,
+            "updated_at": now,
+        },
+        conflict=["proposal_id", "user_id"],
+        update=["choice", "reason", "channel", "updated_at"],
+    )
+
+
+def cast_vote_and_count(
+    proposal: Proposal, user: User, choice: str, reason: str | None = None
+) -> tuple[MyVote, Results | None]:
+    """cast_vote, plus the results she may see now (None while they are hidden), counted in
+    the same transaction: one round trip to the database fewer than counting afterwards."""
+    if choice not in CHOICES:
+        raise RuleError(_l("Choose one of the answers."))
+    reason = clean_reason(reason)
+    check_can_vote(proposal, user)
+    store_ballot(proposal, user, choice, reason, "phone")
     counted = results(proposal.id) if proposal.results_visible else None
     # The vote changed no loaded object, so nothing needs reloading after this commit:
     # saves reloading her and the proposal (two queries) on the busiest request we have.
@@ -125,6 +130,20 @@ def my_vote(proposal: Proposal, user: User) -> MyVote | None:
         cond = sa.and_(Vote.proposal_id == proposal.id, Vote.user_id == user.id)
     row = db.session.execute(sa.select(Vote.choice, Vote.reason).where(cond)).first()
     return MyVote(row.choice, row.reason) if row else None
+
+
+def voted_on(proposals: list[Proposal], user: User) -> set[int]:
+    """Which of these proposals she has voted on, in at most two queries however many there are."""
+    named = [p.id for p in proposals if not p.anonymous]
+    keys = {ballot_key(p.id, user.id): p.id for p in proposals if p.anonymous}
+    done: set[int] = set()
+    if named:
+        done.update(
+            db.session.scalars(sa.select(Vote.proposal_id).where(Vote.user_id == user.id, Vote.proposal_id.in_(named)))
+        )
+    if keys:
+        done.update(keys[k] for k in db.session.scalars(sa.select(Vote.ballot_key).where(Vote.ballot_key.in_(keys))))
+    return done
 
 
 @dataclass(frozen=True)
