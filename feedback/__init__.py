@@ -85,8 +85,10 @@ def _import_models() -> None:
     # Every model module, so metadata (and Alembic) sees all tables.
     from feedback.auth import models as _a  # noqa: F401
     from feedback.meetings import models as _m  # noqa: F401
+    from feedback.notifications import models as _n  # noqa: F401
     from feedback.programs import models as _p  # noqa: F401
     from feedback.proposals import models as _pr  # noqa: F401
+    from feedback.threads import models as _th  # noqa: F401
     from feedback.topics import models as _t  # noqa: F401
     from feedback.votes import models as _v  # noqa: F401
 
@@ -141,9 +143,13 @@ def _register_blueprints(app: Flask) -> None:
     from feedback.meetings.live_views import bp as live_bp
     from feedback.meetings.views import bp as meetings_bp
     from feedback.members.views import bp as members_bp
+    from feedback.notifications.views import bp as notifications_bp
     from feedback.portal.views import bp as portal_bp
     from feedback.proposals.views import bp as proposals_bp
     from feedback.staff.views import bp as staff_bp
+    from feedback.threads.views import bp as threads_bp
+    from feedback.topics.views import bp as topics_bp
 
-    for bp in (auth_bp, portal_bp, live_bp, staff_bp, members_bp, meetings_bp, proposals_bp, admin_bp):
+    for bp in (auth_bp, portal_bp, live_bp, staff_bp, members_bp, meetings_bp, proposals_bp, admin_bp,
+               threads_bp, topics_bp, notifications_bp):
         app.register_blueprint(bp)

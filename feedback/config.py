@@ -40,6 +40,9 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
     LINK_RATE_LIMIT = os.environ.get("LINK_RATE_LIMIT", "30 per minute")
+    # Per member: enough for a lively meeting, too few for a flood.
+    POST_RATE_LIMIT = os.environ.get("POST_RATE_LIMIT", "6 per minute;40 per hour")
+    TAP_RATE_LIMIT = os.environ.get("TAP_RATE_LIMIT", "30 per minute")
 
     # Public base address used in printed login links and QR cards.
     BASE_URL = os.environ.get("BASE_URL", "")
@@ -74,6 +77,8 @@ class TestConfig(Config):
     # The limiter stays on so that its own tests can tighten the limits per test.
     LOGIN_RATE_LIMIT = "10000 per minute"
     LINK_RATE_LIMIT = "10000 per minute"
+    POST_RATE_LIMIT = "10000 per minute"
+    TAP_RATE_LIMIT = "10000 per minute"
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False
     SERVER_NAME = None

@@ -16,6 +16,7 @@ from werkzeug.exceptions import HTTPException
 from feedback.common import i18n
 from feedback.common.errors import RuleError
 from feedback.common.icons import CHOICE_ICONS, ICONS, icon, icon_path
+from feedback.common.text import linkify
 from feedback.meetings.labels import action_button_label, action_label
 from feedback.programs.labels import role_label
 from feedback.proposals.labels import status_label
@@ -113,6 +114,7 @@ def init_app(app: Flask) -> None:
             "action_button_label": action_button_label,
             "CHOICE_ICONS": CHOICE_ICONS,
             "is_htmx": is_htmx,
+            "unread_news": _unread_news,
         }
 
     @app.route("/")
@@ -132,11 +134,29 @@ def init_app(app: Flask) -> None:
 
     app.jinja_env.globals["g"] = g
     app.jinja_env.globals["icon"] = icon
+    app.jinja_env.filters["linkify"] = linkify
+    app.jinja_env.filters["duration"] = _duration
 
     @app.template_filter("wallclock")
     def wallclock(value, fmt: str = "medium"):
         # Meeting times are stored as the program's wall-clock time: show them as they are.
         return format_datetime(value, fmt, rebase=False)
+
+
+def _unread_news() -> int:
+    """The badge in the menu: called only by the pages that show it."""
+    if not current_user.is_authenticated:
+        return 0
+    from feedback.notifications.services import unread_count
+
+    if "unread_news" not in g:
+        g.unread_news = unread_count(current_user)
+    return g.unread_news
+
+
+def _duration(ms: int) -> str:
+    seconds = round(ms / 1000)
+    return f"{seconds // 60}:{seconds % 60:02d}"
 
 
 @lru_cache(maxsize=128)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from unittest import mock
 
@@ -105,6 +106,11 @@ class World:
     other_member: Any
     link_token: str
     password_token: str
+    topic: Any = None
+    thread: Any = None
+    post: Any = None  # by the target member, with a voice note
+    own_post: Any = None  # by "member", just written
+    staff_post: Any = None
 
 
 ROLES = ["anon", "member", "other_member", "staff", "other_staff", "steering", "prog_admin", "admin"]
@@ -161,5 +167,22 @@ def _build_world(make) -> World:
                               due_on=date(2030, 1, 1)))
     link_token = issue_member_link(target, None)
     password_token = create_password_link(users["staff"], None, 24)
-    return World(a, b, users, target, p_voting, p_draft, p_agenda, p_other, meeting, other_meeting, item,
-                 users["other_member"], link_token, password_token)
+    world = World(a, b, users, target, p_voting, p_draft, p_agenda, p_other, meeting, other_meeting, item,
+                  users["other_member"], link_token, password_token)
+    _add_thread(world)
+    return world
+
+
+VOICE = Path(__file__).parent / "fixtures" / "voice-1s.webm"
+
+
+def _add_thread(w: World) -> None:
+    """A conversation in program A: a member's voice post, a reply by "member", a staff answer."""
+    from feedback.threads import services as threads
+    from feedback.topics.models import Topic
+
+    w.topic = db.session.scalar(sa.select(Topic).where(Topic.program_id == w.prog.id).order_by(Topic.id).limit(1))
+    w.thread = threads.start_thread(w.target, w.topic, "Can we meet on Saturdays?", VOICE.read_bytes())
+    w.post = w.thread.posts[0]
+    w.own_post = threads.reply(w.users["member"], w.thread, "Yes, Saturdays are good.")
+    w.staff_post = threads.reply(w.users["staff"], w.thread, "We will ask the steering group.")

@@ -83,6 +83,11 @@ DEFAULT_ARGS: dict[str, Callable[[World], Any]] = {
     "status": lambda w: "done",
     "action": lambda w: "start",
     "action_id": lambda w: _action_id(w),
+    "kind": lambda w: "topic",
+    "subject_id": lambda w: w.topic.id,
+    "topic_id": lambda w: w.topic.id,
+    "thread_id": lambda w: w.thread.id,
+    "post_id": lambda w: w.post.id,
 }
 
 
@@ -109,6 +114,19 @@ DRAFT = {"proposal_id": lambda w: w.p_draft.id}
 OFFICE_USER = {"user_id": lambda w: w.users["staff"].id}
 PROPOSAL_FORM = {"title": "Coffee at meetings", "summary": "We drink coffee.", "icon": "idea", "topic_id": "0"}
 MEETING_FORM = {"title": "March meeting", "starts_at": "2030-03-01T18:00", "ends_at": "2030-03-01T20:00"}
+
+# Conversations of program A: read by its members, staff and steering; written by members and staff.
+TALK_READ = {"anon": LOGIN, "member": 200, "other_member": 404, "staff": 200, "other_staff": 404,
+             "steering": 200, "prog_admin": 200, "admin": 200}
+TALK_WRITE = {**TALK_READ, "member": 302, "staff": 302, "steering": 403, "prog_admin": 302, "admin": 302}
+# "Me too" and reports are for members only.
+TALK_MEMBER = {**TALK_READ, "member": 302, "staff": 403, "steering": 403, "prog_admin": 403, "admin": 403}
+# Moderation is for staff only; the program's members and steering get 403, other programs 404.
+TALK_STAFF = {**TALK_READ, "member": 403, "staff": 302, "steering": 403, "prog_admin": 302, "admin": 302}
+# Her own post, just written: only she may change it.
+OWN_POST = {"post_id": lambda w: w.own_post.id}
+OWN_EDIT = {**TALK_READ, "staff": 403, "steering": 403, "prog_admin": 403, "admin": 403}
+POST_TEXT = {"body": "We would like coffee at the meetings."}
 
 SPECS = [
     # web
@@ -201,6 +219,34 @@ SPECS = [
          data=lambda w: {"member_id": str(w.users["member"].id), "choice": "agree"}),
     Spec("/staff/<int:program_id>/proposals/<int:proposal_id>/by-hand/counts", "POST", staff_only(302),
          data=lambda w: {"count-agree": "2", "count-unsure": "0", "count-disagree": "1"}),
+    # feedback threads
+    Spec("/talk", "GET", {**everyone(200, anon=LOGIN), "admin": 302}),
+    Spec("/talk/<any(topic, proposal, meeting):kind>/<int:subject_id>", "GET", TALK_READ),
+    Spec("/talk/<any(topic, proposal, meeting):kind>/<int:subject_id>", "POST", TALK_WRITE, data=lambda w: POST_TEXT),
+    Spec("/talk/t/<int:thread_id>", "GET", TALK_READ),
+    Spec("/talk/t/<int:thread_id>", "POST", TALK_WRITE, data=lambda w: POST_TEXT),
+    Spec("/talk/t/<int:thread_id>/proposal", "POST", {**TALK_STAFF},
+         data=lambda w: {"post_ids": str(w.post.id)}),
+    Spec("/talk/posts/<int:post_id>/agree", "POST", TALK_MEMBER),
+    Spec("/talk/posts/<int:post_id>/report", "POST", TALK_MEMBER),
+    Spec("/talk/posts/<int:post_id>/edit", "GET", OWN_EDIT, args=OWN_POST),
+    Spec("/talk/posts/<int:post_id>/edit", "POST", {**OWN_EDIT, "member": 302}, args=OWN_POST,
+         data=lambda w: {"body": "Yes, Saturdays are best."}),
+    Spec("/talk/posts/<int:post_id>/delete", "POST", {**OWN_EDIT, "member": 302}, args=OWN_POST),
+    Spec("/talk/posts/<int:post_id>/voice", "GET", TALK_READ),
+    Spec("/talk/posts/<int:post_id>/hide", "POST", TALK_STAFF, data=lambda w: {"reason": "Off topic."}),
+    Spec("/talk/posts/<int:post_id>/show", "POST", TALK_STAFF),
+    Spec("/talk/posts/<int:post_id>/official", "POST", TALK_STAFF, args={"post_id": lambda w: w.staff_post.id},
+         data=lambda w: {"official": "1"}),
+    Spec("/talk/posts/<int:post_id>/transcript", "POST", TALK_STAFF, data=lambda w: {"transcript": "Saturdays?"}),
+    Spec("/staff/<int:program_id>/feedback", "GET", staff_only(200)),
+    Spec("/staff/<int:program_id>/topics/", "GET", staff_only(200)),
+    Spec("/staff/<int:program_id>/topics/", "POST", staff_only(302), data=lambda w: {"name": "Språk", "icon": "globe"}),
+    Spec("/staff/<int:program_id>/topics/<int:topic_id>/edit", "GET", staff_only(200)),
+    Spec("/staff/<int:program_id>/topics/<int:topic_id>/edit", "POST", staff_only(302),
+         data=lambda w: {"name": "Mina mål", "icon": "star"}),
+    Spec("/staff/<int:program_id>/topics/<int:topic_id>/move/<any(up, down):direction>", "POST", staff_only(302)),
+    Spec("/me/news", "GET", everyone(200, anon=LOGIN)),
     # site admin
     Spec("/admin/programs", "GET", admin_only(200)),
     Spec("/admin/programs/new", "GET", admin_only(200)),

@@ -44,6 +44,15 @@ UI_ICONS: dict[str, str] = {
     "pin": "M12 21s-6-5.5-6-11a6 6 0 0 1 12 0c0 5.5-6 11-6 11zM12 12a2 2 0 1 0 0-4 2 2 0 0 0 0 4z",
     "lock": "M6 11h12v9H6zM8.5 11V8a3.5 3.5 0 0 1 7 0v3",
     "print": "M7 9V3h10v6M5 9h14v8H5zM8 14h8v7H8z",
+    "bell": "M6 16v-5a6 6 0 0 1 12 0v5l2 2H4zM10 20a2 2 0 0 0 4 0",
+    "mic": "M12 3a3 3 0 0 0-3 3v6a3 3 0 0 0 6 0V6a3 3 0 0 0-3-3zM5 11a7 7 0 0 0 14 0M12 18v3M9 21h6",
+    "stop": "M7 7h10v10H7z",
+    "flag": "M5 21V4M5 4h11l-2 4 2 4H5",
+    "pencil": "M4 20l4-1 11-11-3-3L5 16zM14 6l3 3",
+    "trash": "M4 7h16M9 7V4h6v3M6 7l1 13h10l1-13",
+    "thumb": "M7 11v9H4v-9zM7 11l4-7c1.5 0 2.5 1 2 3l-1 3h6a2 2 0 0 1 2 2.3l-1.2 6A2 2 0 0 1 16.8 20H7",
+    "eye-off": "M3 3l18 18M10.6 6.1A9.6 9.6 0 0 1 12 6c5 0 9 6 9 6a16 16 0 0 1-2.6 3.2M6.4 7.5C4.3 9 3 12 3 12s4 6 9 6c1.5 0 2.9-.4 4.1-1.1M9.9 10a3 3 0 0 0 4.2 4.2",
+    "plus": "M12 5v14M5 12h14",
 }
 
 CHOICE_ICONS = {"agree": UI_ICONS["agree"], "unsure": UI_ICONS["unsure"], "disagree": UI_ICONS["disagree"]}

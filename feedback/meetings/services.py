@@ -7,9 +7,11 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from babel import Locale, UnknownLocaleError
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from feedback.common.errors import RuleError
+from feedback.common.timeutil import local_now
 from feedback.extensions import db
 from feedback.meetings.models import AgendaItem, Meeting, MeetingStatus
 from feedback.proposals.models import Proposal, Status
@@ -53,6 +55,7 @@ def save_meeting(
     if ends_at and ends_at <= starts_at:
         raise RuleError(_l("The end must be after the start."), field="ends_at")
     languages = clean_language_codes(interpreter_languages)
+    is_new = meeting is None
     if meeting is None:
         meeting = Meeting(program_id=program_id)
         db.session.add(meeting)
@@ -62,6 +65,12 @@ def save_meeting(
     meeting.bring = (bring or "").strip() or None
     meeting.childcare, meeting.travel_costs = bool(childcare), bool(travel_costs)
     meeting.interpreter_languages = languages
+    if is_new and starts_at >= local_now(current_app.config["BABEL_DEFAULT_TIMEZONE"]):
+        from feedback.notifications import services as notifications
+        from feedback.notifications.models import Kind
+
+        db.session.flush()
+        notifications.notify_members(program_id, Kind.MEETING, meeting_id=meeting.id)
     db.session.commit()
     return meeting
 

@@ -42,6 +42,7 @@ def create_proposal(
     results_live: bool = False,
     origin: str = "staff",
     source_language: str = "sv",
+    commit: bool = True,
 ) -> Proposal:
     _check_fields(program_id, icon, topic_id)
     proposal = Proposal(
@@ -62,7 +63,10 @@ def create_proposal(
     db.session.flush()
     # The first event: the proposal exists. Lifecycle durations start here.
     proposal.events.append(ProposalEvent(from_status=None, to_status=Status.DRAFT, actor_id=actor_id))
-    db.session.commit()
+    if commit:
+        db.session.commit()
+    else:
+        db.session.flush()
     return proposal
 
 
@@ -116,6 +120,10 @@ def _move(proposal: Proposal, status: str, actor_id: int | None, message) -> Non
 
 
 def open_voting(proposal: Proposal, actor_id: int | None) -> None:
+    from feedback.notifications import services as notifications
+    from feedback.notifications.models import Kind
+
+    notifications.notify_members(proposal.program_id, Kind.VOTE, proposal_id=proposal.id)
     _move(proposal, Status.VOTING, actor_id, _l("Voting cannot be opened for this proposal now."))
 
 
