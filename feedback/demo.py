@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from feedback.auth.services import create_user
 from feedback.common.timeutil import utcnow
+from feedback.demo_threads import build_demo_threads
 from feedback.extensions import db
 from feedback.meetings.models import AgendaItem, Meeting, MeetingStatus
 from feedback.programs.models import Membership, Role
@@ -312,3 +313,7 @@ def build_demo() -> None:
         )
     )
     db.session.commit()
+    voting = db.session.scalar(
+        db.select(Proposal).where(Proposal.program_id == program.id, Proposal.status == Status.VOTING).limit(1)
+    )
+    build_demo_threads(topics, members, staff, meetings[1], voting)

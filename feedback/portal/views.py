@@ -27,9 +27,12 @@ from feedback.meetings import calendar, log
 from feedback.meetings.models import Meeting
 from feedback.meetings.services import current_or_next
 from feedback.members.cards import absolute_url
+from feedback.notifications import services as notifications
+from feedback.notifications.models import Kind
 from feedback.programs.models import Role
 from feedback.proposals import services as proposals
 from feedback.proposals.models import Proposal, Status
+from feedback.threads import services as threads
 from feedback.votes import services as votes
 from feedback.votes.labels import CHOICE_LABELS
 from feedback.web import is_htmx
@@ -48,6 +51,7 @@ def home():
     if not program_ids and not current_user.is_member_only:
         return redirect(url_for("index"))
     now = local_now(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    notifications.mark_read(current_user, kinds=(Kind.MEETING,))  # the home page shows the next meeting
     open_now = proposals.open_for_voting(program_ids)
     voted = votes.voted_on(open_now, current_user)
     return render_template(
@@ -109,8 +113,13 @@ def _panel_context(
 @login_required
 def proposal(proposal_id: int):
     p = _visible_proposal(proposal_id)
+    notifications.mark_read(current_user, proposal_id=p.id)
     ctx = _panel_context(p, just_voted=request.args.get("voted") == "1")
-    return render_template("portal/proposal.html", text=p.text_in(str(get_locale())), **ctx)
+    return render_template("portal/proposal.html", text=p.text_in(str(get_locale())), **ctx, **_talk_context(p))
+
+
+def _talk_context(p: Proposal) -> dict:
+    return {"sources": threads.feedback_sources(p), "thread_count": threads.thread_counts("proposal", [p.id]).get(p.id, 0)}
 
 
 @bp.route("/p/<int:proposal_id>/vote", methods=["POST"])
@@ -127,7 +136,9 @@ def vote(proposal_id: int):
         if is_htmx():
             # 200 so htmx swaps the panel in; the message is inside it.
             return render_template("portal/_vote_panel.html", **ctx)
-        return render_template("portal/proposal.html", text=p.text_in(str(get_locale())), **ctx), e.status
+        return render_template(
+            "portal/proposal.html", text=p.text_in(str(get_locale())), **ctx, **_talk_context(p)
+        ), e.status
     if is_htmx():
         ctx = _panel_context(p, just_voted=True, just_cast=mine, counted=counted)
         return render_template("portal/_vote_panel.html", **ctx)

@@ -15,6 +15,7 @@ from feedback.members.services import get_member, program_members
 from feedback.proposals import services
 from feedback.proposals.forms import ProposalForm, TranslationForm
 from feedback.proposals.models import Proposal
+from feedback.threads import services as threads
 from feedback.topics.models import Topic
 from feedback.votes import by_hand
 from feedback.votes import services as votes
@@ -112,6 +113,8 @@ def show(program_id: int, proposal_id: int):
         members=program_members(program_id) if p.status == "voting" else [],
         voters=votes.voters_count(p),
         labels=CHOICE_LABELS,
+        sources=threads.feedback_sources(p),
+        thread_count=threads.thread_counts("proposal", [p.id]).get(p.id, 0),
     )
 
 

@@ -12,6 +12,7 @@ from feedback.meetings.services import current_or_next
 from feedback.members.services import member_count
 from feedback.programs.models import Role
 from feedback.proposals.models import Proposal
+from feedback.threads import services as threads
 
 bp = Blueprint("staff", __name__, url_prefix="/staff/<int:program_id>")
 
@@ -33,4 +34,6 @@ def overview(program_id: int):
         members=members,
         meeting=current_or_next([program_id], local_now(current_app.config["BABEL_DEFAULT_TIMEZONE"])),
         program=g.program,
+        waiting=len(threads.waiting_for_answer(program_id)),
+        reported=len(threads.reported_posts(program_id)),
     )
