@@ -360,6 +360,9 @@ def thread_view(thread: Thread, viewer: User) -> ThreadView:
     view = ThreadView(thread)
     if not post_ids:
         return view
+    # Every writer in one query: each post's author is then found without a query of its own.
+    author_ids = {p.author_id for p in thread.posts if p.author_id is not None}
+    list(db.session.scalars(sa.select(User).where(User.id.in_(author_ids))))
     view.agreements = dict(
         db.session.execute(
             sa.select(Agreement.post_id, sa.func.count()).where(Agreement.post_id.in_(post_ids)).group_by(Agreement.post_id)

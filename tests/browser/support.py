@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from axe_playwright_python.sync_playwright import Axe
 from flask import Flask
-from flask_babel import force_locale, gettext
+from flask_babel import force_locale, gettext, ngettext
 from playwright.sync_api import Page
 
 from feedback.auth.models import User
@@ -122,6 +122,121 @@ class Live:
         with self.ctx():
             by_hand.record_for_member(db.session.get(Proposal, proposal_id), db.session.get(User, member.id), choice)
 
+    # --- feedback threads ----------------------------------------------------------
+
+    def topic(self, name: str | None = None, icon: str = "chat") -> int:
+        """A new open topic in the demo program (its own, so a test's threads are easy to find)."""
+        from feedback.topics.services import add_topic
+
+        with self.ctx():
+            return add_topic(self.program_id, name or f"Testämne {next(_seq):04d}", icon).id
+
+    def topic_id(self) -> int:
+        """The demo program's first open topic."""
+        from feedback.topics.models import Topic
+
+        with self.ctx():
+            return db.session.scalar(
+                sa.select(Topic.id)
+                .where(Topic.program_id == self.program_id, Topic.archived.is_(False))
+                .order_by(Topic.position, Topic.id)
+                .limit(1)
+            )
+
+    def _writer(self, who: Member | int | None) -> User:
+        """A member (Member), a user id, or None for the demo staff user."""
+        if who is None:
+            return db.session.scalar(sa.select(User).where(User.email == STAFF_EMAIL))
+        return db.session.get(User, who.id if isinstance(who, Member) else who)
+
+    def thread(self, member: Member, text: str | None = None, topic_id: int | None = None,
+               voice: bytes | None = None, anonymous: bool = False) -> tuple[int, int]:
+        """A new conversation on a topic, opened by this member: (thread id, first post id)."""
+        from feedback.threads import services as threads
+        from feedback.topics.models import Topic
+
+        with self.ctx():
+            topic = db.session.get(Topic, topic_id or self.topic_id())
+            t = threads.start_thread(self._writer(member), topic, text, voice, anonymous=anonymous)
+            return t.id, t.posts[0].id
+
+    def reply(self, who: Member | int | None, thread_id: int, text: str | None = None,
+              voice: bytes | None = None, anonymous: bool = False, official: bool = False) -> int:
+        """A reply by a member, or by the demo staff user when who is None: the post id."""
+        from feedback.threads import services as threads
+        from feedback.threads.models import Thread
+
+        with self.ctx():
+            post = threads.reply(self._writer(who), db.session.get(Thread, thread_id), text, voice,
+                                 anonymous=anonymous, official=official)
+            return post.id
+
+    def staff_reply(self, thread_id: int, text: str, official: bool = True) -> int:
+        return self.reply(None, thread_id, text, official=official)
+
+    def staff_hide(self, post_id: int, reason: str) -> None:
+        from feedback.threads import services as threads
+        from feedback.threads.models import Post
+
+        with self.ctx():
+            threads.hide(self._writer(None), db.session.get(Post, post_id), reason)
+
+    def staff_transcript(self, post_id: int, text: str) -> None:
+        from feedback.threads import services as threads
+        from feedback.threads.models import Post
+
+        with self.ctx():
+            threads.set_transcript(self._writer(None), db.session.get(Post, post_id), text)
+
+    def report_post(self, member: Member, post_id: int) -> None:
+        from feedback.threads import services as threads
+        from feedback.threads.models import Post
+
+        with self.ctx():
+            threads.report(self._writer(member), db.session.get(Post, post_id))
+
+    def agreements_on(self, post_id: int) -> list[int]:
+        from feedback.threads.models import Agreement
+
+        with self.ctx():
+            return sorted(db.session.scalars(sa.select(Agreement.user_id).where(Agreement.post_id == post_id)))
+
+    def reports_on(self, post_id: int) -> list[int]:
+        from feedback.threads.models import Report
+
+        with self.ctx():
+            return sorted(db.session.scalars(sa.select(Report.user_id).where(Report.post_id == post_id)))
+
+    def posts_in(self, thread_id: int) -> list[dict]:
+        """The thread's posts as stored, oldest first."""
+        from feedback.threads.models import Post
+
+        with self.ctx():
+            posts = db.session.scalars(sa.select(Post).where(Post.thread_id == thread_id).order_by(Post.id))
+            return [
+                {"id": p.id, "author_id": p.author_id, "author_role": p.author_role, "body": p.body,
+                 "anonymous": p.anonymous, "official": p.official,
+                 "voice": None if p.voice is None else (p.voice.mime, p.voice.size, p.voice.duration_ms)}
+                for p in posts
+            ]
+
+    def thread_answered(self, thread_id: int) -> bool:
+        from feedback.threads.models import Thread
+
+        with self.ctx():
+            return db.session.get(Thread, thread_id).answered_at is not None
+
+    def member_elsewhere(self, language: str = "sv") -> Member:
+        """A member of a new program of her own (not the demo program)."""
+        from feedback.programs.services import create_program
+
+        n = next(_seq)
+        with self.ctx():
+            program = create_program(f"Annat program {n}", f"annat-program-{n}-{id(self)}")
+            user = add_member(program.id, f"Annan medlem {n:04d}", language)
+            token = issue_member_link(user, None)
+            return Member(user.id, user.name, language, f"/in/{token}")
+
     # --- reading -------------------------------------------------------------------
 
     def votes_on(self, proposal_id: int) -> list[tuple[int | None, str, str | None]]:
@@ -159,6 +274,11 @@ class Live:
         """The app's own wording in lang (so the tests follow the translation catalogs)."""
         with self.app.test_request_context(), force_locale(lang):
             return gettext(msgid, **kw)
+
+    def nt(self, lang: str, singular: str, plural: str, num: int) -> str:
+        """The app's own plural wording in lang, e.g. "%(num)s member agrees"."""
+        with self.app.test_request_context(), force_locale(lang):
+            return ngettext(singular, plural, num)
 
 
 # --- axe-core ------------------------------------------------------------------------

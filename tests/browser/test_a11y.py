@@ -122,6 +122,9 @@ STAFF_PAGES = {
     "proposals list": "/staff/{pid}/proposals/",
     "proposal form": "/staff/{pid}/proposals/new",
     "proposal with translations": "/staff/{pid}/proposals/{translated}",
+    "feedback: waiting, reported, latest": "/staff/{pid}/feedback",
+    "topics list": "/staff/{pid}/topics/",
+    "topic form": "/staff/{pid}/topics/{topic}/edit",
 }
 
 
@@ -139,7 +142,7 @@ def _check_pages(page: Page, pages: dict[str, str]) -> None:
 
 def test_staff_pages(staff_page: Page, live: Live):
     ids = {"pid": live.program_id, "meeting": live.meeting_with_agenda(),
-           "translated": live.proposal_titled(DEMO_TRANSLATED)}
+           "translated": live.proposal_titled(DEMO_TRANSLATED), "topic": live.topic_id()}
     _check_pages(staff_page, {f"staff: {name}": path.format(**ids) for name, path in STAFF_PAGES.items()})
 
 
