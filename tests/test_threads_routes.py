@@ -321,7 +321,7 @@ def test_news_badge_and_list(app, login, w):
     c = client_for(app, login, w, "member")
     # Mona wrote in the thread; the staff reply in build_world told her.
     home = text(c.get("/me"))
-    assert re.search(r'class="badge">1<', home)
+    assert re.search(r'class="badge"><span aria-hidden="true">1<', home)
     news = text(c.get("/me/news"))
     assert "Someone answered in a conversation where you wrote." in news
     assert f"/talk/t/{w.thread.id}" in news

@@ -107,7 +107,7 @@ def check(html: str, where: str, shown: list[str] = (), in_attributes: list[str]
     return page
 
 
-_POST_LINK = re.compile(r"<a [^>]*\bclass=\"post-link\"[^>]*>|</a>")
+_POST_LINK = re.compile(r"<a [^>]*\bclass=\"post-link inline-link\"[^>]*>|</a>")
 
 
 def _escaped_in(html: str, text: str) -> bool:

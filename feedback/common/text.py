@@ -23,7 +23,7 @@ def linkify(text: str | None) -> Markup:
         shown = m.group(0)
         href = shown if shown.lower().startswith("http") else f"https://{shown}"
         out.append(
-            Markup('<a href="{}" rel="nofollow noopener noreferrer ugc" class="post-link">{}</a>').format(href, shown)
+            Markup('<a href="{}" rel="nofollow noopener noreferrer ugc" class="post-link inline-link">{}</a>').format(href, shown)
         )
         last = m.end()
     out.append(escape(text[last:]))

@@ -216,7 +216,7 @@ def _member_action_allowed(user: User, post: Post, own_message) -> None:
     if is_mine(post, user):
         raise RuleError(own_message, status=409)
     if post.is_gone or post.is_hidden:
-        raise RuleError(_l("This post cannot be changed now."), status=409)
+        raise RuleError(_l("You cannot do this with this post now."), status=409)
 
 
 def agree(user: User, post: Post) -> None:

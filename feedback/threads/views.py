@@ -198,6 +198,7 @@ def thread(thread_id: int):
             # Polling for new posts: nothing new is a 204, which htmx leaves alone.
             if request.args["v"] == _version(t):
                 return "", 204
+            notifications.mark_read(current_user, thread_id=t.id)  # the news is on her screen now
             return render_template("threads/_posts.html", **_thread_context(t))
         notifications.mark_read(current_user, thread_id=t.id)
         return render_template("threads/thread.html", **_thread_context(t))
@@ -254,7 +255,9 @@ def agree(post_id: int):
         return _refused(post, e)
     if is_htmx():
         view = services.thread_view(post.thread, current_user)
-        return render_template("threads/_agree.html", post=post, view=view, member=True, mine=False)
+        return render_template(
+            "threads/_agree.html", post=post, view=view, member=True, mine=False, just_agreed=True
+        )
     return redirect(_back_to(post))
 
 

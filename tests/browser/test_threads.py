@@ -60,13 +60,6 @@ def _answered(live: Live, lang: str = "sv") -> str:
     return live.t(lang, "Answered")
 
 
-FOCUS_BUG = (
-    "app bug: static/js/app.js focusConfirmation(document) runs on every htmx:afterSwap and focuses the "
-    "FIRST [data-focus] in the whole document; threads/_agree.html puts data-focus on every counter she "
-    "cannot tap (her own posts, posts she agreed with), so focus jumps to the wrong post after 'I agree' "
-    "and is pulled out of whatever she is doing whenever the poll swaps in new posts")
-
-
 # --- a. with JavaScript: write, agree in place, and the program's answer arrives by itself ----
 
 
@@ -90,7 +83,7 @@ def test_post_agree_and_the_staff_answer_arrives_on_the_open_page(page: Page, li
     mine = posts[0]["id"]
     expect(page.locator(f"#post-{mine}")).to_contain_text(text)
     expect(page.locator(f"#post-{mine}")).to_contain_text(member.name)
-    expect(page.locator("main > .thread-meta")).to_contain_text(live.t("sv", "Waiting for answer"))
+    expect(page.locator("#posts > .thread-meta")).to_contain_text(live.t("sv", "Waiting for answer"))
     # Her own post has a counter but no "I agree" button.
     expect(page.locator(f"#agree-{mine} button")).to_have_count(0)
 
@@ -130,25 +123,21 @@ def test_post_agree_and_the_staff_answer_arrives_on_the_open_page(page: Page, li
 
     # The conversation shows as answered: on its page, on the topic page and in her list.
     page.reload()
-    expect(page.locator("main > .thread-meta")).to_contain_text(_answered(live))
-    expect(page.locator("main > .thread-meta")).not_to_contain_text(live.t("sv", "Waiting for answer"))
+    expect(page.locator("#posts > .thread-meta")).to_contain_text(_answered(live))
+    expect(page.locator("#posts > .thread-meta")).not_to_contain_text(live.t("sv", "Waiting for answer"))
     page.goto(f"/talk/topic/{topic_id}")
     expect(page.locator(f"li.thread-link:has(a[href='/talk/t/{thread_id}'])")).to_contain_text(_answered(live))
     page.goto("/talk")
     expect(page.locator(f"#mine-h ~ ul li:has(a[href='/talk/t/{thread_id}'])")).to_contain_text(_answered(live))
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "app bug: the 10-second poll swaps only #posts (threads/_posts.html); the status line "
-    "'Waiting for answer' / 'Answered' is outside it in threads/thread.html, so the open page keeps "
-    "saying 'Waiting for answer' right above the program's answer until she reloads"))
 def test_open_page_shows_answered_when_the_answer_arrives(page: Page, live: Live):
     """The status line above the posts must not keep saying "waiting for answer" under the answer."""
     member = live.member()
     thread_id, _first = live.thread(member, "Finns det barnpassning på träffarna?", topic_id=live.topic())
     _log_in(page, live, member)
     page.goto(f"/talk/t/{thread_id}")
-    status = page.locator("main > .thread-meta")
+    status = page.locator("#posts > .thread-meta")
     expect(status).to_contain_text(live.t("sv", "Waiting for answer"))
     _same_document(page)
 
@@ -159,7 +148,7 @@ def test_open_page_shows_answered_when_the_answer_arrives(page: Page, live: Live
     expect(status).not_to_contain_text(live.t("sv", "Waiting for answer"))
 
 
-@pytest.mark.xfail(strict=True, reason=FOCUS_BUG)
+
 def test_agreeing_moves_focus_to_that_posts_counter(page: Page, live: Live):
     """After "I agree" the confirmation that screen readers announce is the one she tapped."""
     member, other, third = live.member(), live.member(), live.member()
@@ -176,7 +165,7 @@ def test_agreeing_moves_focus_to_that_posts_counter(page: Page, live: Live):
         f"focus went to {focused}, not to the post she agreed with (her own first post is agree-{first})")
 
 
-@pytest.mark.xfail(strict=True, reason=FOCUS_BUG)
+
 def test_new_posts_arriving_do_not_take_her_out_of_her_reply(page: Page, live: Live):
     """She is typing an answer when the poll brings a new post: focus and text stay in the box."""
     member, other = live.member(), live.member()
@@ -470,10 +459,6 @@ def test_member_thread_pages_have_big_touch_targets(page: Page, live: Live, lang
     assert_touch_targets(page, "news")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "app bug: a web address in a post becomes <a class='post-link'> (feedback/common/text.py linkify), "
-    "a 22 px high link; a link inside running text is exempt from the 44 px rule only when marked "
-    ".inline-link (the convention assert_touch_targets follows), which linkify does not add"))
 def test_a_web_address_in_a_post_passes_the_touch_target_rule(page: Page, live: Live):
     member, other = live.member(), live.member()
     thread_id, post = live.thread(other, "Titta här: www.example.org/praktik och säg vad du tycker.",

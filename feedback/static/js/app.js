@@ -124,9 +124,13 @@
   }
 
   // After htmx swaps in a confirmation, move focus there so screen readers announce it.
-  function focusConfirmation(root) {
-    var el = root.querySelector && root.querySelector("[data-focus]");
-    if (el) el.focus();
+  // Only inside what was swapped, and only when she asked for it: a poll that brings new
+  // posts must never take her out of the reply she is typing.
+  function focusConfirmation() {
+    var el = document.querySelector("[data-focus]");
+    if (!el) return;
+    el.removeAttribute("data-focus");  // focused once; a later swap must not pull focus back here
+    el.focus();
   }
 
   document.addEventListener("DOMContentLoaded", function () {
@@ -136,7 +140,9 @@
   });
   document.addEventListener("htmx:afterSwap", function (e) {
     setUpListen(document);
-    focusConfirmation(document);
+    setUpRecorders(document);
+    var polled = e.detail.requestConfig && e.detail.requestConfig.verb === "get";
+    if (!polled) focusConfirmation();
   });
 })();
 
