@@ -172,7 +172,7 @@ def reply(
     return post
 
 
-def _check_own_recent(post: Post, user: User) -> None:
+def check_can_change(post: Post, user: User) -> None:
     if not is_mine(post, user):
         raise RuleError(_l("You can only change your own posts."), status=403)
     if post.is_gone or post.is_hidden:
@@ -183,14 +183,14 @@ def _check_own_recent(post: Post, user: User) -> None:
 
 def can_change(post: Post, user: User) -> bool:
     try:
-        _check_own_recent(post, user)
+        check_can_change(post, user)
     except RuleError:
         return False
     return True
 
 
 def edit_post(user: User, post: Post, body: str | None) -> None:
-    _check_own_recent(post, user)
+    check_can_change(post, user)
     text = _clean_body(body)
     if text is None and post.voice is None:
         raise RuleError(_l("Write something or record your voice."), field="body")
@@ -201,7 +201,7 @@ def edit_post(user: User, post: Post, body: str | None) -> None:
 
 def delete_post(user: User, post: Post) -> None:
     """Her own post, taken back: the words and the sound are gone; a line says so in its place."""
-    _check_own_recent(post, user)
+    check_can_change(post, user)
     post.body, post.transcript, post.voice, post.deleted_at = None, None, None, utcnow()
     db.session.execute(sa.delete(ProposalSource).where(ProposalSource.post_id == post.id))
     db.session.commit()

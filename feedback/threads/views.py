@@ -279,11 +279,10 @@ def report(post_id: int):
 @post_limit
 def edit(post_id: int):
     post = _post(post_id)
-    if not services.can_change(post, current_user):
-        try:
-            services.edit_post(current_user, post, post.body)  # raises the reason why not
-        except RuleError as e:
-            return _refused(post, e)
+    try:
+        services.check_can_change(post, current_user)
+    except RuleError as e:
+        return _refused(post, e)
     form = EditForm(obj=post)
     status = 200
     if form.validate_on_submit():
