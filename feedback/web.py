@@ -16,6 +16,7 @@ from werkzeug.exceptions import HTTPException
 from feedback.common import i18n
 from feedback.common.errors import RuleError
 from feedback.common.icons import CHOICE_ICONS, ICONS, icon, icon_path
+from feedback.common.lix import readability
 from feedback.common.text import linkify
 from feedback.meetings.labels import action_button_label, action_label
 from feedback.programs.labels import role_label
@@ -134,6 +135,8 @@ def init_app(app: Flask) -> None:
 
     app.jinja_env.globals["g"] = g
     app.jinja_env.globals["icon"] = icon
+    app.jinja_env.globals["readability"] = readability
+    app.jinja_env.globals["lix_band_label"] = lix_band_label
     app.jinja_env.filters["linkify"] = linkify
     app.jinja_env.filters["duration"] = _duration
 
@@ -141,6 +144,19 @@ def init_app(app: Flask) -> None:
     def wallclock(value, fmt: str = "medium"):
         # Meeting times are stored as the program's wall-clock time: show them as they are.
         return format_datetime(value, fmt, rebase=False)
+
+
+LIX_BANDS = {
+    "very_easy": _l("very easy"),
+    "easy": _l("easy"),
+    "medium": _l("medium"),
+    "hard": _l("hard"),
+    "very_hard": _l("very hard"),
+}
+
+
+def lix_band_label(band: str) -> str:
+    return str(LIX_BANDS[band])
 
 
 def _unread_news() -> int:

@@ -247,6 +247,8 @@ SPECS = [
          data=lambda w: {"name": "Mina mål", "icon": "star"}),
     Spec("/staff/<int:program_id>/topics/<int:topic_id>/move/<any(up, down):direction>", "POST", staff_only(302)),
     Spec("/me/news", "GET", everyone(200, anon=LOGIN)),
+    Spec("/staff/<int:program_id>/readability", "POST", staff_or_steering(200), mutates=False,
+         data=lambda w: {"lix_field": "summary", "lix_target": "summary-lix", "summary": "Vi ses på lördag."}),
     # site admin
     Spec("/admin/programs", "GET", admin_only(200)),
     Spec("/admin/programs/new", "GET", admin_only(200)),

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
-from flask import Blueprint, current_app, g, render_template
+import re
 
+import sqlalchemy as sa
+from flask import Blueprint, abort, current_app, g, render_template, request
+
+from feedback.common import lix
 from feedback.common.access import program_role_required
 from feedback.common.timeutil import local_now
 from feedback.extensions import db
@@ -37,3 +40,14 @@ def overview(program_id: int):
         waiting=len(threads.waiting_for_answer(program_id)),
         reported=len(threads.reported_posts(program_id)),
     )
+
+
+@bp.route("/readability", methods=["POST"])
+@program_role_required(Role.STAFF, Role.STEERING)
+def readability(program_id: int):
+    """The LIX hint for the text being typed (htmx); it changes nothing."""
+    field = request.form.get("lix_field", "")
+    target = request.form.get("lix_target", "")
+    if not re.fullmatch(r"[A-Za-z0-9_-]{1,60}", target):
+        abort(400)
+    return render_template("_lix.html", r=lix.readability(request.form.get(field, "")), target_id=target)
