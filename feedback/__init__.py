@@ -61,6 +61,9 @@ def create_app(config: Any = None) -> Flask:
 
     app.url_map.converters["int"] = DatabaseIdConverter
     _import_models()
+    from feedback.audit import recorder
+
+    recorder.install()
     _setup_login(app)
     _register_blueprints(app)
 
@@ -83,7 +86,10 @@ class DatabaseIdConverter(IntegerConverter):
 
 def _import_models() -> None:
     # Every model module, so metadata (and Alembic) sees all tables.
+    from feedback.audit import models as _au  # noqa: F401
     from feedback.auth import models as _a  # noqa: F401
+    from feedback.changes import models as _c  # noqa: F401
+    from feedback.decisions import models as _d  # noqa: F401
     from feedback.meetings import models as _m  # noqa: F401
     from feedback.notifications import models as _n  # noqa: F401
     from feedback.programs import models as _p  # noqa: F401

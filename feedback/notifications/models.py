@@ -13,6 +13,7 @@ from feedback.common.timeutil import utcnow
 from feedback.extensions import db
 
 if TYPE_CHECKING:
+    from feedback.changes.models import ProgramChange
     from feedback.meetings.models import Meeting
     from feedback.proposals.models import Proposal
     from feedback.threads.models import Thread
@@ -25,13 +26,15 @@ class Kind(StrEnum):
     VOTE = "vote"  # a vote is open
     NEW_POST = "new_post"  # for staff: a member wrote
     REPORT = "report"  # for staff: a post was reported
+    DECISION = "decision"  # the steering group decided on a proposal the group voted on
+    CHANGE = "change"  # the program changed because of the group
 
 
 class Notification(db.Model):
     __tablename__ = "notifications"
     __table_args__ = (
         sa.CheckConstraint(
-            "kind IN ('reply','answer','meeting','vote','new_post','report')", name="kind_known"
+            "kind IN ('reply','answer','meeting','vote','new_post','report','decision','change')", name="kind_known"
         ),
         sa.Index("ix_notifications_user_unread", "user_id", "read_at"),
     )
@@ -43,9 +46,11 @@ class Notification(db.Model):
     thread_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("threads.id", ondelete="CASCADE"))
     proposal_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("proposals.id", ondelete="CASCADE"))
     meeting_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("meetings.id", ondelete="CASCADE"))
+    change_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("program_changes.id", ondelete="CASCADE"))
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
     read_at: so.Mapped[datetime | None]
 
     thread: so.Mapped[Thread | None] = so.relationship()
     proposal: so.Mapped[Proposal | None] = so.relationship()
     meeting: so.Mapped[Meeting | None] = so.relationship()
+    change: so.Mapped[ProgramChange | None] = so.relationship()

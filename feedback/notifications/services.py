@@ -16,7 +16,7 @@ from feedback.extensions import db
 from feedback.notifications.models import Kind, Notification
 from feedback.programs.models import Membership, Role
 
-_TARGETS = ("thread_id", "proposal_id", "meeting_id")
+_TARGETS = ("thread_id", "proposal_id", "meeting_id", "change_id")
 
 
 def notify(user_ids: Iterable[int], program_id: int, kind: str, **target: int | None) -> int:
@@ -81,6 +81,7 @@ def latest(user: User, limit: int = 40) -> list[Notification]:
                 so.selectinload(Notification.thread),
                 so.selectinload(Notification.proposal),
                 so.selectinload(Notification.meeting),
+                so.selectinload(Notification.change),
             )
             .order_by(Notification.read_at.is_not(None), Notification.created_at.desc(), Notification.id.desc())
             .limit(limit)
@@ -101,5 +102,5 @@ def mark_read(user: User, *, kinds: Iterable[str] | None = None, **target: int) 
         db.session.commit()
 
 
-MEMBER_KINDS = (Kind.REPLY, Kind.ANSWER, Kind.MEETING, Kind.VOTE)
+MEMBER_KINDS = (Kind.REPLY, Kind.ANSWER, Kind.MEETING, Kind.VOTE, Kind.DECISION, Kind.CHANGE)
 STAFF_KINDS = (Kind.NEW_POST, Kind.REPORT)

@@ -35,7 +35,7 @@ TRANSITIONS: dict[str, set[str]] = {
     Status.VOTING: {Status.VOTED},
     Status.VOTED: {Status.VOTING, Status.IN_REVIEW},
     Status.IN_REVIEW: {Status.DECIDED},
-    Status.DECIDED: {Status.IMPLEMENTED},
+    Status.DECIDED: {Status.IMPLEMENTED, Status.IN_REVIEW},  # back to review: the steering group reopens
     Status.IMPLEMENTED: set(),
 }
 
