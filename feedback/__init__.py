@@ -144,12 +144,16 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from feedback.admin.views import bp as admin_bp
+    from feedback.audit.views import bp as audit_bp
     from feedback.auth.views import bp as auth_bp
+    from feedback.changes.views import bp as changes_bp
+    from feedback.decisions.views import bp as decisions_bp
     from feedback.meetings import log_views  # noqa: F401  (the log's routes, on the meetings blueprint)
     from feedback.meetings.live_views import bp as live_bp
     from feedback.meetings.views import bp as meetings_bp
     from feedback.members.views import bp as members_bp
     from feedback.notifications.views import bp as notifications_bp
+    from feedback.outcomes.views import bp as outcomes_bp
     from feedback.portal.views import bp as portal_bp
     from feedback.proposals.views import bp as proposals_bp
     from feedback.staff.views import bp as staff_bp
@@ -157,5 +161,5 @@ def _register_blueprints(app: Flask) -> None:
     from feedback.topics.views import bp as topics_bp
 
     for bp in (auth_bp, portal_bp, live_bp, staff_bp, members_bp, meetings_bp, proposals_bp, admin_bp,
-               threads_bp, topics_bp, notifications_bp):
+               threads_bp, topics_bp, notifications_bp, decisions_bp, changes_bp, outcomes_bp, audit_bp):
         app.register_blueprint(bp)

@@ -21,6 +21,7 @@ from feedback.common.text import linkify
 from feedback.meetings.labels import action_button_label, action_label
 from feedback.programs.labels import role_label
 from feedback.proposals.labels import status_label
+from feedback.votes.labels import CHOICE_LABELS
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -135,9 +136,11 @@ def init_app(app: Flask) -> None:
 
     app.jinja_env.globals["g"] = g
     app.jinja_env.globals["icon"] = icon
+    app.jinja_env.globals["choice_label"] = lambda choice: str(CHOICE_LABELS.get(choice, choice))
     app.jinja_env.globals["readability"] = readability
     app.jinja_env.globals["lix_band_label"] = lix_band_label
     app.jinja_env.filters["linkify"] = linkify
+    app.jinja_env.filters["reject_page"] = lambda args: {k: v for k, v in args.items() if k != "page"}
     app.jinja_env.filters["duration"] = _duration
 
     @app.template_filter("wallclock")

@@ -111,6 +111,9 @@ class World:
     post: Any = None  # by the target member, with a voice note
     own_post: Any = None  # by "member", just written
     staff_post: Any = None
+    p_voted: Any = None  # voted, waiting for the steering group
+    p_decided: Any = None
+    change: Any = None  # a program change asking "did it help?" from today
 
 
 ROLES = ["anon", "member", "other_member", "staff", "other_staff", "steering", "prog_admin", "admin"]
@@ -170,7 +173,33 @@ def _build_world(make) -> World:
     world = World(a, b, users, target, p_voting, p_draft, p_agenda, p_other, meeting, other_meeting, item,
                   users["other_member"], link_token, password_token)
     _add_thread(world)
+    _add_outcomes(world)
     return world
+
+
+def _add_outcomes(w: World) -> None:
+    """A proposal waiting for a decision, a decided one, and a change; the public page is on."""
+    from feedback.changes import services as changes
+    from feedback.decisions import services as decisions
+
+    w.p_voted = _make_voted(w, "Voted idea")
+    w.p_decided = _make_voted(w, "Decided idea")
+    decisions.decide(w.users["steering"], w.p_decided, "accepted", "Ja. Vi gör det.")
+    w.change = changes.create_change(w.users["staff"], w.prog.id, changes.ChangeFields(
+        title="Childcare", description="Nu finns barnpassning.", changed_on=changes.today(), status="done",
+        progress=100, origin="expert_group", review_on=changes.today(), proposal_ids=(w.p_decided.id,)))
+    w.prog.public_page = True
+
+
+def _make_voted(w: World, title: str):
+    from feedback.proposals import services as proposals
+    from feedback.votes import services as votes
+
+    p = proposals.create_proposal(w.prog.id, None, title=title, summary="Kort.")
+    proposals.open_voting(p, None)
+    votes.cast_vote(p, w.users["member"], "agree")
+    proposals.close_voting(p, None)
+    return p
 
 
 VOICE = Path(__file__).parent / "fixtures" / "voice-1s.webm"

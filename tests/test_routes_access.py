@@ -88,6 +88,8 @@ DEFAULT_ARGS: dict[str, Callable[[World], Any]] = {
     "topic_id": lambda w: w.topic.id,
     "thread_id": lambda w: w.thread.id,
     "post_id": lambda w: w.post.id,
+    "change_id": lambda w: w.change.id,
+    "slug": lambda w: w.prog.slug,
 }
 
 
@@ -126,6 +128,8 @@ TALK_STAFF = {**TALK_READ, "member": 403, "staff": 302, "steering": 403, "prog_a
 # Her own post, just written: only she may change it.
 OWN_POST = {"post_id": lambda w: w.own_post.id}
 OWN_EDIT = {**TALK_READ, "staff": 403, "steering": 403, "prog_admin": 403, "admin": 403}
+CHANGE_FORM = {"title": "Fika", "description": "Nu finns fika.", "changed_on": "2026-11-01", "status": "done",
+               "progress": "100", "origin": "staff", "topic_id": "0"}
 POST_TEXT = {"body": "We would like coffee at the meetings."}
 
 SPECS = [
@@ -249,6 +253,26 @@ SPECS = [
     Spec("/me/news", "GET", everyone(200, anon=LOGIN)),
     Spec("/staff/<int:program_id>/readability", "POST", staff_or_steering(200), mutates=False,
          data=lambda w: {"lix_field": "summary", "lix_target": "summary-lix", "summary": "Vi ses på lördag."}),
+    # steering review, program changes, what happened with our ideas
+    Spec("/staff/<int:program_id>/review/", "GET", staff_or_steering(200)),
+    Spec("/staff/<int:program_id>/review/<int:proposal_id>", "GET", staff_or_steering(200)),
+    Spec("/staff/<int:program_id>/review/<int:proposal_id>", "POST", {**staff_or_steering(302), "staff": 403},
+         args={"proposal_id": lambda w: w.p_voted.id},
+         data=lambda w: {"outcome": "accepted", "reason": "Ja. Vi gör det."}),
+    Spec("/staff/<int:program_id>/review/<int:proposal_id>/reopen", "POST", {**staff_or_steering(302), "staff": 403},
+         args={"proposal_id": lambda w: w.p_decided.id}, data=lambda w: {"note": "New facts."}),
+    Spec("/staff/<int:program_id>/changes/", "GET", staff_only(200)),
+    Spec("/staff/<int:program_id>/changes/new", "GET", staff_only(200)),
+    Spec("/staff/<int:program_id>/changes/new", "POST", staff_only(302), data=lambda w: CHANGE_FORM),
+    Spec("/staff/<int:program_id>/changes/<int:change_id>/edit", "GET", staff_only(200)),
+    Spec("/staff/<int:program_id>/changes/<int:change_id>/edit", "POST", staff_only(302), data=lambda w: CHANGE_FORM),
+    Spec("/changes/<int:change_id>/follow-up", "POST", {**everyone(404, anon=LOGIN), "member": 302},
+         data=lambda w: {"answer": "yes", "reason": "Bra."}),
+    Spec("/me/ideas", "GET", {**everyone(404, anon=LOGIN), "member": 200, "other_member": 200}),
+    Spec("/public/<slug>", "GET", everyone(200)),
+    Spec("/public/<slug>/feed.atom", "GET", everyone(200)),
+    Spec("/staff/<int:program_id>/public", "POST", staff_only(302), data=lambda w: {"public": "0"}),
+    Spec("/admin/audit", "GET", admin_only(200)),
     # site admin
     Spec("/admin/programs", "GET", admin_only(200)),
     Spec("/admin/programs/new", "GET", admin_only(200)),

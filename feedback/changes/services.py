@@ -96,8 +96,9 @@ def _apply(change: ProgramChange, f: ChangeFields) -> None:
 
 def create_change(user: User, program_id: int, f: ChangeFields) -> ProgramChange:
     change = ProgramChange(program_id=program_id, created_by_id=user.id)
+    with db.session.no_autoflush:  # checked first, stored only when every rule says yes
+        _apply(change, f)
     db.session.add(change)
-    _apply(change, f)
     db.session.flush()
     if change.origin == ChangeOrigin.EXPERT_GROUP:
         notifications.notify_members(program_id, Kind.CHANGE, change_id=change.id)
@@ -107,7 +108,8 @@ def create_change(user: User, program_id: int, f: ChangeFields) -> ProgramChange
 
 def update_change(change: ProgramChange, f: ChangeFields) -> None:
     """Changes are corrected, never deleted; the audit log keeps what they said before."""
-    _apply(change, f)
+    with db.session.no_autoflush:
+        _apply(change, f)
     db.session.commit()
 
 

@@ -1,0 +1,57 @@
+"""The audit log for site admins: read and filter, never change."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from flask import Blueprint, render_template, request
+
+from feedback.audit.models import AuditEntry
+from feedback.common.access import admin_required
+from feedback.extensions import db
+from feedback.programs.models import Program
+
+bp = Blueprint("audit", __name__)
+PAGE = 100
+
+
+def _date(name: str) -> datetime | None:
+    try:
+        return datetime.strptime(request.args.get(name, ""), "%Y-%m-%d")
+    except ValueError:
+        return None
+
+
+@bp.route("/admin/audit")
+@admin_required
+def log():
+    query = sa.select(AuditEntry)
+    filters = {k: (request.args.get(k) or "").strip() for k in ("program", "actor", "record_type", "action")}
+    if filters["program"].isdigit():
+        query = query.where(AuditEntry.program_id == int(filters["program"]))
+    if filters["actor"]:
+        query = query.where(AuditEntry.actor_name.ilike(f"%{filters['actor'][:60]}%"))
+    if filters["record_type"]:
+        query = query.where(AuditEntry.record_type == filters["record_type"][:60])
+    if filters["action"] in ("create", "update", "delete"):
+        query = query.where(AuditEntry.action == filters["action"])
+    since, until = _date("from"), _date("to")
+    if since:
+        query = query.where(AuditEntry.at >= since)
+    if until:
+        query = query.where(AuditEntry.at < until + timedelta(days=1))
+    page = max(1, min(request.args.get("page", 1, type=int) or 1, 10_000))
+    rows = list(db.session.scalars(query.order_by(AuditEntry.id.desc()).offset((page - 1) * PAGE).limit(PAGE + 1)))
+    return render_template(
+        "admin/audit.html",
+        entries=[(e, json.loads(e.changes) if e.changes else {}) for e in rows[:PAGE]],
+        more=len(rows) > PAGE,
+        page=page,
+        filters=filters,
+        since=request.args.get("from", ""),
+        until=request.args.get("to", ""),
+        programs=list(db.session.scalars(sa.select(Program).order_by(Program.name))),
+        record_types=list(db.session.scalars(sa.select(AuditEntry.record_type).distinct().order_by(AuditEntry.record_type))),
+    )
