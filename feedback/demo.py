@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from feedback.auth.services import create_user
 from feedback.common.timeutil import utcnow
+from feedback.demo_outcomes import build_demo_outcomes
 from feedback.demo_threads import build_demo_threads
 from feedback.extensions import db
 from feedback.meetings.models import AgendaItem, Meeting, MeetingStatus
@@ -317,3 +318,4 @@ def build_demo() -> None:
         db.select(Proposal).where(Proposal.program_id == program.id, Proposal.status == Status.VOTING).limit(1)
     )
     build_demo_threads(topics, members, staff, meetings[1], voting)
+    build_demo_outcomes(program, steering, staff, members)

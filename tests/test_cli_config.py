@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from feedback import create_app
 from feedback.auth.models import LoginToken, User
+from feedback.changes.models import ProgramChange
 from feedback.config import ProductionConfig
 from feedback.extensions import db
 from feedback.proposals.models import Proposal
@@ -37,7 +38,8 @@ def test_seed_demo_builds_every_state_and_prints_working_links(app, runner, clie
     result = runner.invoke(args=["seed-demo"])
     assert result.exit_code == 0, result.output
     statuses = set(db.session.scalars(sa.select(Proposal.status)))
-    assert {"draft", "on_agenda", "voting", "voted", "in_review"} <= statuses
+    assert {"draft", "on_agenda", "voting", "voted", "in_review", "decided"} <= statuses
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ProgramChange)) == 3
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Vote)) > 20
     lines = [line for line in result.output.splitlines() if line.startswith("member")]
     assert len(lines) == 12

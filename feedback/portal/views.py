@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from feedback.auth.models import User
+from feedback.changes import services as changes
 from feedback.common.access import get_or_404
 from feedback.common.errors import RuleError
 from feedback.common.timeutil import local_now
@@ -61,6 +62,7 @@ def home():
         open_now=open_now,
         voted=voted,
         closed=proposals.recently_closed(program_ids),
+        due=changes.due_follow_ups(current_user, program_ids),
         feed_url=absolute_url(
             url_for("portal.calendar_feed", user_id=current_user.id, token=calendar.feed_token(current_user))
         ),

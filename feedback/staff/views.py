@@ -10,6 +10,7 @@ from flask import Blueprint, abort, current_app, g, render_template, request
 from feedback.common import lix
 from feedback.common.access import program_role_required
 from feedback.common.timeutil import local_now
+from feedback.decisions import services as decisions
 from feedback.extensions import db
 from feedback.meetings.services import current_or_next
 from feedback.members.services import member_count
@@ -39,6 +40,7 @@ def overview(program_id: int):
         program=g.program,
         waiting=len(threads.waiting_for_answer(program_id)),
         reported=len(threads.reported_posts(program_id)),
+        to_decide=len(decisions.review_queue(program_id)),
     )
 
 
