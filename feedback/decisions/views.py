@@ -70,6 +70,8 @@ def decide(program_id: int, proposal_id: int):
                 if e.status == 403:
                     abort(403)
                 show_on_form(form, e, "outcome")
+                if e.status == 409:
+                    flash(str(e.message), "error")  # the form may not be on the page any more
                 status = e.status
             else:
                 flash(_("The decision is saved. Members can see it now."), "success")

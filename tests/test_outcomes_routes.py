@@ -1,0 +1,167 @@
+"""Decisions, changes, the timeline, the public page and the audit log through HTTP."""
+
+from __future__ import annotations
+
+from xml.etree import ElementTree as ET
+
+import pytest
+
+from feedback.extensions import db
+from tests.routes_support import build_world, new_client, snapshot, use_fast_password_hashing
+
+
+@pytest.fixture(autouse=True)
+def _fast_hashing(monkeypatch):
+    use_fast_password_hashing(monkeypatch)
+
+
+@pytest.fixture
+def w(make):
+    world = build_world(make)
+    for user in world.users.values():
+        user.preferred_language = "en"
+    db.session.commit()
+    return world
+
+
+def client(app, login, w, role):
+    return login(w.users[role], new_client(app))
+
+
+def text(resp) -> str:
+    return resp.get_data(as_text=True)
+
+
+CHANGE = {"title": "Fika", "description": "Nu finns fika.", "changed_on": "2026-11-01", "status": "in_progress",
+          "progress": "50", "origin": "expert_group", "topic_id": "0"}
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"reason": "Ja."}, "Choose what the steering group decided."),
+        ({"outcome": "maybe", "reason": "Ja."}, "Not a valid choice"),
+        ({"outcome": "accepted", "reason": ""}, "Write the reason in easy words"),
+        ({"outcome": "adapted", "reason": "Ja, men."}, "Write what is different"),
+        ({"outcome": "postponed", "reason": "Sen."}, "Write until when"),
+        ({"outcome": "postponed", "reason": "Sen.", "postponed_until": "2001-01-01"}, "must be after today"),
+        ({"outcome": "postponed", "reason": "Sen.", "postponed_until": "not a date"}, "Not a valid date"),
+    ],
+)
+def test_bad_decisions_get_a_message_and_change_nothing(app, login, w, data, message):
+    c = client(app, login, w, "steering")
+    before = snapshot()
+    resp = c.post(f"/staff/{w.prog.id}/review/{w.p_voted.id}", data=data)
+    assert resp.status_code in (400, 409) and message in text(resp)
+    assert snapshot() == before
+
+
+def test_a_decided_proposal_is_not_decided_twice(app, login, w):
+    c = client(app, login, w, "steering")
+    page = text(c.get(f"/staff/{w.prog.id}/review/{w.p_decided.id}"))
+    assert "Reopen for a new decision" in page and 'name="outcome"' not in page
+    before = snapshot()
+    resp = c.post(f"/staff/{w.prog.id}/review/{w.p_decided.id}", data={"outcome": "declined", "reason": "Nej."})
+    assert resp.status_code == 409 and "Reopen it first" in text(resp)
+    assert snapshot() == before
+
+
+def test_staff_see_the_review_but_cannot_decide(app, login, w):
+    c = client(app, login, w, "staff")
+    page = text(c.get(f"/staff/{w.prog.id}/review/{w.p_voted.id}"))
+    assert "The steering group decides on this proposal." in page and 'name="outcome"' not in page
+
+
+def test_records_of_another_program_are_404(app, login, w, make):
+    from feedback.changes import services as changes
+
+    other_change = changes.create_change(w.users["other_staff"], w.other_prog.id, changes.ChangeFields(
+        title="X", description="Y", changed_on=changes.today(), status="done", progress=100, origin="staff"))
+    before = snapshot()
+    s = client(app, login, w, "steering")
+    assert s.post(f"/staff/{w.prog.id}/review/{w.p_other.id}", data={"outcome": "accepted", "reason": "J"}
+                  ).status_code == 404
+    st = client(app, login, w, "staff")
+    assert st.get(f"/staff/{w.prog.id}/changes/{other_change.id}/edit").status_code == 404
+    assert st.post(f"/staff/{w.prog.id}/changes/{other_change.id}/edit", data=CHANGE).status_code == 404
+    m = client(app, login, w, "member")
+    assert m.post(f"/changes/{other_change.id}/follow-up", data={"answer": "yes"}).status_code == 404
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ({"progress": "150"}, "Progress is a number from 0 to 100."),
+        ({"progress": "-5"}, "Progress is a number from 0 to 100."),
+        ({"title": ""}, "Write a title"),
+        ({"changed_on": ""}, "Write the date of the change."),
+        ({"status": "finished"}, "Not a valid choice"),
+        ({"proposal_ids": "OTHER"}, "Link only to records of this program."),
+    ],
+)
+def test_bad_changes_get_a_message_and_change_nothing(app, login, w, extra, message):
+    if extra.get("proposal_ids") == "OTHER":
+        extra = {"proposal_ids": str(w.p_other.id)}
+    c = client(app, login, w, "staff")
+    before = snapshot()
+    resp = c.post(f"/staff/{w.prog.id}/changes/new", data={**CHANGE, **extra})
+    assert resp.status_code == 400 and message in text(resp)
+    assert snapshot() == before
+
+
+def test_the_member_sees_the_loop_and_her_own_vote(app, login, w):
+    page = text(client(app, login, w, "member").get("/me/ideas"))
+    assert "Decided idea" in page and "Ja. Vi gör det." in page and "Childcare" in page
+    assert "You voted: Yes, good" in page
+    assert "Did this change help?" in page  # the change asks from today
+    resp = client(app, login, w, "member").post(f"/changes/{w.change.id}/follow-up", data={"answer": "sometimes"})
+    assert resp.status_code == 303
+
+
+def test_public_page_is_off_until_staff_switch_it_on_and_has_no_names(app, login, w):
+    staff = client(app, login, w, "staff")
+    staff.post(f"/staff/{w.prog.id}/public", data={"public": "0"})
+    anon = new_client(app)
+    assert anon.get(f"/public/{w.prog.slug}").status_code == 404
+    assert anon.get(f"/public/{w.prog.slug}/feed.atom").status_code == 404
+    staff.post(f"/staff/{w.prog.id}/public", data={"public": "1"})
+    page = text(anon.get(f"/public/{w.prog.slug}"))
+    assert "Childcare" in page and "Decided idea" in page
+    for user in (*w.users.values(), w.target):
+        assert user.name not in page
+    feed = anon.get(f"/public/{w.prog.slug}/feed.atom")
+    assert feed.mimetype == "application/atom+xml"
+    root = ET.fromstring(feed.data)
+    entries = root.findall("{http://www.w3.org/2005/Atom}entry")
+    assert len(entries) == 2 and all(e.find("{http://www.w3.org/2005/Atom}id").text for e in entries)
+    for user in w.users.values():
+        assert user.name.encode() not in feed.data
+
+
+def test_readability_hint(app, login, w):
+    c = client(app, login, w, "staff")
+    resp = c.post(f"/staff/{w.prog.id}/readability", data={
+        "lix_field": "summary", "lix_target": "summary-lix",
+        "summary": "Verksamhetsutvecklingens kvalitetssäkringsprocesser implementeras kontinuerligt"})
+    html = text(resp)
+    assert 'id="summary-lix"' in html and "hard to read" in html and "Verksamhetsutvecklingens" in html
+    easy = text(c.post(f"/staff/{w.prog.id}/readability", data={
+        "lix_field": "summary", "lix_target": "summary-lix", "summary": "Vi ses på lördag."}))
+    assert "hard to read" not in easy
+    assert c.post(f"/staff/{w.prog.id}/readability", data={"lix_target": '"><script>'}).status_code == 400
+    # The proposal form shows it for the text already there.
+    form = text(c.get(f"/staff/{w.prog.id}/proposals/{w.p_draft.id}/edit"))
+    assert 'id="summary-lix"' in form and "hx-post" in form
+
+
+def test_audit_log_filters(app, login, w):
+    assert client(app, login, w, "staff").post(f"/staff/{w.prog.id}/changes/new", data=CHANGE).status_code == 302
+    assert client(app, login, w, "steering").post(f"/staff/{w.prog.id}/review/{w.p_voted.id}",
+                                                  data={"outcome": "accepted", "reason": "Ja."}).status_code == 302
+    admin = client(app, login, w, "admin")
+    everything = text(admin.get("/admin/audit"))
+    assert "Stina Steering" in everything and "decisions" in everything
+    only = text(admin.get("/admin/audit?record_type=program_changes&action=create"))
+    assert "program_changes" in only and "Sara Staff" in only and "Stina Steering" not in only
+    assert admin.get("/admin/audit?from=nonsense&page=abc").status_code == 200
