@@ -186,8 +186,8 @@ def _add_outcomes(w: World) -> None:
     w.p_decided = _make_voted(w, "Decided idea")
     decisions.decide(w.users["steering"], w.p_decided, "accepted", "Ja. Vi gör det.")
     w.change = changes.create_change(w.users["staff"], w.prog.id, changes.ChangeFields(
-        title="Childcare", description="Nu finns barnpassning.", changed_on=changes.today(), status="done",
-        progress=100, origin="expert_group", review_on=changes.today(), proposal_ids=(w.p_decided.id,)))
+        title="Childcare", description="Nu finns barnpassning.", changed_on=changes.today(), status="in_progress",
+        progress=50, origin="expert_group", review_on=changes.today(), proposal_ids=(w.p_decided.id,)))
     w.prog.public_page = True
 
 

@@ -165,3 +165,9 @@ def test_audit_log_filters(app, login, w):
     only = text(admin.get("/admin/audit?record_type=program_changes&action=create"))
     assert "program_changes" in only and "Sara Staff" in only and "Stina Steering" not in only
     assert admin.get("/admin/audit?from=nonsense&page=abc").status_code == 200
+
+
+def test_the_decision_is_on_the_members_proposal_page(app, login, w):
+    page = text(client(app, login, w, "member").get(f"/p/{w.p_decided.id}"))
+    assert "The steering group decided:" in page and "Ja. Vi gör det." in page
+    assert "The steering group decided:" not in text(client(app, login, w, "member").get(f"/p/{w.p_voted.id}"))

@@ -279,3 +279,12 @@ def test_corrections_of_a_change_keep_the_old_words_in_the_log(app, make, login)
                   ).status_code == 302
     last = audit_rows(record_type="program_changes", action="update")[-1]
     assert json.loads(last.changes)["title"] == ["Fika", "Fika och frukt"]
+
+
+def test_a_done_change_implements_the_decided_proposal(loop):
+    d = decisions.decide(loop["steering"], loop["p"], "accepted", "Ja.")
+    c = changes.create_change(loop["staff"], loop["program"].id, fields(decision_ids=(d.id,), status="in_progress"))
+    assert loop["p"].status == Status.DECIDED
+    changes.update_change(loop["staff"], c, fields(decision_ids=(d.id,), status="done"))
+    assert loop["p"].status == Status.IMPLEMENTED
+    assert loop["p"].events[-1].to_status == "implemented" and loop["p"].events[-1].actor_id == loop["staff"].id

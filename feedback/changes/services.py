@@ -20,7 +20,7 @@ from feedback.extensions import db
 from feedback.notifications import services as notifications
 from feedback.notifications.models import Kind
 from feedback.programs.models import Role
-from feedback.proposals.models import Proposal
+from feedback.proposals.models import Proposal, Status
 from feedback.threads.models import Post, Thread
 from feedback.topics.models import Topic
 
@@ -94,22 +94,34 @@ def _apply(change: ProgramChange, f: ChangeFields) -> None:
     change.origin, change.topic_id, change.review_on = f.origin, f.topic_id, f.review_on
 
 
+def _mark_implemented(change: ProgramChange, actor_id: int) -> None:
+    """A change that is done implements the decided proposals behind it: the last lifecycle
+    event, and the end of "time from feedback to change"."""
+    if change.status != ChangeStatus.DONE:
+        return
+    for proposal in {*change.proposals, *(d.proposal for d in change.decisions)}:
+        if proposal.status == Status.DECIDED:
+            proposal.move_to(Status.IMPLEMENTED, actor_id, note=f"change {change.id}")
+
+
 def create_change(user: User, program_id: int, f: ChangeFields) -> ProgramChange:
     change = ProgramChange(program_id=program_id, created_by_id=user.id)
     with db.session.no_autoflush:  # checked first, stored only when every rule says yes
         _apply(change, f)
     db.session.add(change)
     db.session.flush()
+    _mark_implemented(change, user.id)
     if change.origin == ChangeOrigin.EXPERT_GROUP:
         notifications.notify_members(program_id, Kind.CHANGE, change_id=change.id)
     db.session.commit()
     return change
 
 
-def update_change(change: ProgramChange, f: ChangeFields) -> None:
+def update_change(user: User, change: ProgramChange, f: ChangeFields) -> None:
     """Changes are corrected, never deleted; the audit log keeps what they said before."""
     with db.session.no_autoflush:
         _apply(change, f)
+    _mark_implemented(change, user.id)
     db.session.commit()
 
 

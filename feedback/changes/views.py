@@ -83,7 +83,7 @@ def _save(program_id: int, change: ProgramChange | None):
                 if change is None:
                     services.create_change(current_user, program_id, _fields(form))
                 else:
-                    services.update_change(change, _fields(form))
+                    services.update_change(current_user, change, _fields(form))
             except RuleError as e:
                 db.session.rollback()
                 show_on_form(form, e, "title")

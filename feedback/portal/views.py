@@ -23,6 +23,8 @@ from feedback.changes import services as changes
 from feedback.common.access import get_or_404
 from feedback.common.errors import RuleError
 from feedback.common.timeutil import local_now
+from feedback.decisions import services as decisions
+from feedback.decisions.forms import OUTCOME_LABELS
 from feedback.extensions import db, limiter
 from feedback.meetings import calendar, log
 from feedback.meetings.models import Meeting
@@ -121,7 +123,13 @@ def proposal(proposal_id: int):
 
 
 def _talk_context(p: Proposal) -> dict:
-    return {"sources": threads.feedback_sources(p), "thread_count": threads.thread_counts("proposal", [p.id]).get(p.id, 0)}
+    return {
+        "sources": threads.feedback_sources(p),
+        "thread_count": threads.thread_counts("proposal", [p.id]).get(p.id, 0),
+        "decision": decisions.current_decision(p.id) if p.status in (Status.DECIDED, Status.IMPLEMENTED) else None,
+        "outcome_labels": OUTCOME_LABELS,
+        "lang": str(get_locale()),
+    }
 
 
 @bp.route("/p/<int:proposal_id>/vote", methods=["POST"])
