@@ -99,3 +99,31 @@ def other_topic_id(program) -> int:
     from feedback.topics.models import Topic
 
     return db.session.scalar(db.select(Topic.id).where(Topic.program_id == program.id).limit(1))
+
+
+# The whole lifecycle, written out by hand (not read from the code) so that a change to the
+# table of allowed steps has to be made here as well, on purpose.
+ALLOWED = {
+    ("draft", "on_agenda"), ("draft", "voting"),
+    ("on_agenda", "draft"), ("on_agenda", "voting"),
+    ("voting", "voted"),
+    ("voted", "voting"), ("voted", "in_review"),
+    ("in_review", "decided"),
+    ("decided", "implemented"), ("decided", "in_review"),
+}
+ALL_STEPS = [(a.value, b.value) for a in Status for b in Status if a != b]
+
+
+@pytest.mark.parametrize(("start", "target"), ALL_STEPS, ids=[f"{a}->{b}" for a, b in ALL_STEPS])
+def test_every_step_of_the_lifecycle(make, start, target):
+    p = make.proposal(make.program(), "draft")
+    p.status = start
+    n = len(p.events)
+    if (start, target) in ALLOWED:
+        event = p.move_to(target, None)
+        assert (event.from_status, event.to_status) == (start, target) and p.status == target
+        assert len(p.events) == n + 1
+    else:
+        with pytest.raises(InvalidTransition):
+            p.move_to(target, None)
+        assert p.status == start and len(p.events) == n
