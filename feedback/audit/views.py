@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask import Blueprint, render_template, request
+from flask import Blueprint, current_app, render_template, request
 
 from feedback.audit.models import AuditEntry
 from feedback.common.access import admin_required
@@ -18,10 +19,13 @@ PAGE = 100
 
 
 def _date(name: str) -> datetime | None:
+    """The start of that day in the program's time zone, as the naive UTC the log stores."""
     try:
-        return datetime.strptime(request.args.get(name, ""), "%Y-%m-%d")
+        day = datetime.strptime(request.args.get(name, ""), "%Y-%m-%d")
     except ValueError:
         return None
+    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    return day.replace(tzinfo=zone).astimezone(UTC).replace(tzinfo=None)
 
 
 @bp.route("/admin/audit")
@@ -41,7 +45,7 @@ def log():
     if since:
         query = query.where(AuditEntry.at >= since)
     if until:
-        query = query.where(AuditEntry.at < until + timedelta(days=1))
+        query = query.where(AuditEntry.at < until + timedelta(days=1))  # to the end of that local day
     page = max(1, min(request.args.get("page", 1, type=int) or 1, 10_000))
     rows = list(db.session.scalars(query.order_by(AuditEntry.id.desc()).offset((page - 1) * PAGE).limit(PAGE + 1)))
     return render_template(

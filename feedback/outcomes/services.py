@@ -4,9 +4,11 @@ and, for one member, her own part."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from flask import current_app
 
 from feedback.auth.models import User
 from feedback.changes import services as changes
@@ -30,6 +32,12 @@ class Item:
     follow_up: dict[str, int] = field(default_factory=dict)
 
 
+def _local_day(at_utc: datetime) -> date:
+    """The day it was in the program's time zone: a decision at 00:30 in Uppsala is that day."""
+    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    return at_utc.replace(tzinfo=UTC).astimezone(zone).date()
+
+
 def timeline(program_ids: list[int], user: User | None = None, from_group_only: bool = False) -> list[Item]:
     """Newest first. With a user, her vote and her posts are marked. The number of queries
     does not grow with the number of items."""
@@ -51,7 +59,7 @@ def timeline(program_ids: list[int], user: User | None = None, from_group_only: 
             sa.select(change_posts.c.change_id).join(Post, Post.id == change_posts.c.post_id)
             .where(Post.author_id == user.id)))
     items = [
-        Item("decision", d.decided_at.date(), decision=d, results=results.get(d.proposal_id),
+        Item("decision", _local_day(d.decided_at), decision=d, results=results.get(d.proposal_id),
              my_choice=mine.get(d.proposal_id), my_post=d.proposal_id in my_post_proposals)
         for d in decided
     ]

@@ -18,7 +18,7 @@ from feedback.config import TestConfig
 from feedback.demo import DEMO_PASSWORD, build_demo
 from feedback.extensions import db
 
-from .support import ADMIN_EMAIL, STAFF_EMAIL, Live
+from .support import ADMIN_EMAIL, STAFF_EMAIL, STEERING_EMAIL, Live
 
 CHROMIUM = "/usr/bin/chromium"
 
@@ -125,3 +125,25 @@ def staff_page(new_context, staff_state) -> Page:
 @pytest.fixture
 def admin_page(new_context, admin_state) -> Page:
     return new_context(storage_state=admin_state).new_page()
+
+
+@pytest.fixture(scope="session")
+def steering_state(browser, browser_context_args) -> dict:
+    return _login_state(browser, browser_context_args, STEERING_EMAIL)
+
+
+@pytest.fixture
+def steering_page(new_context, steering_state) -> Page:
+    """The demo steering group member (steering@demo.example), logged in on the same phone."""
+    return new_context(storage_state=steering_state).new_page()
+
+
+@pytest.fixture
+def log_in_as(browser, browser_context_args, new_context):
+    """A logged-in page for any user with the demo password (e.g. a test's own program's staff)."""
+
+    def page_for(email: str, **context_args) -> Page:
+        state = _login_state(browser, browser_context_args, email)
+        return new_context(storage_state=state, **context_args).new_page()
+
+    return page_for

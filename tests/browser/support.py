@@ -17,7 +17,7 @@ from playwright.sync_api import Page
 
 from feedback.auth.models import User
 from feedback.auth.services import issue_member_link, revoke_member_links
-from feedback.demo import DEMO_SLUG
+from feedback.demo import DEMO_PASSWORD, DEMO_SLUG
 from feedback.extensions import db
 from feedback.meetings.models import Meeting
 from feedback.members.services import add_member
@@ -31,6 +31,7 @@ _seq = itertools.count(1)
 
 STAFF_EMAIL = "staff@demo.example"  # demo users, see feedback/demo.py
 ADMIN_EMAIL = "admin@demo.example"
+STEERING_EMAIL = "steering@demo.example"
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,25 @@ class Member:
     name: str
     language: str
     link: str  # the path of her personal link, /in/<token>
+
+
+@dataclass(frozen=True)
+class OwnProgram:
+    """A program of a test's own, with its own office users (they log in with the demo password)
+    and a closed loop: members who voted and wrote, a decision, and a change linked to both."""
+
+    id: int
+    name: str
+    slug: str
+    staff_email: str
+    steering_email: str
+    names: tuple[str, ...]  # every person's name: none may show on the public page
+    proposal_title: str
+    decision_id: int
+    decision_reason: str
+    change_id: int
+    change_title: str
+    change_description: str
 
 
 class Live:
@@ -236,6 +256,188 @@ class Live:
             user = add_member(program.id, f"Annan medlem {n:04d}", language)
             token = issue_member_link(user, None)
             return Member(user.id, user.name, language, f"/in/{token}")
+
+    # --- decisions, program changes, follow-up ------------------------------------------
+
+    def vote(self, proposal_id: int, member: Member, choice: str, reason: str | None = None) -> None:
+        """Her vote, cast through the service (as if on her phone)."""
+        with self.ctx():
+            votes.cast_vote(db.session.get(Proposal, proposal_id), db.session.get(User, member.id), choice, reason)
+
+    def close_voting(self, proposal_id: int) -> None:
+        with self.ctx():
+            proposals.close_voting(db.session.get(Proposal, proposal_id), None)
+
+    def today(self):
+        """The program's today (the app's own time zone), as the follow-up question uses it."""
+        from feedback.changes.services import today
+
+        with self.ctx():
+            return today()
+
+    def decide(self, proposal_id: int, outcome: str = "accepted", reason: str = "Ja. Vi gör det.",
+               changes: str | None = None, postponed_until=None, translations: dict | None = None,
+               by: str = STEERING_EMAIL) -> int:
+        """The steering group's decision on a voted proposal, through the service: its id.
+        translations: {lang: (reason, changes or None)}."""
+        from feedback.decisions import services as decisions
+
+        with self.ctx():
+            user = db.session.scalar(sa.select(User).where(User.email == by))
+            return decisions.decide(user, db.session.get(Proposal, proposal_id), outcome, reason, changes,
+                                    postponed_until, translations).id
+
+    def set_decided_at(self, decision_id: int, at) -> None:
+        """Move a decision's time (naive UTC, as stored), e.g. to just before midnight UTC."""
+        from feedback.decisions.models import Decision
+
+        with self.ctx():
+            db.session.get(Decision, decision_id).decided_at = at
+            db.session.commit()
+
+    def decision_on(self, proposal_id: int) -> dict | None:
+        """The decision in force on the proposal, as stored."""
+        from feedback.decisions.services import current_decision
+
+        with self.ctx():
+            d = current_decision(proposal_id)
+            if d is None:
+                return None
+            return {"id": d.id, "outcome": d.outcome, "reason": d.reason, "changes": d.changes,
+                    "decided_by_id": d.decided_by_id, "status": d.proposal.status,
+                    "translations": {t.language: t.reason for t in d.translations}}
+
+    def change(self, title: str | None = None, description: str = "Nu har vi fika på varje träff.",
+               review_on=None, decision_ids: tuple[int, ...] = (), proposal_ids: tuple[int, ...] = (),
+               post_ids: tuple[int, ...] = (), status: str = "in_progress", progress: int = 50,
+               origin: str = "expert_group", program_id: int | None = None, by: str = STAFF_EMAIL) -> int:
+        """A program change recorded by staff through the service: its id. review_on="today"
+        opens the follow-up question today."""
+        from feedback.changes import services as changes
+
+        with self.ctx():
+            if review_on == "today":
+                review_on = changes.today()
+            user = db.session.scalar(sa.select(User).where(User.email == by))
+            return changes.create_change(user, program_id or self.program_id, changes.ChangeFields(
+                title=title or f"Ändring {next(_seq):04d}: fika", description=description,
+                changed_on=changes.today(), status=status, progress=progress, origin=origin,
+                review_on=review_on, decision_ids=decision_ids, proposal_ids=proposal_ids, post_ids=post_ids,
+            )).id
+
+    def change_titled(self, title: str) -> dict | None:
+        """The program change with this title, as stored, with what it links to."""
+        from feedback.changes.models import ProgramChange
+
+        with self.ctx():
+            c = db.session.scalar(sa.select(ProgramChange).where(ProgramChange.title == title))
+            if c is None:
+                return None
+            return {"id": c.id, "program_id": c.program_id, "description": c.description, "status": c.status,
+                    "progress": c.progress, "origin": c.origin, "changed_on": c.changed_on,
+                    "review_on": c.review_on, "decision_ids": [d.id for d in c.decisions],
+                    "proposal_ids": [p.id for p in c.proposals], "post_ids": [p.id for p in c.posts]}
+
+    def follow_up_answers(self, change_id: int) -> list[tuple[int, str, str | None]]:
+        from feedback.changes.models import ChangeFeedback
+
+        with self.ctx():
+            rows = db.session.execute(
+                sa.select(ChangeFeedback.user_id, ChangeFeedback.answer, ChangeFeedback.reason)
+                .where(ChangeFeedback.change_id == change_id).order_by(ChangeFeedback.user_id)
+            ).all()
+            return [tuple(r) for r in rows]
+
+    def answer_follow_up(self, member: Member, change_id: int, answer: str, reason: str | None = None) -> None:
+        """Her answer to "Did this change help?", through the service."""
+        from feedback.changes.models import ProgramChange
+        from feedback.changes.services import answer_follow_up
+
+        with self.ctx():
+            answer_follow_up(db.session.get(User, member.id), db.session.get(ProgramChange, change_id), answer, reason)
+
+    def set_public_page(self, program_id: int, on: bool) -> None:
+        with self.ctx():
+            db.session.get(Program, program_id).public_page = on
+            db.session.commit()
+
+    def public_page_on(self, program_id: int) -> bool:
+        with self.ctx():
+            return db.session.get(Program, program_id).public_page
+
+    def program_slug(self, program_id: int | None = None) -> str:
+        with self.ctx():
+            return db.session.get(Program, program_id or self.program_id).slug
+
+    def audit_entries(self, record_type: str, record_id: int | str) -> list[dict]:
+        from feedback.audit.models import AuditEntry
+
+        with self.ctx():
+            rows = db.session.scalars(
+                sa.select(AuditEntry)
+                .where(AuditEntry.record_type == record_type, AuditEntry.record_id == str(record_id))
+                .order_by(AuditEntry.id)
+            )
+            return [{"id": e.id, "actor_id": e.actor_id, "actor_name": e.actor_name, "action": e.action,
+                     "program_id": e.program_id, "changes": json.loads(e.changes) if e.changes else {}}
+                    for e in rows]
+
+    def add_audit_entry(self, at, actor_name: str, record_type: str, record_id: str) -> None:
+        """An audit row at a chosen time (naive UTC, as the recorder stores it)."""
+        from feedback.audit.models import AuditEntry
+
+        with self.ctx():
+            db.session.add(AuditEntry(at=at, actor_name=actor_name, program_id=self.program_id, action="update",
+                                      record_type=record_type, record_id=record_id, changes=None))
+            db.session.commit()
+
+    def own_program(self) -> OwnProgram:
+        """A new program with its own staff and steering users (demo password), two members who
+        voted with a reason, a member's post that the change links to, a decision and a change.
+        Its public page is off."""
+        from feedback.auth.services import create_user
+        from feedback.changes import services as changes
+        from feedback.decisions import services as decisions
+        from feedback.programs.models import Membership, Role
+        from feedback.programs.services import create_program
+        from feedback.threads import services as threads
+        from feedback.topics.models import Topic
+
+        n = next(_seq)
+        tag = f"{n:04d}x{id(self) % 10_000:04d}"
+        with self.ctx():
+            program = create_program(f"Eget program {tag}", f"eget-program-{tag}", city="Uppsala")
+            staff = create_user(f"Sara Samordnarsson {tag}", f"staff-{tag}@test.example", DEMO_PASSWORD)
+            steering = create_user(f"Stina Styrelsedotter {tag}", f"steering-{tag}@test.example", DEMO_PASSWORD)
+            db.session.add_all([Membership(user_id=staff.id, program_id=program.id, role=Role.STAFF),
+                                Membership(user_id=steering.id, program_id=program.id, role=Role.STEERING)])
+            db.session.commit()
+            voters = [add_member(program.id, f"{first} {tag}", lang)
+                      for first, lang in (("Warda Röstadottir", "sv"), ("Nadia Skribentsson", "ar"))]
+            title = f"Kvällsträffar {tag}"
+            p = proposals.create_proposal(program.id, staff.id, title=title,
+                                          summary="Vi träffas på kvällen. Då kan fler komma.", icon="clock")
+            proposals.open_voting(p, staff.id)
+            votes.cast_vote(p, voters[0], "agree", "Jag jobbar på dagen.")
+            votes.cast_vote(p, voters[1], "unsure", None)
+            proposals.close_voting(p, staff.id)
+            topic = db.session.scalar(sa.select(Topic).where(Topic.program_id == program.id).limit(1))
+            thread = threads.start_thread(voters[1], topic, "Jag kan inte komma på dagen. Kan vi ses på kvällen?",
+                                          None)
+            post_id = thread.posts[0].id
+            reason = "Ja. Vi provar kvällsträffar i vår. Många i gruppen ville det."
+            decision = decisions.decide(steering, db.session.get(Proposal, p.id), "accepted", reason)
+            change_title = f"Träffar klockan 18 {tag}"
+            description = "Nu börjar varannan träff klockan 18. Det finns mat och barnpassning."
+            change = changes.create_change(staff, program.id, changes.ChangeFields(
+                title=change_title, description=description, changed_on=changes.today(), status="in_progress",
+                progress=30, origin="expert_group", decision_ids=(decision.id,), post_ids=(post_id,)))
+            return OwnProgram(
+                id=program.id, name=program.name, slug=program.slug, staff_email=staff.email, steering_email=steering.email,
+                names=(staff.name, steering.name, *(v.name for v in voters)), proposal_title=title,
+                decision_id=decision.id, decision_reason=reason, change_id=change.id, change_title=change_title,
+                change_description=description,
+            )
 
     # --- reading -------------------------------------------------------------------
 

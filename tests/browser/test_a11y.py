@@ -125,6 +125,11 @@ STAFF_PAGES = {
     "feedback: waiting, reported, latest": "/staff/{pid}/feedback",
     "topics list": "/staff/{pid}/topics/",
     "topic form": "/staff/{pid}/topics/{topic}/edit",
+    # Closing the loop (issue 5); more states of these pages in test_outcomes.py.
+    "review queue": "/staff/{pid}/review/",
+    "decide page, as staff (read only)": "/staff/{pid}/review/{waiting}",
+    "program changes with the public page switch": "/staff/{pid}/changes/",
+    "record a change": "/staff/{pid}/changes/new",
 }
 
 
@@ -142,7 +147,8 @@ def _check_pages(page: Page, pages: dict[str, str]) -> None:
 
 def test_staff_pages(staff_page: Page, live: Live):
     ids = {"pid": live.program_id, "meeting": live.meeting_with_agenda(),
-           "translated": live.proposal_titled(DEMO_TRANSLATED), "topic": live.topic_id()}
+           "translated": live.proposal_titled(DEMO_TRANSLATED), "topic": live.topic_id(),
+           "waiting": live.proposal(status="voted", votes_cast=("agree", "disagree"))}
     _check_pages(staff_page, {f"staff: {name}": path.format(**ids) for name, path in STAFF_PAGES.items()})
 
 
@@ -167,6 +173,7 @@ ADMIN_PAGES = {
     "users": "/admin/users",
     "new user form": "/admin/users/new",
     "user form with roles": "/admin/users/{staff}/edit",
+    # The audit log (/admin/audit) is checked in test_outcomes.py: it has a known violation (xfail there).
 }
 
 
