@@ -313,7 +313,7 @@ def test_public_page_and_feed_are_off_until_staff_switch_them_on(new_context, lo
     expect(visitor.locator("h1")).to_contain_text(own.name)
     decision = visitor.locator(f"#decision-{own.decision_id}")
     expect(decision.locator(".outcome-title")).to_contain_text(own.proposal_title)
-    expect(decision.locator(".decision-accepted")).to_have_text(live.t("sv", "Accepted"))
+    expect(decision.locator(".decision-accepted")).to_have_text(live.t(_lang(visitor), "Accepted"))
     expect(decision.locator("p.body-text")).to_have_text(own.decision_reason)
     change = visitor.locator(f"#change-{own.change_id}")
     expect(change.locator(".outcome-title")).to_have_text(own.change_title)
