@@ -128,6 +128,15 @@ def build_world(make) -> World:
     return world
 
 
+def build_english_world(make) -> World:
+    """The world with its people reading in English, so that tests can check the messages."""
+    world = build_world(make)
+    for user in world.users.values():
+        user.preferred_language = "en"
+    db.session.commit()
+    return world
+
+
 def _build_world(make) -> World:
     from feedback.auth.services import create_password_link, create_user, issue_member_link
     from feedback.meetings.services import add_to_agenda

@@ -6,8 +6,7 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
-from feedback.extensions import db
-from tests.routes_support import build_world, new_client, snapshot, use_fast_password_hashing
+from tests.routes_support import build_english_world, new_client, snapshot, use_fast_password_hashing
 
 
 @pytest.fixture(autouse=True)
@@ -17,11 +16,7 @@ def _fast_hashing(monkeypatch):
 
 @pytest.fixture
 def w(make):
-    world = build_world(make)
-    for user in world.users.values():
-        user.preferred_language = "en"
-    db.session.commit()
-    return world
+    return build_english_world(make)
 
 
 def client(app, login, w, role):

@@ -12,7 +12,7 @@ from feedback.extensions import db
 from feedback.notifications.models import Notification
 from feedback.threads import services as threads
 from feedback.threads.models import Agreement, Post, Report, Thread
-from tests.routes_support import build_world, new_client, snapshot, use_fast_password_hashing
+from tests.routes_support import build_english_world, new_client, snapshot, use_fast_password_hashing
 
 FIXTURES = Path(__file__).parent / "fixtures"
 WEBM = (FIXTURES / "voice-1s.webm").read_bytes()
@@ -26,12 +26,7 @@ def _fast_hashing(monkeypatch):
 
 @pytest.fixture
 def w(make):
-    """The route-test world, its people reading in English so that messages can be checked."""
-    world = build_world(make)
-    for user in world.users.values():
-        user.preferred_language = "en"
-    db.session.commit()
-    return world
+    return build_english_world(make)
 
 
 def client_for(app, login, w, role):

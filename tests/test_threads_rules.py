@@ -260,6 +260,7 @@ def test_waiting_list_is_oldest_first_and_leaves_out_staff_questions(group):
     first.created_at -= timedelta(days=3)
     db.session.commit()
     assert [t.id for t in threads.waiting_for_answer(group["program"].id)] == [first.id, second.id]
+    assert threads.waiting_count(group["program"].id) == 2
 
 
 # --- editing within 15 minutes --------------------------------------------------------------------

@@ -38,9 +38,10 @@ def overview(program_id: int):
         members=members,
         meeting=current_or_next([program_id], local_now(current_app.config["BABEL_DEFAULT_TIMEZONE"])),
         program=g.program,
-        waiting=len(threads.waiting_for_answer(program_id)),
+        waiting=threads.waiting_count(program_id),
         reported=len(threads.reported_posts(program_id)),
-        to_decide=len(decisions.review_queue(program_id)),
+        # The review queue is every voted or recommended proposal: counted above already.
+        to_decide=sum(counts.get(s, 0) for s in decisions.WAITING),
     )
 
 

@@ -404,15 +404,19 @@ def threads_on(subject: Topic | Proposal | Meeting) -> list[Thread]:
     return list(db.session.scalars(_thread_list_query().where(key == subject.id).order_by(Thread.last_post_at.desc())))
 
 
+def _waiting(program_id: int) -> tuple:
+    return (Thread.program_id == program_id, Thread.needs_answer.is_(True), Thread.answered_at.is_(None))
+
+
 def waiting_for_answer(program_id: int) -> list[Thread]:
     """Threads members opened that have no program answer yet, oldest first."""
     return list(
-        db.session.scalars(
-            _thread_list_query()
-            .where(Thread.program_id == program_id, Thread.needs_answer.is_(True), Thread.answered_at.is_(None))
-            .order_by(Thread.created_at, Thread.id)
-        )
+        db.session.scalars(_thread_list_query().where(*_waiting(program_id)).order_by(Thread.created_at, Thread.id))
     )
+
+
+def waiting_count(program_id: int) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(Thread).where(*_waiting(program_id))) or 0
 
 
 def reported_posts(program_id: int) -> list[tuple[Post, int]]:
