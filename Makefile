@@ -18,13 +18,16 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 install: $(VENV)/.installed
 
 # Third-party front-end files come from the npm registry at set-up; never committed.
-feedback/static/vendor/htmx.min.js: package.json
+VENDOR := feedback/static/vendor
+$(VENDOR)/.installed: package.json
 	@command -v npm >/dev/null || (apt-get update -qq && apt-get install -y -qq npm)
 	npm install --no-audit --no-fund --no-package-lock --silent
-	mkdir -p feedback/static/vendor
-	cp node_modules/htmx.org/dist/htmx.min.js $@
+	mkdir -p $(VENDOR)
+	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx.min.js
+	cp node_modules/plotly.js-dist-min/plotly.min.js $(VENDOR)/plotly.min.js
+	touch $@
 
-assets: feedback/static/vendor/htmx.min.js
+assets: $(VENDOR)/.installed
 
 translations: install
 	$(BIN)/pybabel compile -f -d feedback/translations

@@ -147,6 +147,7 @@ def _register_blueprints(app: Flask) -> None:
     from feedback.audit.views import bp as audit_bp
     from feedback.auth.views import bp as auth_bp
     from feedback.changes.views import bp as changes_bp
+    from feedback.dashboards.views import bp as dashboards_bp
     from feedback.decisions.views import bp as decisions_bp
     from feedback.meetings import log_views  # noqa: F401  (the log's routes, on the meetings blueprint)
     from feedback.meetings.live_views import bp as live_bp
@@ -161,5 +162,5 @@ def _register_blueprints(app: Flask) -> None:
     from feedback.topics.views import bp as topics_bp
 
     for bp in (auth_bp, portal_bp, live_bp, staff_bp, members_bp, meetings_bp, proposals_bp, admin_bp,
-               threads_bp, topics_bp, notifications_bp, decisions_bp, changes_bp, outcomes_bp, audit_bp):
+               threads_bp, topics_bp, notifications_bp, decisions_bp, changes_bp, outcomes_bp, audit_bp, dashboards_bp):
         app.register_blueprint(bp)

@@ -5,6 +5,9 @@ from __future__ import annotations
 import os
 from datetime import timedelta
 
+from feedback.common.static_cache import StaticCache
+from feedback.common.static_cache import cache_key as static_cache_key
+
 DEV_SECRET = "dev-only-not-secret"
 
 
@@ -62,6 +65,8 @@ class Config:
     # Streamed responses are left alone (Flask-Compress's streaming path leaves files open);
     # web.py turns static files into plain responses so that they are compressed all the same.
     COMPRESS_STREAMS = False
+    COMPRESS_CACHE_BACKEND = StaticCache
+    COMPRESS_CACHE_KEY = static_cache_key
     MAX_CONTENT_LENGTH = 1 * 1024 * 1024
 
 

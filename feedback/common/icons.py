@@ -53,6 +53,9 @@ UI_ICONS: dict[str, str] = {
     "thumb": "M7 11v9H4v-9zM7 11l4-7c1.5 0 2.5 1 2 3l-1 3h6a2 2 0 0 1 2 2.3l-1.2 6A2 2 0 0 1 16.8 20H7",
     "eye-off": "M3 3l18 18M10.6 6.1A9.6 9.6 0 0 1 12 6c5 0 9 6 9 6a16 16 0 0 1-2.6 3.2M6.4 7.5C4.3 9 3 12 3 12s4 6 9 6c1.5 0 2.9-.4 4.1-1.1M9.9 10a3 3 0 0 0 4.2 4.2",
     "plus": "M12 5v14M5 12h14",
+    "info": "M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18zM12 11v6M12 7.5v.5",
+    "filter": "M4 5h16l-6 7.5V19l-4 2v-8.5z",
+    "chart": "M4 20V4M4 20h16M8 16v-5M12 16V8M16 16v-3",
 }
 
 CHOICE_ICONS = {"agree": UI_ICONS["agree"], "unsure": UI_ICONS["unsure"], "disagree": UI_ICONS["disagree"]}

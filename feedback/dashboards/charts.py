@@ -1,0 +1,562 @@
+"""Each dashboard chart: a title, one plain sentence with the numbers, the data as a table, and
+a plotly figure (a plain dict, drawn by plotly.js in the browser).
+
+The table is the chart's data itself: the page shows it behind a toggle, and the CSV and XLSX
+downloads are made from it, so the three can never disagree."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from flask_babel import format_date, format_decimal, format_percent, get_locale, ngettext
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from feedback.changes.forms import HELPED_LABELS, STATUS_LABELS
+from feedback.common.i18n import language_name
+from feedback.dashboards import metrics
+from feedback.dashboards.scope import Scope
+from feedback.decisions.forms import OUTCOME_LABELS
+from feedback.decisions.models import Outcome
+
+# Colours told apart by people with the common colour-vision deficiencies; every chart also
+# carries its numbers as text, so no value is told by colour alone.
+BLUE, ORANGE, GREEN, PURPLE, GREY = "#1f5fa8", "#c25e00", "#2e7d32", "#6a3d9a", "#6b6b6b"
+PALETTE = (BLUE, ORANGE, GREEN, PURPLE, "#8c564b", "#0f7c7c", GREY)
+
+MAJORITY_LABELS = {
+    "agree": _l("Most said yes"),
+    "disagree": _l("Most said no"),
+    "unsure": _l("Most were not sure"),
+    "tie": _l("No clear majority"),
+    "no_votes": _l("No votes"),
+}
+CHANGE_LABELS = {
+    "none": _l("No change yet"),
+    "planned": STATUS_LABELS["planned"],
+    "in_progress": STATUS_LABELS["in_progress"],
+    "done": STATUS_LABELS["done"],
+}
+SPEED_EDGES = (7, 30, 90, 180, 365)
+
+
+@dataclass
+class Chart:
+    key: str
+    title: str
+    sentence: str
+    columns: list[str]
+    rows: list[list]
+    figure: dict | None = None
+    empty: bool = False
+    note: str = ""  # what the filters do not apply to, and the like
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    charts: list[Chart] = field(default_factory=list)
+
+
+class Data:
+    """The metrics of one scope, each counted once however many charts use it."""
+
+    def __init__(self, scope: Scope) -> None:
+        self.scope = scope
+
+    @cached_property
+    def names(self) -> dict[int, str]:
+        return metrics.program_names(self.scope.program_ids)
+
+    @cached_property
+    def loop(self) -> dict[int, metrics.Loop]:
+        return metrics.loop(self.scope)
+
+    @cached_property
+    def loop_total(self) -> metrics.Loop:
+        total = metrics.Loop()
+        for item in self.loop.values():
+            for name in ("posts", "posts_to_proposals", "proposals", "from_feedback", "voted", "decided", "changed"):
+                setattr(total, name, getattr(total, name) + getattr(item, name))
+            for outcome, n in item.outcomes.items():
+                total.outcomes[outcome] += n
+        return total
+
+    @cached_property
+    def quarters(self) -> list[metrics.Quarter]:
+        return metrics.changes_by_quarter(self.scope)
+
+    @cached_property
+    def members(self) -> dict[int, int]:
+        return metrics.member_counts(self.scope.program_ids)
+
+    @cached_property
+    def open_work(self) -> dict[int, metrics.OpenWork]:
+        return metrics.open_work(self.scope)
+
+
+def _pct(part: int | float, whole: int | float) -> str:
+    return format_percent(part / whole if whole else 0)
+
+
+def period_phrase(scope: Scope) -> str:
+    if scope.period == "year":
+        return _("In %(year)s so far", year=scope.today.year)
+    if scope.period == "last_year":
+        return _("In %(year)s", year=scope.today.year - 1)
+    if scope.period == "all":
+        return _("Since the start")
+    if scope.period == "custom":
+        if scope.start:
+            return _("From %(start)s to %(end)s", start=format_date(scope.start), end=format_date(scope.end))
+        return _("Until %(end)s", end=format_date(scope.end))
+    return _("In the last 12 months")
+
+
+def _layout(**extra) -> dict:
+    layout = {
+        "margin": {"l": 48, "r": 16, "t": 8, "b": 48},
+        "height": 320,
+        "font": {"family": "system-ui, sans-serif", "size": 14, "color": "#1a1a1a"},
+        "paper_bgcolor": "rgba(0,0,0,0)",
+        "plot_bgcolor": "rgba(0,0,0,0)",
+        "legend": {"orientation": "h", "y": -0.2},
+        "separators": ", " if str(get_locale()) == "sv" else ".,",
+    }
+    layout.update(extra)
+    return layout
+
+
+# --- the loop -------------------------------------------------------------------------------------
+
+
+def _stages() -> list[tuple[str, str]]:
+    return [
+        ("posts", _("Feedback posts")),
+        ("proposals", _("Proposals")),
+        ("voted", _("Voted on")),
+        ("decided", _("Decided")),
+        ("changed", _("Led to a change that is done")),
+    ]
+
+
+def loop_chart(data: Data) -> Chart:
+    scope, total = data.scope, data.loop_total
+    stages = _stages()
+    traces = []
+    for i, pid in enumerate(scope.program_ids):
+        item = data.loop[pid]
+        traces.append({
+            "type": "funnel",
+            "name": data.names.get(pid, ""),
+            "y": [label for _key, label in stages],
+            "x": [getattr(item, key) for key, _label in stages],
+            "textinfo": "value",
+            "marker": {"color": PALETTE[i % len(PALETTE)]},
+            "connector": {"line": {"color": GREY, "width": 1}},
+        })
+    columns = [_("Step")] + [data.names.get(pid, "") for pid in scope.program_ids]
+    rows = [[label] + [getattr(data.loop[pid], key) for pid in scope.program_ids] for key, label in stages]
+    rows.insert(2, [_("of them from feedback")] + [data.loop[pid].from_feedback for pid in scope.program_ids])
+    for outcome in Outcome:
+        rows.append([_("Decided: %(outcome)s", outcome=OUTCOME_LABELS[outcome])]
+                    + [data.loop[pid].outcomes[outcome] for pid in scope.program_ids])
+    sentence = _(
+        "%(period)s, members wrote %(posts)s feedback posts and %(proposals)s proposals were made, "
+        "%(from_feedback)s of them from feedback. %(voted)s were voted on, %(decided)s decided, "
+        "and %(changed)s led to a change that is done.",
+        period=period_phrase(scope), posts=total.posts, proposals=total.proposals,
+        from_feedback=total.from_feedback, voted=total.voted, decided=total.decided, changed=total.changed,
+    )
+    return Chart(
+        "loop", _("From feedback to change"), sentence, columns, rows,
+        {"data": traces, "layout": _layout(margin={"l": 200, "r": 16, "t": 8, "b": 32},
+                                           showlegend=scope.comparing, funnelmode="group")},
+        empty=not (total.posts or total.proposals),
+    )
+
+
+def flow_chart(data: Data) -> Chart:
+    flows = metrics.flows(data.scope)
+    no_topic = _("No topic")
+    topics = sorted({f.topic or no_topic for f in flows})
+    outcomes = [o.value for o in Outcome]
+    changes = list(metrics.CHANGE_RANK.values())
+    labels = topics + [str(OUTCOME_LABELS[o]) for o in outcomes] + [str(CHANGE_LABELS[c]) for c in changes]
+    index_outcome = {o: len(topics) + i for i, o in enumerate(outcomes)}
+    index_change = {c: len(topics) + len(outcomes) + i for i, c in enumerate(changes)}
+    links: dict[tuple[int, int], int] = {}
+    for f in flows:
+        a, b, c = topics.index(f.topic or no_topic), index_outcome[f.outcome], index_change[f.change]
+        links[(a, b)] = links.get((a, b), 0) + f.count
+        links[(b, c)] = links.get((b, c), 0) + f.count
+    decided = sum(f.count for f in flows)
+    said_yes = sum(f.count for f in flows if f.outcome in (Outcome.ACCEPTED, Outcome.ADAPTED))
+    done = sum(f.count for f in flows if f.outcome in (Outcome.ACCEPTED, Outcome.ADAPTED) and f.change == "done")
+    sentence = _(
+        "Of %(decided)s decided proposals, %(yes)s were accepted (%(share)s), and %(done)s of those led to a "
+        "change that is done.",
+        decided=decided, yes=said_yes, share=_pct(said_yes, decided), done=done,
+    )
+    figure = {
+        "data": [{
+            "type": "sankey",
+            "arrangement": "snap",
+            "node": {"label": labels, "pad": 14, "thickness": 16,
+                     "color": [BLUE] * len(topics) + [ORANGE] * len(outcomes) + [GREEN] * len(changes)},
+            "link": {"source": [a for a, _b in links], "target": [b for _a, b in links],
+                     "value": list(links.values()), "color": "rgba(31,95,168,0.25)"},
+        }],
+        "layout": _layout(margin={"l": 8, "r": 8, "t": 8, "b": 8}, height=380),
+    }
+    rows = [[f.topic or no_topic, str(OUTCOME_LABELS[f.outcome]), str(CHANGE_LABELS[f.change]), f.count] for f in flows]
+    return Chart("flow", _("Topic, decision and change"), sentence,
+                 [_("Topic"), _("Decision"), _("Change"), _("Proposals")], rows, figure, empty=not flows)
+
+
+# --- influence ------------------------------------------------------------------------------------
+
+
+def influence_chart(data: Data) -> Chart:
+    quarters = data.quarters
+    from_group = sum(q.from_group for q in quarters)
+    total = sum(q.total for q in quarters)
+    labels = [q.label for q in quarters]
+    figure = {
+        "data": [
+            {"type": "bar", "name": _("From the expert group"), "x": labels, "y": [q.from_group for q in quarters],
+             "marker": {"color": BLUE}, "text": [q.from_group or "" for q in quarters], "textposition": "inside"},
+            {"type": "bar", "name": _("From elsewhere"), "x": labels, "y": [q.other for q in quarters],
+             "marker": {"color": GREY, "pattern": {"shape": "/"}}, "text": [q.other or "" for q in quarters],
+             "textposition": "inside"},
+        ],
+        "layout": _layout(barmode="stack", yaxis={"title": {"text": _("Changes")}, "rangemode": "tozero"}),
+    }
+    rows = [[q.label, q.from_group, q.other, _pct(q.from_group, q.total)] for q in quarters]
+    sentence = _("%(period)s, %(group)s of %(total)s changes (%(share)s) came from the expert group.",
+                 period=period_phrase(data.scope), group=from_group, total=total, share=_pct(from_group, total))
+    return Chart("influence", _("Changes that came from the expert group"), sentence,
+                 [_("Quarter"), _("From the expert group"), _("From elsewhere"), _("Share")], rows, figure,
+                 empty=not total)
+
+
+def agreement_chart(data: Data) -> Chart:
+    matrix = metrics.agreement(data.scope)
+    followed, clear = metrics.followed_majority(matrix)
+    majorities = [m for m in metrics.MAJORITIES if any(k[0] == m for k in matrix)] or ["agree", "disagree"]
+    outcomes = list(Outcome)
+    z = [[matrix.get((m, o.value), 0) for o in outcomes] for m in majorities]
+    figure = {
+        "data": [{
+            "type": "heatmap",
+            "x": [str(OUTCOME_LABELS[o]) for o in outcomes],
+            "y": [str(MAJORITY_LABELS[m]) for m in majorities],
+            "z": z,
+            "text": [[str(v) for v in row] for row in z],
+            "texttemplate": "%{text}",
+            "textfont": {"size": 16},
+            "colorscale": [[0, "#f4f7fb"], [1, "#7fa6d6"]],
+            "showscale": False,
+            "hovertemplate": "%{y} → %{x}: %{z}<extra></extra>",
+        }],
+        "layout": _layout(margin={"l": 160, "r": 16, "t": 8, "b": 64}, height=260,
+                          yaxis={"autorange": "reversed"}),
+    }
+    rows = [[str(MAJORITY_LABELS[m]), *row] for m, row in zip(majorities, z, strict=True)]
+    if clear:
+        sentence = _("In %(followed)s of %(clear)s decisions (%(share)s), the steering group did what most of "
+                     "the group voted for.", followed=followed, clear=clear, share=_pct(followed, clear))
+    else:
+        sentence = _("No decision yet where the group had a clear yes or no.")
+    return Chart("agreement", _("The group's vote and the decision"), sentence,
+                 [_("The group's vote")] + [str(OUTCOME_LABELS[o]) for o in outcomes], rows, figure,
+                 empty=not matrix,
+                 note=_("Postponed decisions and votes without a clear majority are not counted in the share."))
+
+
+def helped_chart(data: Data) -> Chart:
+    items = metrics.follow_ups(data.scope)
+    answers = {k: sum(i.answers[k] for i in items) for k in ("yes", "a_little", "no")}
+    total = sum(answers.values())
+    colours = {"yes": GREEN, "a_little": ORANGE, "no": PURPLE}
+    titles = [i.title for i in items]
+    figure = {
+        "data": [
+            {"type": "bar", "orientation": "h", "name": str(HELPED_LABELS[k]), "y": titles,
+             "x": [i.answers[k] for i in items], "marker": {"color": colours[k]},
+             "text": [i.answers[k] or "" for i in items], "textposition": "inside"}
+            for k in ("yes", "a_little", "no")
+        ],
+        "layout": _layout(barmode="stack", margin={"l": 220, "r": 16, "t": 8, "b": 48},
+                          height=max(200, 60 + 48 * len(items)), yaxis={"automargin": True}),
+    }
+    sentence = ngettext(
+        "%(num)s answer about %(changes)s changes: %(yes)s yes, %(little)s a little, %(no)s no.",
+        "%(num)s answers about %(changes)s changes: %(yes)s yes, %(little)s a little, %(no)s no.",
+        total, changes=len(items), yes=answers["yes"], little=answers["a_little"], no=answers["no"],
+    )
+    rows = [[i.title, i.answers["yes"], i.answers["a_little"], i.answers["no"]] for i in items]
+    return Chart("helped", _("Did the change help?"), sentence,
+                 [_("Change")] + [str(HELPED_LABELS[k]) for k in ("yes", "a_little", "no")], rows, figure,
+                 empty=not total)
+
+
+# --- speed ----------------------------------------------------------------------------------------
+
+
+def _range_label(low: int, high: int | None) -> str:
+    if high is None:
+        return _("more than %(days)s days", days=low - 1)
+    return _("%(low)s–%(high)s days", low=low, high=high)
+
+
+def _days(value: float | None) -> str:
+    return "–" if value is None else format_decimal(value, format="#,##0.#")
+
+
+def _speed_chart(key: str, title: str, spread: metrics.Spread, sentence: str, unit: str) -> Chart:
+    buckets = spread.buckets(SPEED_EDGES)
+    labels = [_range_label(low, high) for low, high, _n in buckets]
+    figure = {
+        "data": [{"type": "bar", "x": labels, "y": [n for *_r, n in buckets], "marker": {"color": BLUE},
+                  "text": [n or "" for *_r, n in buckets], "textposition": "outside"}],
+        "layout": _layout(yaxis={"title": {"text": unit}, "rangemode": "tozero"}),
+    }
+    rows = [[label, n] for label, (*_r, n) in zip(labels, buckets, strict=True)]
+    return Chart(key, title, sentence, [_("Days"), unit], rows, figure, empty=not spread.n)
+
+
+def to_decision_chart(data: Data) -> Chart:
+    spread = metrics.days_to_decision(data.scope)
+    sentence = ngettext(
+        "From the first feedback to the decision took %(median)s days (median) for %(num)s proposal.",
+        "From the first feedback to the decision took %(median)s days (median) for %(num)s proposals.",
+        spread.n, median=_days(spread.median),
+    )
+    return _speed_chart("to_decision", _("Days from feedback to decision"), spread, sentence, _("Proposals"))
+
+
+def to_change_chart(data: Data) -> Chart:
+    spread = metrics.days_to_change(data.scope)
+    sentence = ngettext(
+        "From the first feedback to the change done took %(median)s days (median) for %(num)s change.",
+        "From the first feedback to the change done took %(median)s days (median) for %(num)s changes.",
+        spread.n, median=_days(spread.median),
+    )
+    return _speed_chart("to_change", _("Days from feedback to change"), spread, sentence, _("Changes"))
+
+
+ANSWER_EDGES = ((0, 23), (24, 71), (72, 167), (168, 335))
+
+
+def answers_chart(data: Data) -> Chart:
+    result = metrics.answer_speed(data.scope)
+    hours = result.answered_hours
+    labels = [_("within a day"), _("1–3 days"), _("3–7 days"), _("7–14 days"), _("more than 14 days"),
+              _("no answer yet")]
+    counts = [sum(c for h, c in hours.counts.items() if low <= h <= high) for low, high in ANSWER_EDGES]
+    counts += [sum(c for h, c in hours.counts.items() if h >= 336), result.waiting]
+    colours = [GREEN] * 4 + [ORANGE, PURPLE]
+    figure = {
+        "data": [{"type": "bar", "x": labels, "y": counts, "marker": {"color": colours},
+                  "text": [n or "" for n in counts], "textposition": "outside"}],
+        "layout": _layout(yaxis={"title": {"text": _("Threads")}, "rangemode": "tozero"}),
+    }
+    within = result.within_days(14)
+    median = hours.median
+    sentence = _(
+        "Staff answered %(within)s of %(asked)s threads members started (%(share)s) within 14 days; "
+        "the median time to an answer was %(days)s days.",
+        within=within, asked=result.asked, share=_pct(within, result.asked),
+        days=_days(None if median is None else round(median / 24, 1)),
+    )
+    return Chart("answers", _("How fast members get an answer"), sentence, [_("Time to answer"), _("Threads")],
+                 [[label, n] for label, n in zip(labels, counts, strict=True)], figure, empty=not result.asked)
+
+
+# --- participation --------------------------------------------------------------------------------
+
+
+def attendance_chart(data: Data) -> Chart:
+    sessions = metrics.sessions(data.scope, data.members)
+    traces = []
+    for i, pid in enumerate(data.scope.program_ids):
+        mine = [s for s in sessions if s.program_id == pid]
+        suffix = f" – {data.names.get(pid, '')}" if data.scope.comparing else ""
+        colour = PALETTE[i % len(PALETTE)]
+        traces.append({"type": "scatter", "mode": "lines+markers", "name": _("Came") + suffix,
+                       "x": [s.day for s in mine], "y": [_ratio(s.attendance) for s in mine],
+                       "line": {"color": colour}, "marker": {"symbol": "circle", "size": 9}})
+        traces.append({"type": "scatter", "mode": "lines+markers", "name": _("Voted") + suffix,
+                       "x": [s.day for s in mine], "y": [_ratio(s.turnout) for s in mine],
+                       "line": {"color": colour, "dash": "dash"}, "marker": {"symbol": "square", "size": 9}})
+    figure = {"data": traces, "layout": _layout(yaxis={"title": {"text": "%"}, "range": [0, 105]})}
+    came = [s.attendance for s in sessions if s.attendance is not None]
+    voted = [s.turnout for s in sessions if s.turnout is not None]
+    sentence = ngettext(
+        "In %(num)s meeting, on average %(came)s of the members came and %(voted)s voted.",
+        "In %(num)s meetings, on average %(came)s of the members came and %(voted)s voted.",
+        len(sessions), came=format_percent(sum(came) / len(came)) if came else "–",
+        voted=format_percent(sum(voted) / len(voted)) if voted else "–",
+    )
+    rows = [[s.title, s.day, s.present, s.members, _fmt_ratio(s.attendance), s.proposals, s.ballots,
+             _fmt_ratio(s.turnout)] for s in sessions]
+    columns = [_("Meeting"), _("Date"), _("Came"), _("Members"), _("Attendance"), _("Proposals voted on"),
+               _("Votes"), _("Turnout")]
+    if data.scope.comparing:
+        columns.insert(0, _("Program"))
+        for row, s in zip(rows, sessions, strict=True):
+            row.insert(0, data.names.get(s.program_id, ""))
+    return Chart("attendance", _("Attendance and votes per meeting"), sentence, columns, rows, figure,
+                 empty=not sessions, note=_("The topic filter does not apply here."))
+
+
+def _ratio(value: float | None) -> float | None:
+    return None if value is None else round(value * 100, 1)
+
+
+def _fmt_ratio(value: float | None) -> str:
+    return "–" if value is None else format_percent(value)
+
+
+def active_chart(data: Data) -> Chart:
+    months = metrics.active_members(data.scope)
+    labels, counts = list(months), list(months.values())
+    figure = {
+        "data": [{"type": "bar", "x": labels, "y": counts, "marker": {"color": BLUE}, "text": counts,
+                  "textposition": "outside"}],
+        "layout": _layout(xaxis={"type": "category"}, yaxis={"title": {"text": _("Members")}, "rangemode": "tozero"}),
+    }
+    average = round(sum(counts) / len(counts), 1) if counts else 0
+    sentence = _("On average %(average)s members took part each month (wrote, voted or came to a meeting).",
+                 average=format_decimal(average, format="#,##0.#"))
+    return Chart("active", _("Active members per month"), sentence, [_("Month"), _("Members")],
+                 [[m, n] for m, n in months.items()], figure, empty=not months,
+                 note=_("The topic filter does not apply here."))
+
+
+def voice_chart(data: Data) -> Chart:
+    months = metrics.post_kinds(data.scope)
+    labels = list(months)
+    written = [w for w, _s in months.values()]
+    spoken = [s for _w, s in months.values()]
+    figure = {
+        "data": [
+            {"type": "bar", "name": _("Written"), "x": labels, "y": written, "marker": {"color": BLUE},
+             "text": [n or "" for n in written], "textposition": "inside"},
+            {"type": "bar", "name": _("Voice"), "x": labels, "y": spoken,
+             "marker": {"color": ORANGE, "pattern": {"shape": "x"}}, "text": [n or "" for n in spoken],
+             "textposition": "inside"},
+        ],
+        "layout": _layout(barmode="stack", xaxis={"type": "category"}, yaxis={"rangemode": "tozero"}),
+    }
+    total_w, total_s = sum(written), sum(spoken)
+    sentence = _("Members wrote %(written)s posts and recorded %(spoken)s voice posts (%(share)s voice).",
+                 written=total_w, spoken=total_s, share=_pct(total_s, total_w + total_s))
+    return Chart("voice", _("Written and voice posts"), sentence, [_("Month"), _("Written"), _("Voice")],
+                 [[m, w, s] for m, (w, s) in months.items()], figure, empty=not labels)
+
+
+def languages_chart(data: Data) -> Chart:
+    counts = metrics.languages(data.scope.program_ids)
+    reader = str(get_locale())
+    names = [language_name(code, reader) for code in counts]
+    figure = {
+        "data": [{"type": "bar", "orientation": "h", "y": names, "x": list(counts.values()),
+                  "marker": {"color": BLUE}, "text": list(counts.values()), "textposition": "outside"}],
+        "layout": _layout(margin={"l": 160, "r": 32, "t": 8, "b": 32}, height=max(180, 60 + 40 * len(counts)),
+                          yaxis={"autorange": "reversed"}),
+    }
+    total = sum(counts.values())
+    top = names[0] if names else "–"
+    sentence = ngettext(
+        "%(num)s member uses the app in %(languages)s languages; most use %(top)s.",
+        "%(num)s members use the app in %(languages)s languages; most use %(top)s.",
+        total, languages=len(counts), top=top,
+    )
+    return Chart("languages", _("The languages members use"), sentence, [_("Language"), _("Members")],
+                 [[n, c] for n, c in zip(names, counts.values(), strict=True)], figure, empty=not counts,
+                 note=_("Members today; the period and the topic do not apply here."))
+
+
+# --- open work ------------------------------------------------------------------------------------
+
+
+def open_chart(data: Data) -> Chart:
+    work = data.open_work
+    total = metrics.OpenWork()
+    for item in work.values():
+        for name in vars(total):
+            setattr(total, name, getattr(total, name) + getattr(item, name))
+    lines = [
+        ("actions_open", _("Open action items")),
+        ("actions_overdue", _("of them overdue")),
+        ("proposals_waiting", _("Proposals waiting for a decision")),
+        ("threads_waiting", _("Threads waiting for an answer")),
+        ("threads_overdue", _("of them waiting more than 14 days")),
+    ]
+    rows = [[label] + [getattr(work[pid], key) for pid in data.scope.program_ids] for key, label in lines]
+    sentence = _(
+        "Now open: %(actions)s action items (%(overdue)s overdue), %(proposals)s proposals waiting for a decision "
+        "and %(threads)s threads waiting for an answer.",
+        actions=total.actions_open, overdue=total.actions_overdue, proposals=total.proposals_waiting,
+        threads=total.threads_waiting,
+    )
+    return Chart("open", _("Open work"), sentence,
+                 [_("What")] + [data.names.get(pid, "") for pid in data.scope.program_ids], rows,
+                 note=_("Today; the period and the topic do not apply here."))
+
+
+# --- the page -------------------------------------------------------------------------------------
+
+BUILDERS: dict[str, Callable[[Data], Chart]] = {
+    "loop": loop_chart,
+    "flow": flow_chart,
+    "influence": influence_chart,
+    "agreement": agreement_chart,
+    "helped": helped_chart,
+    "to_decision": to_decision_chart,
+    "to_change": to_change_chart,
+    "answers": answers_chart,
+    "attendance": attendance_chart,
+    "active": active_chart,
+    "voice": voice_chart,
+    "languages": languages_chart,
+    "open": open_chart,
+}
+
+SECTIONS = (
+    ("loop", _l("The loop"), ("loop", "flow")),
+    ("influence", _l("Influence"), ("influence", "agreement", "helped")),
+    ("speed", _l("Speed"), ("to_decision", "to_change", "answers")),
+    ("participation", _l("Participation"), ("attendance", "active", "voice", "languages")),
+    ("open", _l("Open work"), ("open",)),
+)
+
+
+def sections(data: Data) -> list[Section]:
+    return [Section(key, str(title), [BUILDERS[k](data) for k in keys]) for key, title, keys in SECTIONS]
+
+
+@dataclass
+class KeyNumber:
+    label: str
+    values: list[str]  # one per program
+
+
+def key_numbers(data: Data) -> list[KeyNumber]:
+    """The few numbers a funder asks for first, per program."""
+    pids = data.scope.program_ids
+    changes = metrics.changes_from_group(data.scope)
+    return [
+        KeyNumber(_("Feedback posts"), [str(data.loop[p].posts) for p in pids]),
+        KeyNumber(_("Proposals"), [str(data.loop[p].proposals) for p in pids]),
+        KeyNumber(_("Decided"), [str(data.loop[p].decided) for p in pids]),
+        KeyNumber(_("Changes from the expert group"),
+                  [_("%(group)s of %(total)s", group=changes.get(p, (0, 0))[0], total=changes.get(p, (0, 0))[1])
+                   for p in pids]),
+        KeyNumber(_("Members"), [str(data.members.get(p, 0)) for p in pids]),
+    ]
