@@ -273,6 +273,11 @@ SPECS = [
     Spec("/public/<slug>/feed.atom", "GET", everyone(200)),
     Spec("/staff/<int:program_id>/public", "POST", staff_only(302), data=lambda w: {"public": "0"}),
     Spec("/admin/audit", "GET", admin_only(200)),
+    # dashboards
+    Spec("/staff/<int:program_id>/dashboard", "GET", staff_or_steering(200)),
+    Spec("/staff/<int:program_id>/dashboard/<key>.<fmt>", "GET", staff_or_steering(200),
+         args={"key": lambda w: "loop", "fmt": lambda w: "csv"}),
+    Spec("/staff/<int:program_id>/report", "GET", staff_or_steering(200)),
     # site admin
     Spec("/admin/programs", "GET", admin_only(200)),
     Spec("/admin/programs/new", "GET", admin_only(200)),

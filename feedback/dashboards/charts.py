@@ -238,6 +238,8 @@ def influence_chart(data: Data) -> Chart:
     rows = [[q.label, q.from_group, q.other, _pct(q.from_group, q.total)] for q in quarters]
     sentence = _("%(period)s, %(group)s of %(total)s changes (%(share)s) came from the expert group.",
                  period=period_phrase(data.scope), group=from_group, total=total, share=_pct(from_group, total))
+    if not total:
+        sentence = _("No program changes are recorded for this period.")
     return Chart("influence", _("Changes that came from the expert group"), sentence,
                  [_("Quarter"), _("From the expert group"), _("From elsewhere"), _("Share")], rows, figure,
                  empty=not total)
@@ -298,6 +300,8 @@ def helped_chart(data: Data) -> Chart:
         "%(num)s answers about %(changes)s changes: %(yes)s yes, %(little)s a little, %(no)s no.",
         total, changes=len(items), yes=answers["yes"], little=answers["a_little"], no=answers["no"],
     )
+    if not total:
+        sentence = _("No member has answered “Did this change help?” about a change of this period yet.")
     rows = [[i.title, i.answers["yes"], i.answers["a_little"], i.answers["no"]] for i in items]
     return Chart("helped", _("Did the change help?"), sentence,
                  [_("Change")] + [str(HELPED_LABELS[k]) for k in ("yes", "a_little", "no")], rows, figure,
@@ -335,7 +339,7 @@ def to_decision_chart(data: Data) -> Chart:
         "From the first feedback to the decision took %(median)s days (median) for %(num)s proposal.",
         "From the first feedback to the decision took %(median)s days (median) for %(num)s proposals.",
         spread.n, median=_days(spread.median),
-    )
+    ) if spread.n else _("No proposal of this period has both feedback it came from and a decision yet.")
     return _speed_chart("to_decision", _("Days from feedback to decision"), spread, sentence, _("Proposals"))
 
 
@@ -345,7 +349,7 @@ def to_change_chart(data: Data) -> Chart:
         "From the first feedback to the change done took %(median)s days (median) for %(num)s change.",
         "From the first feedback to the change done took %(median)s days (median) for %(num)s changes.",
         spread.n, median=_days(spread.median),
-    )
+    ) if spread.n else _("No change done in this period is linked to feedback yet.")
     return _speed_chart("to_change", _("Days from feedback to change"), spread, sentence, _("Changes"))
 
 
@@ -373,6 +377,10 @@ def answers_chart(data: Data) -> Chart:
         within=within, asked=result.asked, share=_pct(within, result.asked),
         days=_days(None if median is None else round(median / 24, 1)),
     )
+    if not result.asked:
+        sentence = _("Members started no threads in this period.")
+    elif median is None:
+        sentence = _("No thread members started in this period has an answer yet (%(num)s waiting).", num=result.waiting)
     return Chart("answers", _("How fast members get an answer"), sentence, [_("Time to answer"), _("Threads")],
                  [[label, n] for label, n in zip(labels, counts, strict=True)], figure, empty=not result.asked)
 
@@ -401,7 +409,7 @@ def attendance_chart(data: Data) -> Chart:
         "In %(num)s meetings, on average %(came)s of the members came and %(voted)s voted.",
         len(sessions), came=format_percent(sum(came) / len(came)) if came else "–",
         voted=format_percent(sum(voted) / len(voted)) if voted else "–",
-    )
+    ) if sessions else _("No meetings were held in this period.")
     rows = [[s.title, s.day, s.present, s.members, _fmt_ratio(s.attendance), s.proposals, s.ballots,
              _fmt_ratio(s.turnout)] for s in sessions]
     columns = [_("Meeting"), _("Date"), _("Came"), _("Members"), _("Attendance"), _("Proposals voted on"),
@@ -432,7 +440,7 @@ def active_chart(data: Data) -> Chart:
     }
     average = round(sum(counts) / len(counts), 1) if counts else 0
     sentence = _("On average %(average)s members took part each month (wrote, voted or came to a meeting).",
-                 average=format_decimal(average, format="#,##0.#"))
+                 average=format_decimal(average, format="#,##0.#")) if counts else _("No member took part in this period.")
     return Chart("active", _("Active members per month"), sentence, [_("Month"), _("Members")],
                  [[m, n] for m, n in months.items()], figure, empty=not months,
                  note=_("The topic filter does not apply here."))
@@ -456,6 +464,8 @@ def voice_chart(data: Data) -> Chart:
     total_w, total_s = sum(written), sum(spoken)
     sentence = _("Members wrote %(written)s posts and recorded %(spoken)s voice posts (%(share)s voice).",
                  written=total_w, spoken=total_s, share=_pct(total_s, total_w + total_s))
+    if not labels:
+        sentence = _("Members wrote no posts in this period.")
     return Chart("voice", _("Written and voice posts"), sentence, [_("Month"), _("Written"), _("Voice")],
                  [[m, w, s] for m, (w, s) in months.items()], figure, empty=not labels)
 
@@ -476,7 +486,7 @@ def languages_chart(data: Data) -> Chart:
         "%(num)s member uses the app in %(languages)s languages; most use %(top)s.",
         "%(num)s members use the app in %(languages)s languages; most use %(top)s.",
         total, languages=len(counts), top=top,
-    )
+    ) if counts else _("The program has no members yet.")
     return Chart("languages", _("The languages members use"), sentence, [_("Language"), _("Members")],
                  [[n, c] for n, c in zip(names, counts.values(), strict=True)], figure, empty=not counts,
                  note=_("Members today; the period and the topic do not apply here."))

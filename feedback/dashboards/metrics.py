@@ -687,3 +687,48 @@ def changes_in_period(scope: Scope) -> list[ChangeLine]:
         .order_by(ProgramChange.changed_on.desc(), ProgramChange.id.desc())
     )
     return [ChangeLine(*row) for row in rows]
+
+
+# --- 9. for members -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Impact:
+    voted: int  # proposals the group voted on
+    said_yes: int  # of them, accepted by the steering group (as proposed or with changes)
+    changes: int  # changes done that came from the group
+
+    @property
+    def any(self) -> bool:
+        return bool(self.voted or self.said_yes or self.changes)
+
+
+def group_impact(program_ids: list[int]) -> Impact:
+    """The group's impact since the start, in three numbers: one query."""
+    voted = (
+        sa.select(sa.func.count())
+        .select_from(Proposal)
+        .where(Proposal.program_id.in_(program_ids), Proposal.voting_closed_at.is_not(None))
+        .scalar_subquery()
+    )
+    said_yes = (
+        sa.select(sa.func.count())
+        .select_from(Decision)
+        .where(
+            Decision.program_id.in_(program_ids),
+            Decision.replaced_at.is_(None),
+            Decision.outcome.in_((Outcome.ACCEPTED, Outcome.ADAPTED)),
+        )
+        .scalar_subquery()
+    )
+    changes = (
+        sa.select(sa.func.count())
+        .select_from(ProgramChange)
+        .where(
+            ProgramChange.program_id.in_(program_ids),
+            ProgramChange.origin == ChangeOrigin.EXPERT_GROUP,
+            ProgramChange.status == "done",
+        )
+        .scalar_subquery()
+    )
+    return Impact(*db.session.execute(sa.select(voted, said_yes, changes)).one())

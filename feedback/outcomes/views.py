@@ -13,6 +13,7 @@ from flask_login import current_user, login_required
 from feedback.changes import services as changes
 from feedback.changes.forms import HELPED_LABELS, ORIGIN_LABELS, STATUS_LABELS, FollowUpForm
 from feedback.common.access import staff_required
+from feedback.dashboards.metrics import group_impact
 from feedback.decisions.forms import OUTCOME_LABELS
 from feedback.extensions import db
 from feedback.notifications import services as notifications
@@ -44,6 +45,7 @@ def ideas():
         answered=changes.my_follow_up(current_user, change_ids),
         open_follow_up={i.change.id for i in items if i.change and changes.follow_up_open(i.change)},
         follow_up_form=FollowUpForm(formdata=None),
+        impact=group_impact(program_ids),
         **_labels(),
     )
 

@@ -25,6 +25,7 @@ from feedback.common.errors import RuleError
 from feedback.common.timeutil import local_now
 from feedback.decisions import services as decisions
 from feedback.decisions.forms import OUTCOME_LABELS
+from feedback.dashboards.metrics import group_impact
 from feedback.extensions import db, limiter
 from feedback.meetings import calendar, log
 from feedback.meetings.models import Meeting
@@ -65,6 +66,7 @@ def home():
         voted=voted,
         closed=proposals.recently_closed(program_ids),
         due=changes.due_follow_ups(current_user, program_ids),
+        impact=group_impact(program_ids),
         feed_url=absolute_url(
             url_for("portal.calendar_feed", user_id=current_user.id, token=calendar.feed_token(current_user))
         ),
