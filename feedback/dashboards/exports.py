@@ -6,6 +6,7 @@ import csv
 import io
 
 from openpyxl import Workbook
+from openpyxl.styles import Font
 
 from feedback.dashboards.charts import Chart
 
@@ -38,7 +39,7 @@ def to_xlsx(chart: Chart) -> bytes:
     for row in chart.rows:
         sheet.append([_cell(v) for v in row])
     for cell in sheet[1]:
-        cell.font = cell.font.copy(bold=True)
+        cell.font = Font(bold=True)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

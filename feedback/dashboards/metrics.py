@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import sqlalchemy as sa
 
@@ -23,7 +23,6 @@ from feedback.changes.models import (
     change_proposals,
 )
 from feedback.common.sqltime import days_between, month_of, whole_days
-from feedback.common.timeutil import utcnow
 from feedback.dashboards.scope import Scope
 from feedback.decisions.models import Decision, Outcome
 from feedback.extensions import db
@@ -625,7 +624,8 @@ def open_work(scope: Scope) -> dict[int, OpenWork]:
         .group_by(Proposal.program_id)
     ):
         result[pid].proposals_waiting = n
-    old = sa.case((Thread.created_at < utcnow() - timedelta(days=14), 1), else_=0)
+    two_weeks_ago = datetime.combine(scope.today - timedelta(days=14), time())
+    old = sa.case((Thread.created_at < two_weeks_ago, 1), else_=0)
     for pid, n, late in db.session.execute(
         sa.select(Thread.program_id, sa.func.count(), sa.func.sum(old))
         .where(Thread.program_id.in_(scope.program_ids), Thread.needs_answer.is_(True), Thread.answered_at.is_(None))
