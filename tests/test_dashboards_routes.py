@@ -260,7 +260,7 @@ def count_queries(client, url: str) -> int:
 def test_queries_stay_the_same_when_the_data_grows_tenfold(client, make, login):
     program = make.program()
     members = [make.member(program) for _ in range(4)]
-    staff = make.staff(program)
+    staff = make.staff(program, language="en")
     topic = program_topic(program)
     login(staff)
     urls = [f"/staff/{program.id}/dashboard?period=all", f"/staff/{program.id}/report?period=all",

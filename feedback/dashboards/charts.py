@@ -214,7 +214,7 @@ def flow_chart(data: Data) -> Chart:
     }
     rows = [[f.topic or no_topic, str(OUTCOME_LABELS[f.outcome]), str(CHANGE_LABELS[f.change]), f.count] for f in flows]
     return Chart("flow", _("Topic, decision and change"), sentence,
-                 [_("Topic"), _("Decision"), _("Change"), _("Proposals")], rows, figure, empty=not flows)
+                 [_("Topic"), _("Decision"), _("Program change"), _("Proposals")], rows, figure, empty=not flows)
 
 
 # --- influence ------------------------------------------------------------------------------------
@@ -304,7 +304,7 @@ def helped_chart(data: Data) -> Chart:
         sentence = _("No member has answered “Did this change help?” about a change of this period yet.")
     rows = [[i.title, i.answers["yes"], i.answers["a_little"], i.answers["no"]] for i in items]
     return Chart("helped", _("Did the change help?"), sentence,
-                 [_("Change")] + [str(HELPED_LABELS[k]) for k in ("yes", "a_little", "no")], rows, figure,
+                 [_("Program change")] + [str(HELPED_LABELS[k]) for k in ("yes", "a_little", "no")], rows, figure,
                  empty=not total)
 
 
@@ -395,10 +395,10 @@ def attendance_chart(data: Data) -> Chart:
         mine = [s for s in sessions if s.program_id == pid]
         suffix = f" – {data.names.get(pid, '')}" if data.scope.comparing else ""
         colour = PALETTE[i % len(PALETTE)]
-        traces.append({"type": "scatter", "mode": "lines+markers", "name": _("Came") + suffix,
+        traces.append({"type": "scatter", "mode": "lines+markers", "name": _("Came to the meeting") + suffix,
                        "x": [s.day for s in mine], "y": [_ratio(s.attendance) for s in mine],
                        "line": {"color": colour}, "marker": {"symbol": "circle", "size": 9}})
-        traces.append({"type": "scatter", "mode": "lines+markers", "name": _("Voted") + suffix,
+        traces.append({"type": "scatter", "mode": "lines+markers", "name": _("Voted on the proposals") + suffix,
                        "x": [s.day for s in mine], "y": [_ratio(s.turnout) for s in mine],
                        "line": {"color": colour, "dash": "dash"}, "marker": {"symbol": "square", "size": 9}})
     figure = {"data": traces, "layout": _layout(yaxis={"title": {"text": "%"}, "range": [0, 105]})}

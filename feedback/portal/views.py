@@ -23,9 +23,9 @@ from feedback.changes import services as changes
 from feedback.common.access import get_or_404
 from feedback.common.errors import RuleError
 from feedback.common.timeutil import local_now
+from feedback.dashboards.metrics import group_impact
 from feedback.decisions import services as decisions
 from feedback.decisions.forms import OUTCOME_LABELS
-from feedback.dashboards.metrics import group_impact
 from feedback.extensions import db, limiter
 from feedback.meetings import calendar, log
 from feedback.meetings.models import Meeting
