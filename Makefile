@@ -59,6 +59,7 @@ bench: install assets translations browsers
 	$(BIN)/python bench/page_weight
 	$(BIN)/python bench/vote_load
 	$(BIN)/python bench/live_poll
+	$(BIN)/python bench/dashboard
 
 extract-messages: install
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k ngettext:1,2 -o feedback/translations/messages.pot .

@@ -57,6 +57,8 @@ def init_app(app: Flask) -> None:
             if hasattr(stream, "close"):
                 stream.close()
             resp.set_data(data)
+        if request.endpoint == "static" and request.args.get("v"):
+            resp.cache_control.immutable = True  # the URL changes whenever the file does
         return resp
 
     @app.after_request

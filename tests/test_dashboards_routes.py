@@ -281,3 +281,36 @@ def program_topic(program):
     db.session.add(topic)
     db.session.commit()
     return topic
+
+
+# --- plotly.js: our own origin, compressed once, cached for a year ----------------------------------
+
+
+def test_plotly_is_served_compressed_and_cached_for_a_year(app, client):
+    from pathlib import Path
+
+    from feedback.web import asset_url
+
+    with app.test_request_context():
+        url = asset_url("vendor/plotly.min.js")
+    size = (Path(app.static_folder) / "vendor/plotly.min.js").stat().st_size
+    first = client.get(url, headers={"Accept-Encoding": "br"})
+    assert first.status_code == 200
+    assert first.headers["Content-Encoding"] == "br"
+    assert len(first.data) < size * 0.4
+    assert "max-age=31536000" in first.headers["Cache-Control"]
+    assert "immutable" in first.headers["Cache-Control"]
+    again = client.get(url, headers={"Accept-Encoding": "br"})
+    assert again.data == first.data
+
+
+def test_only_versioned_static_files_are_kept_compressed():
+    from feedback.common.static_cache import StaticCache
+
+    cache = StaticCache(max_items=2)
+    cache.set("br;-", b"a page")
+    assert cache.get("br;-") is None  # pages are never kept
+    for n in range(3):
+        cache.set(f"br;/static/x{n}.js?v=1", b"x")
+    assert cache.get("br;/static/x0.js?v=1") is None  # the oldest made room
+    assert cache.get("br;/static/x2.js?v=1") == b"x"

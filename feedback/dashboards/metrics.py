@@ -63,22 +63,34 @@ def _topic(scope: Scope, column):
     return sa.true() if scope.topic_id is None else column == scope.topic_id
 
 
-def _current_decisions():
-    return sa.select(Decision).where(Decision.replaced_at.is_(None)).subquery("cur")
+# The subqueries below name the programs too: PostgreSQL does not push a filter from outside
+# into a GROUP BY, and without it they would count every program in the database.
 
 
-def _change_rank():
+def _current_decisions(scope: Scope):
+    return (
+        sa.select(Decision)
+        .where(Decision.replaced_at.is_(None), Decision.program_id.in_(scope.program_ids))
+        .subquery("cur")
+    )
+
+
+def _change_rank(scope: Scope):
     """Per proposal, how far its furthest linked change got (1 planned, 2 in progress, 3 done)."""
     rank = sa.case(
         (ProgramChange.status == "done", 3), (ProgramChange.status == "in_progress", 2), else_=1
     )
-    direct = sa.select(change_proposals.c.proposal_id.label("proposal_id"), rank.label("rank")).join(
-        ProgramChange, ProgramChange.id == change_proposals.c.change_id
+    mine = ProgramChange.program_id.in_(scope.program_ids)
+    direct = (
+        sa.select(change_proposals.c.proposal_id.label("proposal_id"), rank.label("rank"))
+        .join(ProgramChange, ProgramChange.id == change_proposals.c.change_id)
+        .where(mine)
     )
     via_decision = (
         sa.select(Decision.proposal_id.label("proposal_id"), rank.label("rank"))
         .join(change_decisions, change_decisions.c.decision_id == Decision.id)
         .join(ProgramChange, ProgramChange.id == change_decisions.c.change_id)
+        .where(mine)
     )
     both = sa.union_all(direct, via_decision).subquery("linked")
     return (
@@ -140,7 +152,7 @@ def loop(scope: Scope) -> dict[int, Loop]:
     for pid, n, to_proposals in rows:
         result[pid].posts, result[pid].posts_to_proposals = n, to_proposals
 
-    cur, rank = _current_decisions(), _change_rank()
+    cur, rank = _current_decisions(scope), _change_rank(scope)
     has_source = sa.exists().where(ProposalSource.proposal_id == Proposal.id)
     from_feedback = sa.or_(Proposal.origin == Origin.MEMBER_FEEDBACK, has_source)
     counts = [
@@ -176,7 +188,7 @@ class Flow:
 
 def flows(scope: Scope) -> list[Flow]:
     """Decided proposals of the period, from topic through decision to change: for the Sankey."""
-    cur, rank = _current_decisions(), _change_rank()
+    cur, rank = _current_decisions(scope), _change_rank(scope)
     change_rank = sa.func.coalesce(rank.c.rank, 0)
     rows = db.session.execute(
         sa.select(Topic.name, cur.c.outcome, change_rank, sa.func.count())
@@ -242,6 +254,8 @@ def agreement(scope: Scope) -> dict[tuple[str, str], int]:
             Vote.proposal_id,
             *(sa.func.sum(sa.case((Vote.choice == c.value, 1), else_=0)).label(c.value) for c in Choice),
         )
+        .join(Proposal, Proposal.id == Vote.proposal_id)
+        .where(Proposal.program_id.in_(scope.program_ids))
         .group_by(Vote.proposal_id)
         .subquery("tally")
     )
@@ -253,7 +267,7 @@ def agreement(scope: Scope) -> dict[tuple[str, str], int]:
         (sa.and_(unsure > agree, unsure > disagree), "unsure"),
         else_="tie",
     )
-    cur = _current_decisions()
+    cur = _current_decisions(scope)
     rows = db.session.execute(
         sa.select(majority, cur.c.outcome, sa.func.count())
         .select_from(Proposal)
@@ -348,11 +362,13 @@ class Spread:
         return result
 
 
-def _first_feedback():
+def _first_feedback(scope: Scope):
     """Per proposal, when the first post it came from was written."""
     return (
         sa.select(ProposalSource.proposal_id, sa.func.min(Post.created_at).label("first_at"))
         .join(Post, Post.id == ProposalSource.post_id)
+        .join(Proposal, Proposal.id == ProposalSource.proposal_id)
+        .where(Proposal.program_id.in_(scope.program_ids))
         .group_by(ProposalSource.proposal_id)
         .subquery("first_feedback")
     )
@@ -360,7 +376,7 @@ def _first_feedback():
 
 def days_to_decision(scope: Scope) -> Spread:
     """Days from the first post a proposal came from to its decision, for the period's proposals."""
-    first, cur = _first_feedback(), _current_decisions()
+    first, cur = _first_feedback(scope), _current_decisions(scope)
     days = whole_days(first.c.first_at, cur.c.decided_at)
     rows = db.session.execute(
         sa.select(days, sa.func.count())
@@ -378,17 +394,27 @@ def days_to_change(scope: Scope) -> Spread:
 
     A change's feedback is the posts linked to it, and the posts behind its proposals and
     decisions."""
-    direct = sa.select(change_posts.c.change_id, Post.created_at).join(Post, Post.id == change_posts.c.post_id)
+    mine = ProgramChange.program_id.in_(scope.program_ids)
+    direct = (
+        sa.select(change_posts.c.change_id, Post.created_at)
+        .join(Post, Post.id == change_posts.c.post_id)
+        .join(ProgramChange, ProgramChange.id == change_posts.c.change_id)
+        .where(mine)
+    )
     via_proposal = (
         sa.select(change_proposals.c.change_id, Post.created_at)
         .join(ProposalSource, ProposalSource.proposal_id == change_proposals.c.proposal_id)
         .join(Post, Post.id == ProposalSource.post_id)
+        .join(ProgramChange, ProgramChange.id == change_proposals.c.change_id)
+        .where(mine)
     )
     via_decision = (
         sa.select(change_decisions.c.change_id, Post.created_at)
         .join(Decision, Decision.id == change_decisions.c.decision_id)
         .join(ProposalSource, ProposalSource.proposal_id == Decision.proposal_id)
         .join(Post, Post.id == ProposalSource.post_id)
+        .join(ProgramChange, ProgramChange.id == change_decisions.c.change_id)
+        .where(mine)
     )
     linked = sa.union_all(direct, via_proposal, via_decision).subquery("linked_posts")
     first = (
@@ -489,14 +515,15 @@ def sessions(scope: Scope, members: dict[int, int]) -> list[Session]:
     """Attendance and vote turnout per meeting held in the period."""
     present = (
         sa.select(Attendance.meeting_id, sa.func.count().label("n"))
-        .where(Attendance.present.is_(True))
+        .join(Meeting, Meeting.id == Attendance.meeting_id)
+        .where(Attendance.present.is_(True), Meeting.program_id.in_(scope.program_ids))
         .group_by(Attendance.meeting_id)
         .subquery("present")
     )
     voted = (
         sa.select(AgendaItem.meeting_id, sa.func.count(sa.distinct(AgendaItem.proposal_id)).label("proposals"))
         .join(Proposal, Proposal.id == AgendaItem.proposal_id)
-        .where(Proposal.voting_closed_at.is_not(None))
+        .where(Proposal.voting_closed_at.is_not(None), Proposal.program_id.in_(scope.program_ids))
         .group_by(AgendaItem.meeting_id)
         .subquery("voted")
     )
@@ -504,7 +531,7 @@ def sessions(scope: Scope, members: dict[int, int]) -> list[Session]:
         sa.select(AgendaItem.meeting_id, sa.func.count(Vote.id).label("n"))
         .join(Proposal, Proposal.id == AgendaItem.proposal_id)
         .join(Vote, Vote.proposal_id == AgendaItem.proposal_id)
-        .where(Proposal.voting_closed_at.is_not(None))
+        .where(Proposal.voting_closed_at.is_not(None), Proposal.program_id.in_(scope.program_ids))
         .group_by(AgendaItem.meeting_id)
         .subquery("ballots")
     )
@@ -669,6 +696,8 @@ def changes_in_period(scope: Scope) -> list[ChangeLine]:
     """The report's list of changes: what changed, when, and where it came from."""
     linked = (
         sa.select(change_proposals.c.change_id, sa.func.count().label("n"))
+        .join(ProgramChange, ProgramChange.id == change_proposals.c.change_id)
+        .where(ProgramChange.program_id.in_(scope.program_ids))
         .group_by(change_proposals.c.change_id)
         .subquery("linked")
     )
