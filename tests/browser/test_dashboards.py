@@ -3,6 +3,8 @@ and keeps the address, the page works without JavaScript, and axe finds nothing 
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -42,6 +44,22 @@ def test_a_filter_changes_the_charts_without_a_reload(staff_page: Page, live: Li
     page.goto(page.url)
     assert _funnel(page) == after
     expect(page.locator("#filter-topic")).to_have_value(topic_id)
+
+
+def test_choosing_dates_chooses_the_custom_period(staff_page: Page, live: Live):
+    page = staff_page
+    page.goto(f"/staff/{live.program_id}/dashboard?period=all")
+    _funnel(page)
+    page.locator("#filter-from").fill("2001-01-01")
+    expect(page).to_have_url(re.compile(r"period=custom&from=2001-01-01"))
+    expect(page.locator("#filter-period")).to_have_value("custom")
+    page.locator("#filter-to").fill("2001-12-31")
+    expect(page).to_have_url(re.compile(r"from=2001-01-01&to=2001-12-31"))
+    expect(page.locator("#chart-loop .chart-empty")).to_be_visible()  # nothing happened in 2001
+    page.locator("#filter-period").select_option("all")
+    expect(page).to_have_url(re.compile(r"period=all&from=&to="))
+    expect(page.locator("#filter-from")).to_have_value("")
+    expect(page.locator("#chart-loop .chart-plot")).to_be_visible()
 
 
 def test_the_table_behind_the_toggle_and_the_downloads(staff_page: Page, live: Live):

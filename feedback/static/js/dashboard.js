@@ -21,7 +21,25 @@
     });
   }
 
-  function ready() { draw(document); }
+  // Dates mean "Choose dates"; a ready-made period clears them. Runs before htmx sends the
+  // form, since these listeners sit on the fields and htmx listens on the form.
+  function linkPeriodAndDates() {
+    var period = document.getElementById("filter-period");
+    if (!period) return;
+    ["filter-from", "filter-to"].forEach(function (id) {
+      var field = document.getElementById(id);
+      if (field) field.addEventListener("change", function () { if (field.value) period.value = "custom"; });
+    });
+    period.addEventListener("change", function () {
+      if (period.value === "custom") return;
+      ["filter-from", "filter-to"].forEach(function (id) {
+        var field = document.getElementById(id);
+        if (field) field.value = "";
+      });
+    });
+  }
+
+  function ready() { draw(document); linkPeriodAndDates(); }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", ready);
   else ready();
   document.body.addEventListener("htmx:afterSettle", function (e) { draw(e.target); });
