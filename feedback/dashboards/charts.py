@@ -139,7 +139,7 @@ def _stages() -> list[tuple[str, str]]:
         ("proposals", _("Proposals")),
         ("voted", _("Voted on")),
         ("decided", _("Decided")),
-        ("changed", _("Led to a change that is done")),
+        ("changed", _("Change done")),
     ]
 
 
@@ -173,7 +173,7 @@ def loop_chart(data: Data) -> Chart:
     )
     return Chart(
         "loop", _("From feedback to change"), sentence, columns, rows,
-        {"data": traces, "layout": _layout(margin={"l": 200, "r": 16, "t": 8, "b": 32},
+        {"data": traces, "layout": _layout(margin={"l": 8, "r": 16, "t": 8, "b": 32}, yaxis={"automargin": True},
                                            showlegend=scope.comparing, funnelmode="group")},
         empty=not (total.posts or total.proposals),
     )
@@ -262,10 +262,13 @@ def agreement_chart(data: Data) -> Chart:
             "textfont": {"size": 16},
             "colorscale": [[0, "#f4f7fb"], [1, "#7fa6d6"]],
             "showscale": False,
+            "zsmooth": False,
+            "xgap": 2,
+            "ygap": 2,
             "hovertemplate": "%{y} → %{x}: %{z}<extra></extra>",
         }],
-        "layout": _layout(margin={"l": 160, "r": 16, "t": 8, "b": 64}, height=260,
-                          yaxis={"autorange": "reversed"}),
+        "layout": _layout(margin={"l": 8, "r": 16, "t": 8, "b": 64}, height=260,
+                          yaxis={"autorange": "reversed", "automargin": True}, xaxis={"automargin": True}),
     }
     rows = [[str(MAJORITY_LABELS[m]), *row] for m, row in zip(majorities, z, strict=True)]
     if clear:
@@ -292,7 +295,7 @@ def helped_chart(data: Data) -> Chart:
              "text": [i.answers[k] or "" for i in items], "textposition": "inside"}
             for k in ("yes", "a_little", "no")
         ],
-        "layout": _layout(barmode="stack", margin={"l": 220, "r": 16, "t": 8, "b": 48},
+        "layout": _layout(barmode="stack", margin={"l": 8, "r": 16, "t": 8, "b": 48},
                           height=max(200, 60 + 48 * len(items)), yaxis={"automargin": True}),
     }
     sentence = ngettext(
@@ -477,8 +480,8 @@ def languages_chart(data: Data) -> Chart:
     figure = {
         "data": [{"type": "bar", "orientation": "h", "y": names, "x": list(counts.values()),
                   "marker": {"color": BLUE}, "text": list(counts.values()), "textposition": "outside"}],
-        "layout": _layout(margin={"l": 160, "r": 32, "t": 8, "b": 32}, height=max(180, 60 + 40 * len(counts)),
-                          yaxis={"autorange": "reversed"}),
+        "layout": _layout(margin={"l": 8, "r": 32, "t": 8, "b": 32}, height=max(180, 60 + 40 * len(counts)),
+                          yaxis={"autorange": "reversed", "automargin": True}),
     }
     total = sum(counts.values())
     top = names[0] if names else "–"
