@@ -235,3 +235,20 @@ def test_all_declined(app, make):
     assert metrics.followed_majority(matrix) == (0, 2)
     assert {f.change for f in metrics.flows(scope)} == {"none"}
     assert metrics.group_impact([program.id]) == metrics.Impact(2, 0, 0)
+
+
+def test_text_from_users_reaches_plotly_as_text(known):
+    """plotly reads tags in labels: a topic or change title must not become markup in a chart."""
+    from feedback.dashboards import charts
+
+    known.work.name = '<a href="javascript:alert(1)">Work</a>'
+    known.changes["c1"].title = "<b>Childcare</b> & more"
+    db.session.commit()
+    data = charts.Data(scope_2026(known))
+    flow = charts.flow_chart(data)
+    labels = flow.figure["data"][0]["node"]["label"]
+    assert '&lt;a href="javascript:alert(1)"&gt;Work&lt;/a&gt;' in labels
+    assert not [label for label in labels if "<" in label]
+    assert '<a href="javascript:alert(1)">Work</a>' in [row[0] for row in flow.rows]  # the table keeps it as written
+    helped = charts.helped_chart(data)
+    assert helped.figure["data"][0]["y"] == ["&lt;b&gt;Childcare&lt;/b&gt; &amp; more"]

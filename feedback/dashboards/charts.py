@@ -98,6 +98,12 @@ class Data:
         return metrics.open_work(self.scope)
 
 
+def _plain(text: str) -> str:
+    """Text from users as plotly shows it: plotly reads tags like <b> or <a href> in labels, so
+    a topic or a change title must reach it with those characters as entities."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def _pct(part: int | float, whole: int | float) -> str:
     return format_percent(part / whole if whole else 0)
 
@@ -151,7 +157,7 @@ def loop_chart(data: Data) -> Chart:
         item = data.loop[pid]
         traces.append({
             "type": "funnel",
-            "name": data.names.get(pid, ""),
+            "name": _plain(data.names.get(pid, "")),
             "y": [label for _key, label in stages],
             "x": [getattr(item, key) for key, _label in stages],
             "textinfo": "value",
@@ -205,7 +211,7 @@ def flow_chart(data: Data) -> Chart:
         "data": [{
             "type": "sankey",
             "arrangement": "snap",
-            "node": {"label": labels, "pad": 14, "thickness": 16,
+            "node": {"label": [_plain(label) for label in labels], "pad": 14, "thickness": 16,
                      "color": [BLUE] * len(topics) + [ORANGE] * len(outcomes) + [GREEN] * len(changes)},
             "link": {"source": [a for a, _b in links], "target": [b for _a, b in links],
                      "value": list(links.values()), "color": "rgba(31,95,168,0.25)"},
@@ -287,7 +293,7 @@ def helped_chart(data: Data) -> Chart:
     answers = {k: sum(i.answers[k] for i in items) for k in ("yes", "a_little", "no")}
     total = sum(answers.values())
     colours = {"yes": GREEN, "a_little": ORANGE, "no": PURPLE}
-    titles = [i.title for i in items]
+    titles = [_plain(i.title) for i in items]
     figure = {
         "data": [
             {"type": "bar", "orientation": "h", "name": str(HELPED_LABELS[k]), "y": titles,
@@ -396,7 +402,7 @@ def attendance_chart(data: Data) -> Chart:
     traces = []
     for i, pid in enumerate(data.scope.program_ids):
         mine = [s for s in sessions if s.program_id == pid]
-        suffix = f" – {data.names.get(pid, '')}" if data.scope.comparing else ""
+        suffix = f" – {_plain(data.names.get(pid, ''))}" if data.scope.comparing else ""
         colour = PALETTE[i % len(PALETTE)]
         traces.append({"type": "scatter", "mode": "lines+markers", "name": _("Came to the meeting") + suffix,
                        "x": [s.day for s in mine], "y": [_ratio(s.attendance) for s in mine],
