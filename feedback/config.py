@@ -22,7 +22,7 @@ class Config:
 
     # Languages offered to members, Swedish first (the default). Adding one means
     # adding its catalog and its code here (or in the LANGUAGES variable): no code change.
-    LANGUAGES = [c.strip() for c in os.environ.get("LANGUAGES", "sv,en,ar").split(",") if c.strip()]
+    LANGUAGES = [c.strip() for c in os.environ.get("LANGUAGES", "sv,en,ar,fa,so,ti").split(",") if c.strip()]
     BABEL_DEFAULT_LOCALE = "sv"
     BABEL_DEFAULT_TIMEZONE = os.environ.get("TIMEZONE", "Europe/Stockholm")
 

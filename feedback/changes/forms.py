@@ -2,23 +2,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import DateField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
-from feedback.changes.models import ChangeOrigin, ChangeStatus, Helped
-
-STATUS_LABELS = {
-    ChangeStatus.PLANNED: _l("Planned"),
-    ChangeStatus.IN_PROGRESS: _l("In progress"),
-    ChangeStatus.DONE: _l("Done"),
-}
-ORIGIN_LABELS = {
-    ChangeOrigin.EXPERT_GROUP: _l("The expert group"),
-    ChangeOrigin.STAFF: _l("Staff"),
-    ChangeOrigin.FUNDER: _l("The funder"),
-    ChangeOrigin.OTHER: _l("Somewhere else"),
-}
-HELPED_LABELS = {Helped.YES: _l("Yes"), Helped.A_LITTLE: _l("A little"), Helped.NO: _l("No")}
+from feedback.changes.labels import ORIGIN_LABELS, STATUS_LABELS
 
 
 class ChangeForm(FlaskForm):
@@ -44,12 +31,3 @@ class ChangeForm(FlaskForm):
         # Choices set here, not on the class: WTForms 3.3 deprecates tuples given there.
         self.status.choices = [(k.value, str(v)) for k, v in STATUS_LABELS.items()]
         self.origin.choices = [(k.value, str(v)) for k, v in ORIGIN_LABELS.items()]
-
-
-class FollowUpForm(FlaskForm):
-    answer = RadioField(_l("Did this change help?"), validators=[Optional()])
-    reason = TextAreaField(_l("Why? (short)"), validators=[Optional()], render_kw={"rows": 2, "maxlength": 500})
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.answer.choices = [(k.value, str(v)) for k, v in HELPED_LABELS.items()]

@@ -7,7 +7,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from feedback.changes import services
-from feedback.changes.forms import HELPED_LABELS, ORIGIN_LABELS, STATUS_LABELS, ChangeForm, FollowUpForm
+from feedback.changes.forms import ChangeForm
+from feedback.changes.labels import HELPED_LABELS, ORIGIN_LABELS, STATUS_LABELS
+from feedback.changes.member_forms import FollowUpForm
 from feedback.changes.models import ProgramChange
 from feedback.common.access import get_or_404, staff_required
 from feedback.common.errors import RuleError, show_on_form

@@ -56,6 +56,7 @@ UI_ICONS: dict[str, str] = {
     "info": "M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18zM12 11v6M12 7.5v.5",
     "filter": "M4 5h16l-6 7.5V19l-4 2v-8.5z",
     "chart": "M4 20V4M4 20h16M8 16v-5M12 16V8M16 16v-3",
+    "no-signal": "M2 8.5a15 15 0 0 1 20 0M5 12a10 10 0 0 1 14 0M8.5 15.5a5 5 0 0 1 7 0M12 19h.01M3 3l18 18",
 }
 
 CHOICE_ICONS = {"agree": UI_ICONS["agree"], "unsure": UI_ICONS["unsure"], "disagree": UI_ICONS["disagree"]}

@@ -14,11 +14,11 @@ from flask_babel import format_date, format_decimal, format_percent, get_locale,
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from feedback.changes.forms import HELPED_LABELS, STATUS_LABELS
+from feedback.changes.labels import HELPED_LABELS, STATUS_LABELS
 from feedback.common.i18n import language_name
 from feedback.dashboards import metrics
 from feedback.dashboards.scope import Scope
-from feedback.decisions.forms import OUTCOME_LABELS
+from feedback.decisions.labels import OUTCOME_LABELS
 from feedback.decisions.models import Outcome
 
 # Colours told apart by people with the common colour-vision deficiencies; every chart also

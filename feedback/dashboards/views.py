@@ -7,7 +7,7 @@ from flask.wrappers import Response
 from flask_login import current_user
 
 from feedback.changes import services as changes
-from feedback.changes.forms import ORIGIN_LABELS, STATUS_LABELS
+from feedback.changes.labels import ORIGIN_LABELS, STATUS_LABELS
 from feedback.common.access import program_role_required
 from feedback.dashboards import charts, exports, metrics
 from feedback.dashboards.scope import PERIODS, Scope, parse_date, period_bounds

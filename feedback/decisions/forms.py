@@ -5,14 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, RadioField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
-from feedback.decisions.models import Outcome
-
-OUTCOME_LABELS = {
-    Outcome.ACCEPTED: _l("Accepted"),
-    Outcome.ADAPTED: _l("Accepted with changes"),
-    Outcome.DECLINED: _l("Declined"),
-    Outcome.POSTPONED: _l("Postponed"),
-}
+from feedback.decisions.labels import OUTCOME_LABELS
 
 
 class DecisionForm(FlaskForm):

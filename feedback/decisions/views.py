@@ -10,7 +10,8 @@ from feedback.common.access import get_or_404, program_role_required
 from feedback.common.errors import RuleError, show_on_form
 from feedback.common.i18n import languages
 from feedback.decisions import services
-from feedback.decisions.forms import OUTCOME_LABELS, DecisionForm, DecisionTranslationForm, ReopenForm
+from feedback.decisions.forms import DecisionForm, DecisionTranslationForm, ReopenForm
+from feedback.decisions.labels import OUTCOME_LABELS
 from feedback.extensions import db
 from feedback.programs.models import Role
 from feedback.proposals.models import Proposal

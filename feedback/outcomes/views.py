@@ -11,10 +11,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from feedback.changes import services as changes
-from feedback.changes.forms import HELPED_LABELS, ORIGIN_LABELS, STATUS_LABELS, FollowUpForm
+from feedback.changes.labels import HELPED_LABELS, ORIGIN_LABELS, STATUS_LABELS
+from feedback.changes.member_forms import FollowUpForm
 from feedback.common.access import staff_required
 from feedback.dashboards.metrics import group_impact
-from feedback.decisions.forms import OUTCOME_LABELS
+from feedback.decisions.labels import OUTCOME_LABELS
 from feedback.extensions import db
 from feedback.notifications import services as notifications
 from feedback.notifications.models import Kind

@@ -25,7 +25,7 @@ from feedback.common.errors import RuleError
 from feedback.common.timeutil import local_now
 from feedback.dashboards.metrics import group_impact
 from feedback.decisions import services as decisions
-from feedback.decisions.forms import OUTCOME_LABELS
+from feedback.decisions.labels import OUTCOME_LABELS
 from feedback.extensions import db, limiter
 from feedback.meetings import calendar, log
 from feedback.meetings.models import Meeting
