@@ -278,6 +278,10 @@ SPECS = [
     Spec("/staff/<int:program_id>/dashboard/<key>.<fmt>", "GET", staff_or_steering(200),
          args={"key": lambda w: "loop", "fmt": lambda w: "csv"}),
     Spec("/staff/<int:program_id>/report", "GET", staff_or_steering(200)),
+    # the web app on the home screen: the same for everyone, no personal data
+    Spec("/manifest.webmanifest", "GET", everyone(200)),
+    Spec("/sw.js", "GET", everyone(200)),
+    Spec("/offline", "GET", everyone(200)),
     # site admin
     Spec("/admin/programs", "GET", admin_only(200)),
     Spec("/admin/programs/new", "GET", admin_only(200)),

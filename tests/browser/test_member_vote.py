@@ -86,21 +86,46 @@ def test_vote_and_change_it_without_javascript(nojs_page: Page, live: Live):
     assert live.votes_on(pid) == [(member.id, "unsure", "Kanske svårt med barnen.")]
 
 
-def test_read_aloud_button_shows_only_with_javascript(page: Page, nojs_page: Page, live: Live):
-    member = live.member()
-    pid = live.proposal()
+# The phone's voices, as a test can set them: Swedish and Arabic, nothing for Somali.
+FAKE_VOICES = """
+(() => {
+  const voices = [{lang: "sv-SE", name: "Alva"}, {lang: "ar-SA", name: "Maged"}];
+  window.__spoken = [];
+  Object.defineProperty(window, "speechSynthesis", {configurable: true, value: {
+    speaking: false, getVoices: () => voices, cancel() {}, addEventListener() {},
+    speak(u) { window.__spoken.push({lang: u.lang, text: u.text}); },
+  }});
+  window.SpeechSynthesisUtterance = function (text) { this.text = text; };
+})();
+"""
 
+
+def test_read_aloud_reads_the_page_in_her_language(page: Page, nojs_page: Page, live: Live):
+    member = live.member()
+    pid = live.proposal(title="Läxhjälp på biblioteket")
+    page.add_init_script(FAKE_VOICES)
     page.goto(member.link)
     page.goto(f"/p/{pid}")
-    assert page.evaluate("'speechSynthesis' in window")
-    listen = page.locator("button[data-speak]")
+    listen = page.locator(".page-tools button[data-speak]")
     expect(listen).to_be_visible()
     expect(listen).to_have_attribute("data-lang", "sv")
+    listen.click()
+    spoken = page.evaluate("window.__spoken")
+    assert spoken[0]["lang"] == "sv"
+    assert "Läxhjälp på biblioteket" in spoken[0]["text"]
+    assert "Lyssna" not in spoken[0]["text"].split("Läxhjälp")[1]  # the page's words, not the tools
 
     nojs_page.goto(member.link)
     nojs_page.goto(f"/p/{pid}")
-    expect(nojs_page.locator("button[data-speak]")).to_have_count(1)
-    expect(nojs_page.locator("button[data-speak]")).to_be_hidden()
+    expect(nojs_page.locator("button[data-speak]").first).to_be_hidden()
+
+
+def test_read_aloud_is_hidden_where_the_phone_has_no_voice(page: Page, live: Live):
+    member = live.member(language="so")
+    page.add_init_script(FAKE_VOICES)
+    page.goto(member.link)
+    expect(page.locator("#page-content")).to_be_visible()
+    expect(page.locator(".page-tools button[data-speak]")).to_be_hidden()
 
 
 def test_a_stale_form_shows_a_message_and_keeps_her_choice(page: Page, live: Live):

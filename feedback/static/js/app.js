@@ -2,14 +2,34 @@
 (function () {
   "use strict";
 
-  // Read aloud with the browser's own speech synthesis; the button stays hidden where
-  // the phone cannot speak.
+  // Read aloud with the phone's own speech synthesis, in the language of the text. The button
+  // stays hidden where the phone has no voice for that language: a Swedish voice reading Somali
+  // helps no one. Voices load late on some phones, so look again when they arrive.
+  function hasVoice(lang) {
+    var want = (lang || "").toLowerCase().split("-")[0];
+    return window.speechSynthesis.getVoices().some(function (v) {
+      return (v.lang || "").toLowerCase().replace("_", "-").split("-")[0] === want;
+    });
+  }
+
+  // The words of a part of the page as she sees them: not buttons, hidden parts or scripts.
+  function wordsOf(el) {
+    var copy = el.cloneNode(true);
+    copy.querySelectorAll("button, script, style, template, [hidden], [aria-hidden='true'], .visually-hidden")
+      .forEach(function (n) { n.remove(); });
+    copy.querySelectorAll("p, li, h1, h2, h3, label, legend, summary, div").forEach(function (n) {
+      n.append(document.createTextNode(". "));
+    });
+    return copy.textContent.replace(/\s+/g, " ").replace(/(\.\s*){2,}/g, ". ").trim();
+  }
+
   function setUpListen(root) {
     if (!("speechSynthesis" in window) || typeof SpeechSynthesisUtterance === "undefined") return;
     root.querySelectorAll("button[data-speak]").forEach(function (btn) {
+      var lang = btn.dataset.lang || document.documentElement.lang;
+      btn.hidden = !hasVoice(lang);
       if (btn.dataset.ready) return;
       btn.dataset.ready = "1";
-      btn.hidden = false;
       var label = btn.querySelector("span");
       var startText = label ? label.textContent : "";
       btn.addEventListener("click", function () {
@@ -19,14 +39,34 @@
         }
         var target = document.querySelector(btn.dataset.speak);
         if (!target) return;
-        var u = new SpeechSynthesisUtterance(target.innerText);
-        u.lang = btn.dataset.lang || document.documentElement.lang;
+        var u = new SpeechSynthesisUtterance(wordsOf(target));
+        u.lang = lang;
         u.rate = 0.9;
         u.onend = u.onerror = function () { if (label) label.textContent = startText; };
         if (label) label.textContent = btn.dataset.labelStop || startText;
         window.speechSynthesis.speak(u);
       });
     });
+  }
+  if ("speechSynthesis" in window && window.speechSynthesis.addEventListener) {
+    window.speechSynthesis.addEventListener("voiceschanged", function () { setUpListen(document); });
+  }
+
+  // No connection: say so where she is looking, and never show the vote or post as saved.
+  document.addEventListener("htmx:sendError", function () {
+    var box = document.getElementById("live-errors");
+    if (!box) return;
+    var p = document.createElement("p");
+    p.className = "flash flash-error";
+    p.setAttribute("role", "alert");
+    p.textContent = document.body.dataset.offlineText || "";
+    box.replaceChildren(p);
+  });
+
+  // Member pages work as an app on the home screen; the service worker shows a page in her
+  // language when there is no connection (and stores nothing else).
+  if ("serviceWorker" in navigator && document.body && document.body.dataset.serviceWorker) {
+    navigator.serviceWorker.register(document.body.dataset.serviceWorker, { scope: "/" }).catch(function () {});
   }
 
   // Voice messages: record in the browser where it can. Without JavaScript, or where the
