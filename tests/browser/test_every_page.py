@@ -1,0 +1,199 @@
+"""axe-core on every page type, in Swedish, English and Arabic: zero serious or critical violations.
+
+PAGES is the one list of page types. A GET route that is neither in PAGES nor in NOT_PAGES (with
+the reason it is not a page) fails test_every_page_type_is_listed, so a new page cannot be left
+out. Member pages are opened by a member of that language; staff, steering and admin pages by
+the demo users, switched to that language for the test."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import pytest
+import sqlalchemy as sa
+from playwright.sync_api import Page, expect
+
+from feedback.auth.models import User
+from feedback.extensions import db
+
+from .support import ADMIN_EMAIL, STAFF_EMAIL, STEERING_EMAIL, Live, axe_problems
+
+pytestmark = [pytest.mark.browser]
+
+LANGUAGES = ("sv", "en", "ar")
+
+
+@dataclass
+class Ids:
+    member: dict[str, str]  # language -> her link
+    proposal: int
+    voted: int
+    decided: int
+    meeting: int
+    thread: dict[str, int]
+    own_post: dict[str, int]
+    topic: int
+    change: int
+    member_id: int
+    staff_id: int
+    password_token: str
+
+
+@dataclass(frozen=True)
+class PageType:
+    role: str  # anon, member, staff, steering, admin
+    path: Callable[[Live, Ids, str], str]
+    ready: str = "main"  # a selector that is there once the page is drawn
+
+
+P = "/staff/{pid}"
+PAGES: dict[str, PageType] = {
+    # members
+    "portal.home": PageType("member", lambda lv, i, lang: "/me"),
+    "portal.proposal": PageType("member", lambda lv, i, lang: f"/p/{i.proposal}", "#vote-panel"),
+    "outcomes.ideas": PageType("member", lambda lv, i, lang: "/me/ideas"),
+    "notifications.news": PageType("member", lambda lv, i, lang: "/me/news"),
+    "threads.index": PageType("member", lambda lv, i, lang: "/talk"),
+    "threads.subject": PageType("member", lambda lv, i, lang: f"/talk/topic/{i.topic}"),
+    "threads.thread": PageType("member", lambda lv, i, lang: f"/talk/t/{i.thread[lang]}"),
+    "threads.edit": PageType("member", lambda lv, i, lang: f"/talk/posts/{i.own_post[lang]}/edit"),
+    "live.join": PageType("member", lambda lv, i, lang: "/join"),
+    "live.follow": PageType("member", lambda lv, i, lang: f"/live/{i.meeting}"),
+    # anyone
+    "auth.login": PageType("anon", lambda lv, i, lang: "/login"),
+    "auth.set_password": PageType("anon", lambda lv, i, lang: f"/password/{i.password_token}"),
+    "outcomes.public": PageType("anon", lambda lv, i, lang: f"/public/{lv.program_slug()}"),
+    "pwa.offline": PageType("anon", lambda lv, i, lang: f"/offline?lang={lang}"),
+    # staff
+    "staff.overview": PageType("staff", lambda lv, i, lang: f"{P}/"),
+    "members.index": PageType("staff", lambda lv, i, lang: f"{P}/members/"),
+    "members.new": PageType("staff", lambda lv, i, lang: f"{P}/members/new"),
+    "members.edit": PageType("staff", lambda lv, i, lang: f"{P}/members/{i.member_id}/edit"),
+    "meetings.index": PageType("staff", lambda lv, i, lang: f"{P}/meetings/"),
+    "meetings.show": PageType("staff", lambda lv, i, lang: f"{P}/meetings/{i.meeting}"),
+    "meetings.form": PageType("staff", lambda lv, i, lang: f"{P}/meetings/{i.meeting}/edit"),
+    "meetings.control": PageType("staff", lambda lv, i, lang: f"{P}/meetings/{i.meeting}/live"),
+    "meetings.log_page": PageType("staff", lambda lv, i, lang: f"{P}/meetings/{i.meeting}/log"),
+    "meetings.projector": PageType("staff", lambda lv, i, lang: f"{P}/meetings/{i.meeting}/projector"),
+    "meetings.actions": PageType("staff", lambda lv, i, lang: f"{P}/meetings/actions"),
+    "proposals.index": PageType("staff", lambda lv, i, lang: f"{P}/proposals/"),
+    "proposals.show": PageType("staff", lambda lv, i, lang: f"{P}/proposals/{i.proposal}"),
+    "proposals.edit": PageType("staff", lambda lv, i, lang: f"{P}/proposals/{i.proposal}/edit"),
+    "proposals.new": PageType("staff", lambda lv, i, lang: f"{P}/proposals/new"),
+    "threads.staff_feedback": PageType("staff", lambda lv, i, lang: f"{P}/feedback"),
+    "topics.index": PageType("staff", lambda lv, i, lang: f"{P}/topics/"),
+    "topics.edit": PageType("staff", lambda lv, i, lang: f"{P}/topics/{i.topic}/edit"),
+    "changes.index": PageType("staff", lambda lv, i, lang: f"{P}/changes/"),
+    "changes.new": PageType("staff", lambda lv, i, lang: f"{P}/changes/new"),
+    "changes.edit": PageType("staff", lambda lv, i, lang: f"{P}/changes/{i.change}/edit"),
+    "dashboards.index": PageType("staff", lambda lv, i, lang: f"{P}/dashboard?period=all", "#chart-loop"),
+    "dashboards.report": PageType("steering", lambda lv, i, lang: f"{P}/report?period=all", "#chart-loop"),
+    # steering
+    "decisions.queue": PageType("steering", lambda lv, i, lang: f"{P}/review/"),
+    "decisions.decide": PageType("steering", lambda lv, i, lang: f"{P}/review/{i.voted}"),
+    # site admin
+    "admin.programs": PageType("admin", lambda lv, i, lang: "/admin/programs"),
+    "admin.program_form": PageType("admin", lambda lv, i, lang: "/admin/programs/new"),
+    "admin.users": PageType("admin", lambda lv, i, lang: "/admin/users"),
+    "admin.user_form": PageType("admin", lambda lv, i, lang: f"/admin/users/{i.staff_id}/edit"),
+    "audit.log": PageType("admin", lambda lv, i, lang: "/admin/audit"),
+}
+
+NOT_PAGES = {
+    "static": "files",
+    "index": "redirects to the right start page",
+    "healthz": "plain text for the load balancer",
+    "auth.member_link": "logs in and redirects",
+    "portal.calendar_feed": "a calendar file",
+    "portal.meeting_ics": "a calendar file",
+    "outcomes.feed": "an Atom feed",
+    "portal.results": "the results part that the proposal page polls (checked on portal.proposal)",
+    "live.now": "the part of the live page that polling swaps in (checked on live.follow)",
+    "meetings.projector_now": "the part of the projector page that polling swaps in",
+    "dashboards.download": "CSV and XLSX files",
+    "threads.voice": "a sound file",
+    "pwa.manifest": "JSON",
+    "pwa.service_worker": "JavaScript",
+}
+
+OFFICE = {"staff": STAFF_EMAIL, "steering": STEERING_EMAIL, "admin": ADMIN_EMAIL}
+
+
+def test_every_page_type_is_listed(live: Live):
+    endpoints = {r.endpoint for r in live.app.url_map.iter_rules() if "GET" in r.methods}
+    missing = endpoints - set(PAGES) - set(NOT_PAGES)
+    assert not missing, f"GET routes with no page type in PAGES (or a reason in NOT_PAGES): {sorted(missing)}"
+    assert not set(PAGES) & set(NOT_PAGES)
+    assert not (set(PAGES) | set(NOT_PAGES)) - endpoints, "listed endpoints that do not exist"
+
+
+@pytest.fixture(scope="module")
+def ids(live: Live) -> Ids:
+    member_links, threads, own_posts, member_id = {}, {}, {}, 0
+    for lang in LANGUAGES:
+        m = live.member(language=lang)
+        member_links[lang] = m.link
+        threads[lang], own_posts[lang] = live.thread(m, f"Ett samtal på {lang}.")
+        member_id = m.id
+    proposal = live.proposal(status="voting", translations={"ar": ("عنوان", "ملخص")})
+    voted = live.proposal(status="voted", votes_cast=("agree", "agree", "unsure"))
+    decided = live.proposal(status="voted", votes_cast=("agree",))
+    live.decide(decided)
+    change = live.change(title="Fika på varje träff", review_on="today", proposal_ids=(decided,))
+    with live.ctx():
+        from feedback.auth.services import create_password_link, create_user
+
+        staff_id = db.session.scalar(sa.select(User.id).where(User.email == STAFF_EMAIL))
+        newcomer = create_user("Nora Ny", "nora.ny@example.org")
+        password_token = create_password_link(newcomer, None, 24)
+    live.set_public_page(live.program_id, True)
+    return Ids(member_links, proposal, voted, decided, live.meeting(proposal), threads, own_posts, live.topic_id(),
+               change, member_id, staff_id, password_token)
+
+
+@pytest.fixture
+def office_language(live: Live) -> Iterator[Callable[[str, str], None]]:
+    """Switch a demo office user's language for one test, and back."""
+    changed: list[tuple[str, str]] = []
+
+    def switch(email: str, lang: str) -> None:
+        with live.ctx():
+            user = db.session.scalar(sa.select(User).where(User.email == email))
+            changed.append((email, user.preferred_language))
+            user.preferred_language = lang
+            db.session.commit()
+
+    yield switch
+    with live.ctx():
+        for email, lang in reversed(changed):
+            db.session.scalar(sa.select(User).where(User.email == email)).preferred_language = lang
+        db.session.commit()
+
+
+def _page_for(request, new_context, page_type: PageType, lang: str, ids: Ids, office_language) -> Page:
+    if page_type.role == "member":
+        page = new_context().new_page()
+        page.goto(ids.member[lang])
+        return page
+    if page_type.role == "anon":
+        return new_context(locale=lang, extra_http_headers={"Accept-Language": lang}).new_page()
+    office_language(OFFICE[page_type.role], lang)
+    state = request.getfixturevalue(f"{page_type.role}_state")
+    return new_context(storage_state=state).new_page()
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("endpoint", sorted(PAGES))
+def test_page_is_accessible(request, new_context, live: Live, ids: Ids, office_language, endpoint: str, lang: str):
+    page_type = PAGES[endpoint]
+    page = _page_for(request, new_context, page_type, lang, ids, office_language)
+    path = page_type.path(live, ids, lang).replace("{pid}", str(live.program_id))
+    resp = page.goto(path)
+    assert resp is not None and resp.status < 400, f"{endpoint}: {path} answered {resp and resp.status}"
+    expect(page.locator(page_type.ready).first).to_be_attached()
+    html = page.locator("html")
+    expect(html).to_have_attribute("lang", lang)
+    expect(html).to_have_attribute("dir", "rtl" if lang == "ar" else "ltr")
+    problems = axe_problems(page, f"{endpoint} ({lang})")
+    assert not problems, "axe-core found serious/critical violations:\n" + "\n".join(problems)
