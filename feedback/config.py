@@ -59,6 +59,7 @@ class Config:
         "application/javascript",
         "image/svg+xml",
         "application/json",
+        "application/manifest+json",
         "text/calendar",
     ]
     COMPRESS_MIN_SIZE = 500
