@@ -31,3 +31,13 @@ class ChangeForm(FlaskForm):
         # Choices set here, not on the class: WTForms 3.3 deprecates tuples given there.
         self.status.choices = [(k.value, str(v)) for k, v in STATUS_LABELS.items()]
         self.origin.choices = [(k.value, str(v)) for k, v in ORIGIN_LABELS.items()]
+
+
+class ChangeTranslationForm(FlaskForm):
+    """The change in one more language; the Swedish is shown where this is empty."""
+
+    class Meta:
+        csrf = False  # part of the change form, which has the token
+
+    title = StringField(_l("Title"), validators=[Optional(), Length(max=160)])
+    description = TextAreaField(_l("What changed"), validators=[Optional(), Length(max=3000)], render_kw={"rows": 3})

@@ -86,6 +86,31 @@ class ProgramChange(db.Model):
     decisions: so.Mapped[list[Decision]] = so.relationship(secondary=change_decisions, order_by="Decision.id")
     proposals: so.Mapped[list[Proposal]] = so.relationship(secondary=change_proposals, order_by="Proposal.id")
     posts: so.Mapped[list[Post]] = so.relationship(secondary=change_posts, order_by="Post.id")
+    translations: so.Mapped[list[ChangeTranslation]] = so.relationship(
+        back_populates="change", cascade="all, delete-orphan", order_by="ChangeTranslation.language"
+    )
+
+    def text_in(self, lang: str) -> tuple[str, str, str]:
+        """Title and description in lang, else in Swedish; with the language they are in."""
+        for t in self.translations:
+            if t.language == lang and t.title:
+                return t.title, t.description or self.description, lang
+        return self.title, self.description, "sv"
+
+
+class ChangeTranslation(db.Model):
+    """A change told in another language than Swedish, for members who read that language."""
+
+    __tablename__ = "change_translations"
+    __table_args__ = (sa.UniqueConstraint("change_id", "language", name="uq_change_translations_language"),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    change_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("program_changes.id", ondelete="CASCADE"))
+    language: so.Mapped[str] = so.mapped_column(sa.String(10))
+    title: so.Mapped[str] = so.mapped_column(sa.String(160))
+    description: so.Mapped[str | None] = so.mapped_column(sa.Text)
+
+    change: so.Mapped[ProgramChange] = so.relationship(back_populates="translations")
 
 
 class ChangeFeedback(db.Model):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
@@ -11,7 +11,14 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from feedback.auth.models import User
-from feedback.changes.models import ChangeFeedback, ChangeOrigin, ChangeStatus, Helped, ProgramChange
+from feedback.changes.models import (
+    ChangeFeedback,
+    ChangeOrigin,
+    ChangeStatus,
+    ChangeTranslation,
+    Helped,
+    ProgramChange,
+)
 from feedback.common.errors import RuleError
 from feedback.common.timeutil import local_now, utcnow
 from feedback.common.upsert import upsert
@@ -45,6 +52,8 @@ class ChangeFields:
     decision_ids: tuple[int, ...] = ()
     proposal_ids: tuple[int, ...] = ()
     post_ids: tuple[int, ...] = ()
+    # language -> (title, description); an empty title removes that language's version.
+    translations: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
 def _owned(model, ids: tuple[int, ...], program_id: int, program_col) -> list:
@@ -92,6 +101,27 @@ def _apply(change: ProgramChange, f: ChangeFields) -> None:
     change.status = f.status
     change.progress = 100 if f.status == ChangeStatus.DONE else f.progress
     change.origin, change.topic_id, change.review_on = f.origin, f.topic_id, f.review_on
+    _apply_translations(change, f.translations)
+
+
+def _apply_translations(change: ProgramChange, translations: dict[str, tuple[str, str]]) -> None:
+    offered = set(current_app.config["LANGUAGES"]) - {"sv"}
+    existing = {t.language: t for t in change.translations}
+    for lang, (t_title, t_description) in translations.items():
+        if lang not in offered:
+            continue
+        t_title = " ".join((t_title or "").split())
+        t_description = (t_description or "").replace("\r\n", "\n").strip() or None
+        if len(t_title) > 160 or len(t_description or "") > DESCRIPTION_MAX:
+            raise RuleError(_l("A translation is too long. Keep it as short as the Swedish."), field="title")
+        if not t_title:
+            if lang in existing:
+                change.translations.remove(existing[lang])
+            continue
+        if lang in existing:
+            existing[lang].title, existing[lang].description = t_title, t_description
+        else:
+            change.translations.append(ChangeTranslation(language=lang, title=t_title, description=t_description))
 
 
 def _mark_implemented(change: ProgramChange, actor_id: int) -> None:
@@ -135,6 +165,7 @@ def program_changes(program_id: int) -> list[ProgramChange]:
                 so.selectinload(ProgramChange.proposals),
                 so.selectinload(ProgramChange.posts),
                 so.joinedload(ProgramChange.topic),
+                so.selectinload(ProgramChange.translations),
             )
             .order_by(ProgramChange.changed_on.desc(), ProgramChange.id.desc())
         )

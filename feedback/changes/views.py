@@ -7,12 +7,13 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from feedback.changes import services
-from feedback.changes.forms import ChangeForm
+from feedback.changes.forms import ChangeForm, ChangeTranslationForm
 from feedback.changes.labels import HELPED_LABELS, ORIGIN_LABELS, STATUS_LABELS
 from feedback.changes.member_forms import FollowUpForm
 from feedback.changes.models import ProgramChange
 from feedback.common.access import get_or_404, staff_required
 from feedback.common.errors import RuleError, show_on_form
+from feedback.common.i18n import languages
 from feedback.extensions import db
 from feedback.programs.models import Role
 from feedback.topics.services import program_topics
@@ -41,7 +42,18 @@ def _form(program_id: int, change: ProgramChange | None = None) -> ChangeForm:
     return form
 
 
-def _fields(form: ChangeForm) -> services.ChangeFields:
+def _translation_forms(change: ProgramChange | None) -> dict[str, ChangeTranslationForm]:
+    out = {}
+    for code, _name in languages():
+        if code == "sv":
+            continue
+        existing = next((t for t in (change.translations if change else []) if t.language == code), None)
+        out[code] = ChangeTranslationForm(prefix=f"t-{code}", obj=existing) if request.method == "GET" else \
+            ChangeTranslationForm(prefix=f"t-{code}")
+    return out
+
+
+def _fields(form: ChangeForm, translations: dict[str, ChangeTranslationForm]) -> services.ChangeFields:
     return services.ChangeFields(
         title=form.title.data or "",
         description=form.description.data or "",
@@ -54,6 +66,7 @@ def _fields(form: ChangeForm) -> services.ChangeFields:
         decision_ids=tuple(form.decision_ids.data or ()),
         proposal_ids=tuple(form.proposal_ids.data or ()),
         post_ids=tuple(form.post_ids.data or ()),
+        translations={code: (t.title.data or "", t.description.data or "") for code, t in translations.items()},
     )
 
 
@@ -74,18 +87,19 @@ def index(program_id: int):
 
 def _save(program_id: int, change: ProgramChange | None):
     form = _form(program_id, change)
+    translations = _translation_forms(change)
     status = 200
     if request.method == "POST":
         # Choices the form does not know (another program's records) are checked by the service:
         # it says so clearly instead of WTForms' "Not a valid choice".
         for name in ("decision_ids", "proposal_ids", "post_ids"):
             getattr(form, name).pre_validate = lambda _form: None
-        if form.validate_on_submit():
+        if form.validate_on_submit() and all(t.validate() for t in translations.values()):
             try:
                 if change is None:
-                    services.create_change(current_user, program_id, _fields(form))
+                    services.create_change(current_user, program_id, _fields(form, translations))
                 else:
-                    services.update_change(current_user, change, _fields(form))
+                    services.update_change(current_user, change, _fields(form, translations))
             except RuleError as e:
                 db.session.rollback()
                 show_on_form(form, e, "title")
@@ -95,7 +109,7 @@ def _save(program_id: int, change: ProgramChange | None):
                 return redirect(url_for("changes.index", program_id=program_id))
         else:
             status = 400
-    return render_template("changes/form.html", form=form, change=change), status
+    return render_template("changes/form.html", form=form, change=change, translations=translations), status
 
 
 @bp.route("/staff/<int:program_id>/changes/new", methods=["GET", "POST"])

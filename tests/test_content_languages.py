@@ -1,0 +1,82 @@
+"""Content in her language: a change told in Arabic is shown in Arabic; where a version is
+missing, the Swedish is shown and marked as Swedish, in her language."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from feedback.changes.models import ChangeTranslation, ProgramChange
+from feedback.extensions import db
+from tests.routes_support import build_world, new_client, snapshot, use_fast_password_hashing
+
+
+@pytest.fixture(autouse=True)
+def _fast_hashing(monkeypatch):
+    use_fast_password_hashing(monkeypatch)
+
+
+@pytest.fixture
+def w(make):
+    return build_world(make)
+
+
+CHANGE = {"title": "Fika", "description": "Nu finns fika.", "changed_on": "2026-11-01", "status": "in_progress",
+          "progress": "50", "origin": "expert_group", "topic_id": "0"}
+
+
+def _save_change(app, login, w, **extra):
+    c = login(w.users["staff"], new_client(app))
+    return c.post(f"/staff/{w.prog.id}/changes/{w.change.id}/edit", data={**CHANGE, **extra})
+
+
+def test_staff_add_a_translation_and_an_arabic_member_reads_it(app, login, w):
+    resp = _save_change(app, login, w, **{"t-ar-title": "قهوة", "t-ar-description": "الآن توجد قهوة."})
+    assert resp.status_code == 302
+    db.session.expire_all()
+    change = db.session.get(ProgramChange, w.change.id)
+    assert [(t.language, t.title, t.description) for t in change.translations] == [("ar", "قهوة", "الآن توجد قهوة.")]
+    assert change.text_in("ar") == ("قهوة", "الآن توجد قهوة.", "ar")
+    assert change.text_in("fa") == ("Fika", "Nu finns fika.", "sv")
+
+    member = w.users["member"]
+    member.preferred_language = "ar"
+    db.session.commit()
+    page = login(member, new_client(app)).get("/me/ideas").get_data(as_text=True)
+    assert '<span lang="ar">قهوة</span>' in page
+    assert '<p class="body-text" lang="ar">الآن توجد قهوة.</p>' in page
+
+
+def test_a_missing_version_shows_the_swedish_marked_in_her_language(app, login, w):
+    _save_change(app, login, w)
+    member = w.users["member"]
+    member.preferred_language = "fa"
+    db.session.commit()
+    page = login(member, new_client(app)).get("/me/ideas").get_data(as_text=True)
+    assert '<p class="body-text" lang="sv">Nu finns fika.</p>' in page
+    note = re.search(r'<span class="tag tag-lang" lang="fa">.*?</span>', page, re.S)
+    assert note and "سوئدی" in note.group(0)  # "Swedish", in Persian
+
+
+def test_an_empty_title_removes_the_translation(app, login, w):
+    _save_change(app, login, w, **{"t-so-title": "Kaafi", "t-so-description": ""})
+    assert db.session.scalar(db.select(ChangeTranslation.title).where(ChangeTranslation.language == "so")) == "Kaafi"
+    _save_change(app, login, w, **{"t-so-title": "", "t-so-description": ""})
+    db.session.expire_all()
+    assert db.session.get(ProgramChange, w.change.id).translations == []
+
+
+def test_a_too_long_translation_is_refused_and_changes_nothing(app, login, w):
+    before = snapshot()
+    resp = _save_change(app, login, w, **{"t-ar-title": "ق" * 161})
+    assert resp.status_code == 400
+    assert snapshot() == before
+
+
+def test_a_language_the_app_does_not_offer_is_ignored(app, login, w):
+    from feedback.changes import services
+
+    services.update_change(w.users["staff"], w.change, services.ChangeFields(
+        title="Fika", description="Nu finns fika.", changed_on=w.change.changed_on, status="in_progress",
+        progress=50, origin="expert_group", translations={"xx": ("Nope", ""), "ti": ("ቡን", "")}))
+    assert [t.language for t in w.change.translations] == ["ti"]
