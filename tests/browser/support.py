@@ -29,6 +29,19 @@ from feedback.votes.models import Vote
 
 _seq = itertools.count(1)
 
+# The phone's voices, as a test can set them: Swedish and Arabic, nothing for Somali.
+FAKE_VOICES = """
+(() => {
+  const voices = [{lang: "sv-SE", name: "Alva"}, {lang: "ar-SA", name: "Maged"}];
+  window.__spoken = [];
+  Object.defineProperty(window, "speechSynthesis", {configurable: true, value: {
+    speaking: false, getVoices: () => voices, cancel() {}, addEventListener() {},
+    speak(u) { window.__spoken.push({lang: u.lang, text: u.text}); },
+  }});
+  window.SpeechSynthesisUtterance = function (text) { this.text = text; };
+})();
+"""
+
 STAFF_EMAIL = "staff@demo.example"  # demo users, see feedback/demo.py
 ADMIN_EMAIL = "admin@demo.example"
 STEERING_EMAIL = "steering@demo.example"

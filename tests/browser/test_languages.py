@@ -39,7 +39,7 @@ def test_arabic_member_reads_right_to_left_and_votes(page: Page, live: Live):
     expect(text).to_have_attribute("lang", "ar")
     expect(page.locator("h1")).to_have_text(AR_TITLE)
     expect(text.locator(".summary")).to_have_text(AR_SUMMARY)
-    expect(page.locator("button[data-speak]")).to_have_attribute("data-lang", "ar")
+    expect(page.locator("article button[data-speak]")).to_have_attribute("data-lang", "ar")
 
     page.locator("#vote-panel label.choice-agree").click()
     page.locator("#reason").fill("فكرة جيدة")

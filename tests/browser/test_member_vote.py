@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from .support import Live
+from .support import FAKE_VOICES, Live
 
 pytestmark = [pytest.mark.browser]
 
@@ -84,20 +84,6 @@ def test_vote_and_change_it_without_javascript(nojs_page: Page, live: Live):
     _expect_confirmation(page, live, "sv", "Not sure")
 
     assert live.votes_on(pid) == [(member.id, "unsure", "Kanske svårt med barnen.")]
-
-
-# The phone's voices, as a test can set them: Swedish and Arabic, nothing for Somali.
-FAKE_VOICES = """
-(() => {
-  const voices = [{lang: "sv-SE", name: "Alva"}, {lang: "ar-SA", name: "Maged"}];
-  window.__spoken = [];
-  Object.defineProperty(window, "speechSynthesis", {configurable: true, value: {
-    speaking: false, getVoices: () => voices, cancel() {}, addEventListener() {},
-    speak(u) { window.__spoken.push({lang: u.lang, text: u.text}); },
-  }});
-  window.SpeechSynthesisUtterance = function (text) { this.text = text; };
-})();
-"""
 
 
 def test_read_aloud_reads_the_page_in_her_language(page: Page, nojs_page: Page, live: Live):

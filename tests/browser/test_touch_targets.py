@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from .support import MIN_TARGET, Live, assert_touch_targets
+from .support import FAKE_VOICES, MIN_TARGET, Live, assert_touch_targets
 
 pytestmark = [pytest.mark.browser]
 
@@ -18,13 +18,14 @@ def test_member_pages_have_big_touch_targets(page: Page, live: Live, language: s
                             translations={"ar": ("اقتراح للتجربة", "نجرب هذا الاقتراح.")})
     closed_id = live.proposal(status="voted", votes_cast=("agree", "disagree"))
 
+    page.add_init_script(FAKE_VOICES)  # so that the Listen buttons show, and are measured too
     page.goto(member.link)
     expect(page).to_have_url(f"{live.url}/me")
     assert_touch_targets(page, "member home")
 
     page.goto(f"/p/{open_id}")
     expect(page.locator("details.more summary")).to_be_visible()
-    expect(page.locator("button[data-speak]")).to_be_visible()
+    expect(page.locator("article button[data-speak]")).to_be_visible()
     assert_touch_targets(page, "proposal, before voting")
 
     page.locator("#vote-panel label.choice-unsure").click()
