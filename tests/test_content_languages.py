@@ -80,3 +80,52 @@ def test_a_language_the_app_does_not_offer_is_ignored(app, login, w):
         title="Fika", description="Nu finns fika.", changed_on=w.change.changed_on, status="in_progress",
         progress=50, origin="expert_group", translations={"xx": ("Nope", ""), "ti": ("ቡን", "")}))
     assert [t.language for t in w.change.translations] == ["ti"]
+
+
+# --- the members' summary of a meeting --------------------------------------------------------------
+
+
+def test_the_members_summary_in_her_language_or_the_swedish_marked(app, login, w):
+    from datetime import datetime, timedelta
+
+    from feedback.meetings.models import Meeting
+
+    meeting = db.session.get(Meeting, w.meeting.id)
+    meeting.starts_at = datetime.now() - timedelta(days=2)
+    db.session.commit()
+    staff = login(w.users["staff"], new_client(app))
+    resp = staff.post(f"/staff/{w.prog.id}/meetings/{meeting.id}/log/summary", data={
+        "s-summary": "Protokoll.", "s-member_summary": "Vi pratade om fika.",
+        "s-member_summary-ar": "تحدثنا عن القهوة.", "s-member_summary-xx": "ignored"})
+    assert resp.status_code == 302
+    db.session.expire_all()
+    meeting = db.session.get(Meeting, w.meeting.id)
+    assert [(t.language, t.member_summary) for t in meeting.summary_translations] == [("ar", "تحدثنا عن القهوة.")]
+
+    member = w.users["member"]
+    member.preferred_language = "ar"
+    db.session.commit()
+    page = login(member, new_client(app)).get("/me").get_data(as_text=True)
+    assert '<div class="body-text" lang="ar">تحدثنا عن القهوة.</div>' in page
+    member.preferred_language = "so"
+    db.session.commit()
+    page = login(member, new_client(app)).get("/me").get_data(as_text=True)
+    assert '<div class="body-text" lang="sv">Vi pratade om fika.</div>' in page
+    assert 'class="tag tag-lang" lang="so"' in page
+
+    # An empty box removes that language again.
+    staff.post(f"/staff/{w.prog.id}/meetings/{meeting.id}/log/summary", data={
+        "s-summary": "Protokoll.", "s-member_summary": "Vi pratade om fika.", "s-member_summary-ar": ""})
+    db.session.expire_all()
+    assert db.session.get(Meeting, w.meeting.id).summary_translations == []
+
+
+def test_a_too_long_summary_translation_is_refused_and_changes_nothing(app, login, w):
+    from feedback.meetings.log import SUMMARY_MAX
+
+    before = snapshot()
+    staff = login(w.users["staff"], new_client(app))
+    resp = staff.post(f"/staff/{w.prog.id}/meetings/{w.meeting.id}/log/summary", data={
+        "s-summary": "", "s-member_summary": "Kort.", "s-member_summary-fa": "x" * (SUMMARY_MAX + 1)})
+    assert resp.status_code == 400
+    assert snapshot() == before

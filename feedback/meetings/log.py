@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import date
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from feedback.common.errors import RuleError
 from feedback.common.timeutil import utcnow
 from feedback.common.upsert import upsert
 from feedback.extensions import db
-from feedback.meetings.models import ActionItem, ActionStatus, Attendance, Meeting
+from feedback.meetings.models import ActionItem, ActionStatus, Attendance, Meeting, MeetingSummaryTranslation
 from feedback.members.services import program_members
 from feedback.proposals.models import Proposal, Status
 
@@ -60,12 +61,29 @@ def present_count(meeting: Meeting) -> int:
     )
 
 
-def save_summaries(meeting: Meeting, summary: str | None, member_summary: str | None) -> None:
-    for text in (summary, member_summary):
+def save_summaries(meeting: Meeting, summary: str | None, member_summary: str | None,
+                   translations: dict[str, str] | None = None) -> None:
+    """The minutes, the members' summary, and the members' summary in other languages (an empty
+    one removes that language: members then see the Swedish, marked as Swedish)."""
+    translations = translations or {}
+    for text in (summary, member_summary, *translations.values()):
         if text and len(text) > SUMMARY_MAX:
             raise RuleError(_l("The text is too long: at most %(n)s characters.", n=SUMMARY_MAX))
     meeting.summary = (summary or "").strip() or None
     meeting.member_summary = (member_summary or "").strip() or None
+    offered = set(current_app.config["LANGUAGES"]) - {"sv"}
+    existing = {t.language: t for t in meeting.summary_translations}
+    for lang, text in translations.items():
+        text = (text or "").strip()
+        if lang not in offered:
+            continue
+        if not text:
+            if lang in existing:
+                meeting.summary_translations.remove(existing[lang])
+        elif lang in existing:
+            existing[lang].member_summary = text
+        else:
+            meeting.summary_translations.append(MeetingSummaryTranslation(language=lang, member_summary=text))
     db.session.commit()
 
 

@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from feedback.common.access import get_or_404, staff_required
 from feedback.common.errors import RuleError, show_on_form
+from feedback.common.i18n import languages
 from feedback.common.timeutil import local_now
 from feedback.extensions import db
 from feedback.meetings import log
@@ -28,6 +29,8 @@ def _log_page(meeting: Meeting, status: int = 200, **forms):
         members=program_members(meeting.program_id),
         attendance=log.attendance(meeting),
         actions=log.meeting_actions(meeting),
+        summary_languages=[code for code, _name in languages() if code != "sv"],
+        summary_translations={t.language: t.member_summary for t in meeting.summary_translations},
         **forms,
     ), status
 
@@ -49,7 +52,14 @@ def log_summary(program_id: int, meeting_id: int):
     form = SummaryForm(prefix="s")
     if not form.validate_on_submit():
         return _log_page(meeting, 400, summary_form=form)
-    log.save_summaries(meeting, form.summary.data, form.member_summary.data)
+    translations = {code: request.form.get(f"s-member_summary-{code}", "") for code, _name in languages()
+                    if code != "sv"}
+    try:
+        log.save_summaries(meeting, form.summary.data, form.member_summary.data, translations)
+    except RuleError as e:
+        db.session.rollback()
+        form.member_summary.errors = [str(e.message)]
+        return _log_page(meeting, 400, summary_form=form)
     flash(_("Saved."), "success")
     return _to_log(meeting, "#summary")
 

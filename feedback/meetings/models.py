@@ -64,6 +64,17 @@ class Meeting(db.Model):
         back_populates="meeting", cascade="all, delete-orphan", order_by="AgendaItem.position"
     )
 
+    summary_translations: so.Mapped[list[MeetingSummaryTranslation]] = so.relationship(
+        cascade="all, delete-orphan", order_by="MeetingSummaryTranslation.language"
+    )
+
+    def member_summary_in(self, lang: str) -> tuple[str | None, str]:
+        """The members' summary in lang, else in Swedish; with the language it is in."""
+        for t in self.summary_translations:
+            if t.language == lang and t.member_summary:
+                return t.member_summary, lang
+        return self.member_summary, "sv"
+
     @property
     def current_item(self) -> AgendaItem | None:
         return next((i for i in self.agenda if i.id == self.current_item_id), None)
@@ -71,6 +82,18 @@ class Meeting(db.Model):
     @property
     def interpreter_codes(self) -> list[str]:
         return [c for c in (self.interpreter_languages or "").split(",") if c]
+
+
+class MeetingSummaryTranslation(db.Model):
+    """The members' summary of a meeting in another language than Swedish."""
+
+    __tablename__ = "meeting_summary_translations"
+    __table_args__ = (sa.UniqueConstraint("meeting_id", "language", name="uq_meeting_summary_translations_language"),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    meeting_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("meetings.id", ondelete="CASCADE"))
+    language: so.Mapped[str] = so.mapped_column(sa.String(10))
+    member_summary: so.Mapped[str] = so.mapped_column(sa.Text)
 
 
 class AgendaItem(db.Model):
