@@ -39,7 +39,8 @@ class Config:
     PASSWORD_RESET_HOURS = 24
     WTF_CSRF_TIME_LIMIT = None  # tied to the session; a phone left open overnight still works
 
-    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    # Several app servers must share their counts: REDIS_URL (or RATELIMIT_STORAGE_URI) points them at Redis.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or os.environ.get("REDIS_URL") or "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
     LINK_RATE_LIMIT = os.environ.get("LINK_RATE_LIMIT", "30 per minute")

@@ -6,11 +6,13 @@ import hashlib
 import os
 from functools import lru_cache
 
-from flask import Flask, g, redirect, render_template, request, url_for
+import sqlalchemy as sa
+from flask import Flask, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
 from feedback.common import i18n
@@ -18,6 +20,7 @@ from feedback.common.errors import RuleError
 from feedback.common.icons import CHOICE_ICONS, ICONS, icon, icon_path
 from feedback.common.lix import readability
 from feedback.common.text import linkify
+from feedback.extensions import db
 from feedback.meetings.labels import action_button_label, action_label
 from feedback.programs.labels import role_label
 from feedback.proposals.labels import status_label
@@ -37,6 +40,7 @@ ERROR_TEXT = {
     410: _l("This link does not work any more."),
     413: _l("What you sent is too big."),
     429: _l("Too many tries. Wait a minute and try again."),
+    503: _l("We cannot reach our data right now. Nothing was saved. Try again in a minute."),
     500: _l("Something went wrong on our side. Please try again later."),
 }
 
@@ -100,6 +104,14 @@ def init_app(app: Flask) -> None:
     def server_error(_e):
         return render_error(500)
 
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    def database_unreachable(_e):
+        # The database is away (a restart, the network): nothing was saved. The pool throws the
+        # broken connection away, so the next request after it is back just works.
+        db.session.rollback()
+        return render_error(503)
+
     @app.context_processor
     def template_helpers():
         lang = str(get_locale() or app.config["BABEL_DEFAULT_LOCALE"])
@@ -134,7 +146,14 @@ def init_app(app: Flask) -> None:
 
     @app.route("/healthz")
     def healthz():
-        return "ok", 200, {"Content-Type": "text/plain"}
+        """For the load balancer: 200 when this server can reach the database, else 503."""
+        try:
+            db.session.execute(sa.text("SELECT 1"))
+            db.session.rollback()
+        except SQLAlchemyError:
+            db.session.rollback()
+            return jsonify(status="unavailable", database="unreachable"), 503
+        return jsonify(status="ok", database="ok"), 200
 
     app.jinja_env.globals["g"] = g
     app.jinja_env.globals["icon"] = icon

@@ -66,7 +66,10 @@ def logout():
     logout_user()
     session.clear()
     flash(_("You are logged out."), "info")
-    return redirect(url_for("auth.login"))
+    resp = redirect(url_for("auth.login"))
+    # Phones are shared: the browser drops what it kept of her pages (and the service worker).
+    resp.headers["Clear-Site-Data"] = '"cache", "storage"'
+    return resp
 
 
 @bp.route("/in/<token>")
