@@ -156,6 +156,7 @@ def _register_blueprints(app: Flask) -> None:
     from feedback.notifications.views import bp as notifications_bp
     from feedback.outcomes.views import bp as outcomes_bp
     from feedback.portal.views import bp as portal_bp
+    from feedback.privacy.views import bp as privacy_bp
     from feedback.proposals.views import bp as proposals_bp
     from feedback.pwa.views import bp as pwa_bp
     from feedback.staff.views import bp as staff_bp
@@ -163,5 +164,6 @@ def _register_blueprints(app: Flask) -> None:
     from feedback.topics.views import bp as topics_bp
 
     for bp in (auth_bp, portal_bp, live_bp, staff_bp, members_bp, meetings_bp, proposals_bp, admin_bp,
-               threads_bp, topics_bp, notifications_bp, decisions_bp, changes_bp, outcomes_bp, audit_bp, dashboards_bp, pwa_bp):
+               threads_bp, topics_bp, notifications_bp, decisions_bp, changes_bp, outcomes_bp, audit_bp, dashboards_bp, pwa_bp,
+               privacy_bp):
         app.register_blueprint(bp)

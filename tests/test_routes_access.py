@@ -282,6 +282,14 @@ SPECS = [
     Spec("/manifest.webmanifest", "GET", everyone(200)),
     Spec("/sw.js", "GET", everyone(200)),
     Spec("/offline", "GET", everyone(200)),
+    # her own data
+    Spec("/me/data", "GET", everyone(200, anon=LOGIN)),
+    Spec("/me/data.json", "GET", everyone(200, anon=LOGIN)),
+    # erased, she is logged out and sent to the login page
+    Spec("/me/data/erase", "POST", {**everyone(403, anon=LOGIN), "member": LOGIN, "other_member": LOGIN},
+         data=lambda w: {"confirm": "yes"}),
+    Spec("/staff/<int:program_id>/members/<int:user_id>/erase", "POST", staff_only(302),
+         data=lambda w: {"confirm": "yes"}),
     # site admin
     Spec("/admin/programs", "GET", admin_only(200)),
     Spec("/admin/programs/new", "GET", admin_only(200)),

@@ -34,6 +34,9 @@ class User(UserMixin, db.Model):
     # Bumped on revoke or password change: every remembered phone is logged out.
     session_version: so.Mapped[int] = so.mapped_column(default=1)
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+    # Set when her personal data was erased: the row stays (without a name) so that counts of
+    # past meetings stay right, but nothing in it tells who she was.
+    erased_at: so.Mapped[datetime | None]
 
     memberships: so.Mapped[list[Membership]] = so.relationship(back_populates="user", cascade="all, delete-orphan")
     tokens: so.Mapped[list[LoginToken]] = so.relationship(

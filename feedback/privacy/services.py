@@ -1,0 +1,123 @@
+"""A member's own data: everything the app holds about her, and erasing it.
+
+Erasing keeps what the group did together and removes who she was: her votes stay counted but
+lose their link to her, her posts stay as "a former member", and her name, phone, email, links,
+notices, "I agree" marks and reports are gone. The user row stays, empty, so that the numbers
+of past meetings (who came) stay right without saying who."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from feedback.audit.models import AuditEntry
+from feedback.auth.models import LoginToken, User
+from feedback.changes.models import ChangeFeedback, ProgramChange
+from feedback.common.timeutil import utcnow
+from feedback.extensions import db
+from feedback.meetings.models import Attendance, Meeting
+from feedback.notifications.models import Notification
+from feedback.programs.models import Membership, Program
+from feedback.proposals.models import Proposal
+from feedback.threads.models import Agreement, Post, Report, VoiceNote
+from feedback.votes.models import Vote, VoterRoll
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat(timespec="seconds") if value else None
+
+
+def my_data(user: User) -> dict:
+    """Everything stored about her, as plain data: shown on her page and given as JSON."""
+    uid = user.id
+    groups = db.session.execute(
+        sa.select(Program.name, Membership.role, Membership.created_at)
+        .join(Program, Program.id == Membership.program_id)
+        .where(Membership.user_id == uid)
+        .order_by(Program.name)
+    ).all()
+    votes = db.session.execute(
+        sa.select(Proposal.id, Proposal.title, Vote.choice, Vote.reason, Vote.updated_at)
+        .join(Proposal, Proposal.id == Vote.proposal_id)
+        .where(Vote.user_id == uid)
+        .order_by(Proposal.id)
+    ).all()
+    secret = db.session.execute(
+        sa.select(Proposal.id, Proposal.title)
+        .join(VoterRoll, VoterRoll.proposal_id == Proposal.id)
+        .where(VoterRoll.user_id == uid)
+        .order_by(Proposal.id)
+    ).all()
+    posts = db.session.execute(
+        sa.select(Post.id, Post.thread_id, Post.body, Post.transcript, Post.anonymous, Post.created_at,
+                  Post.deleted_at, VoiceNote.duration_ms)
+        .outerjoin(VoiceNote, VoiceNote.post_id == Post.id)
+        .where(Post.author_id == uid)
+        .order_by(Post.id)
+    ).all()
+    agreed = db.session.scalars(sa.select(Agreement.post_id).where(Agreement.user_id == uid).order_by(Agreement.post_id))
+    reported = db.session.scalars(sa.select(Report.post_id).where(Report.user_id == uid).order_by(Report.post_id))
+    answers = db.session.execute(
+        sa.select(ProgramChange.title, ChangeFeedback.answer, ChangeFeedback.reason, ChangeFeedback.answered_at)
+        .join(ProgramChange, ProgramChange.id == ChangeFeedback.change_id)
+        .where(ChangeFeedback.user_id == uid)
+        .order_by(ChangeFeedback.answered_at)
+    ).all()
+    came = db.session.execute(
+        sa.select(Meeting.title, Meeting.starts_at)
+        .join(Attendance, Attendance.meeting_id == Meeting.id)
+        .where(Attendance.user_id == uid, Attendance.present.is_(True))
+        .order_by(Meeting.starts_at)
+    ).all()
+    links = db.session.execute(
+        sa.select(LoginToken.purpose, LoginToken.created_at, LoginToken.used_at, LoginToken.revoked_at)
+        .where(LoginToken.user_id == uid)
+        .order_by(LoginToken.created_at)
+    ).all()
+    notices = db.session.scalar(sa.select(sa.func.count()).select_from(Notification).where(Notification.user_id == uid))
+    return {
+        "about_you": {"name": user.name, "phone": user.phone, "email": user.email,
+                      "language": user.preferred_language, "since": _iso(user.created_at)},
+        "groups": [{"program": name, "role": role, "since": _iso(at)} for name, role, at in groups],
+        "votes": [{"proposal_id": pid, "proposal": title, "choice": choice, "reason": reason, "at": _iso(at)}
+                  for pid, title, choice, reason, at in votes],
+        # A secret ballot is stored without her: the app knows only that she voted.
+        "secret_votes_cast": [{"proposal_id": pid, "proposal": title} for pid, title in secret],
+        "posts": [{"id": pid, "conversation": tid, "text": body, "written_by_staff_from_voice": transcript,
+                   "voice_seconds": round(ms / 1000) if ms else None, "name_hidden_from_members": anonymous,
+                   "at": _iso(at), "taken_back": _iso(gone)}
+                  for pid, tid, body, transcript, anonymous, at, gone, ms in posts],
+        "i_agree_on_posts": list(agreed),
+        "reported_posts": list(reported),
+        "did_it_help_answers": [{"change": title, "answer": answer, "reason": reason, "at": _iso(at)}
+                                for title, answer, reason, at in answers],
+        "meetings_you_came_to": [{"meeting": title, "at": _iso(at)} for title, at in came],
+        "login_links": [{"kind": purpose, "made": _iso(made), "last_used": _iso(used), "stopped": _iso(stopped)}
+                        for purpose, made, used, stopped in links],
+        "notices": notices,
+    }
+
+
+def erase(user: User) -> None:
+    """Erase her personal data; what the group did together stays, without her name."""
+    uid = user.id
+    db.session.execute(sa.update(Vote).where(Vote.user_id == uid)
+                       .values(user_id=None, created_at=None, updated_at=None, reason=None))
+    db.session.execute(sa.delete(VoterRoll).where(VoterRoll.user_id == uid))
+    her_posts = sa.select(Post.id).where(Post.author_id == uid)
+    db.session.execute(sa.delete(VoiceNote).where(VoiceNote.post_id.in_(her_posts)))
+    db.session.execute(sa.update(Post).where(Post.author_id == uid).values(
+        author_id=None, author_key=None, anonymous=False, by_former_member=True, transcript=None))
+    for model in (Agreement, Report, ChangeFeedback, Notification, LoginToken, Membership):
+        db.session.execute(sa.delete(model).where(model.user_id == uid))
+    user.name = "–"
+    user.email = user.phone = user.password_hash = None
+    user.active = False
+    user.session_version += 1  # every phone she was logged in on is logged out
+    user.erased_at = utcnow()
+    db.session.flush()  # the audit log writes its row now (when staff erase), so it can be emptied below
+    # The audit log holds what staff once typed about her (her name, her phone): only the fact stays.
+    db.session.execute(sa.update(AuditEntry).where(AuditEntry.record_type == "users", AuditEntry.record_id == str(uid))
+                       .values(changes=None))
+    db.session.commit()

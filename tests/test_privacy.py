@@ -1,0 +1,124 @@
+"""A member's own data: she sees all of it, downloads it, and can have it erased; what the
+group did together stays counted, without her."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from feedback.audit.models import AuditEntry
+from feedback.auth.models import LoginToken, User
+from feedback.extensions import db
+from feedback.threads.models import Agreement, Post
+from feedback.votes import services as votes
+from feedback.votes.models import Vote, VoterRoll
+from tests.routes_support import build_english_world, new_client, snapshot, use_fast_password_hashing
+
+
+@pytest.fixture(autouse=True)
+def _fast_hashing(monkeypatch):
+    use_fast_password_hashing(monkeypatch)
+
+
+@pytest.fixture
+def w(make):
+    world = build_english_world(make)
+    member = world.users["member"]
+    member.phone = "070-1234567"
+    secret = make.proposal(world.prog, "voting", title="Secret idea", anonymous=True)
+    votes.cast_vote(secret, member, "disagree")
+    world.secret = secret
+    db.session.commit()
+    return world
+
+
+def test_she_sees_everything_about_her(app, login, w):
+    c = login(w.users["member"], new_client(app))
+    page = c.get("/me/data").get_data(as_text=True)
+    for text in ("Mona Member", "070-1234567", "Decided idea", "Yes, good", "Yes, Saturdays are good.",
+                 "You voted in 1 secret vote. What you voted is not kept with your name."):
+        assert text in page
+    assert "Secret idea" not in page.split("Your votes")[1].split("secret vote")[0]  # no choice shown for it
+    data = json.loads(c.get("/me/data.json").data)
+    assert data["about_you"]["phone"] == "070-1234567"
+    assert {v["proposal"] for v in data["votes"]} >= {"Decided idea", "Voted idea"}
+    assert data["secret_votes_cast"] == [{"proposal_id": w.secret.id, "proposal": "Secret idea"}]
+    assert "disagree" not in json.dumps(data["secret_votes_cast"])
+    assert [p["text"] for p in data["posts"]] == ["Yes, Saturdays are good."]
+
+
+def test_erasing_keeps_the_counts_and_removes_her(app, login, w):
+    member = w.users["member"]
+    uid = member.id
+    c = login(member, new_client(app))
+    before_votes = db.session.scalar(db.select(db.func.count()).select_from(Vote))
+    resp = c.post("/me/data/erase", data={"confirm": "yes"})
+    assert resp.status_code == 302 and resp.headers["Location"].endswith("/login")
+    assert resp.headers["Clear-Site-Data"] == '"cache", "storage"'
+    db.session.expire_all()
+    user = db.session.get(User, uid)
+    assert (user.name, user.phone, user.email, user.active) == ("–", None, None, False)
+    assert user.erased_at is not None
+    assert db.session.scalar(db.select(db.func.count()).select_from(Vote)) == before_votes  # still counted
+    assert db.session.scalar(db.select(db.func.count()).select_from(Vote).where(Vote.user_id == uid)) == 0
+    assert db.session.scalar(db.select(db.func.count()).select_from(VoterRoll).where(VoterRoll.user_id == uid)) == 0
+    post = db.session.get(Post, w.own_post.id)
+    assert (post.author_id, post.by_former_member, post.body) == (None, True, "Yes, Saturdays are good.")
+    assert db.session.scalar(db.select(db.func.count()).select_from(LoginToken).where(LoginToken.user_id == uid)) == 0
+    # She is logged out everywhere; the page of the thread says "a former member".
+    assert c.get("/me").status_code == 302
+    staff = login(w.users["staff"], new_client(app))
+    page = staff.get(f"/talk/t/{w.thread.id}").get_data(as_text=True)
+    assert "A former member" in page
+    assert "Mona Member" not in page
+
+
+def test_without_the_tick_nothing_is_erased(app, login, w):
+    before = snapshot()
+    c = login(w.users["member"], new_client(app))
+    resp = c.post("/me/data/erase", data={})
+    assert resp.status_code == 302 and resp.headers["Location"].endswith("/me/data#erase")
+    assert snapshot() == before
+
+
+def test_staff_erase_on_her_request_and_the_audit_log_forgets_her_name(app, login, w):
+    staff = login(w.users["staff"], new_client(app))
+    member = w.users["member"]
+    # Staff once edited her: the audit log has her name and phone.
+    staff.post(f"/staff/{w.prog.id}/members/{member.id}/edit",
+               data={"name": "Mona M", "preferred_language": "en", "phone": "070-1234567", "email": ""})
+    assert "Mona M" in (db.session.scalar(db.select(AuditEntry.changes).where(
+        AuditEntry.record_type == "users", AuditEntry.record_id == str(member.id))) or "")
+    resp = staff.post(f"/staff/{w.prog.id}/members/{member.id}/erase", data={"confirm": "yes"})
+    assert resp.status_code == 302
+    logged = db.session.scalars(db.select(AuditEntry.changes).where(
+        AuditEntry.record_type == "users", AuditEntry.record_id == str(member.id))).all()
+    assert logged and all(c is None for c in logged)
+    assert not any("Mona" in (c or "") for c in db.session.scalars(db.select(AuditEntry.changes)))
+
+
+def test_staff_cannot_erase_an_office_user_or_another_programs_member(app, login, w):
+    staff = login(w.users["staff"], new_client(app))
+    before = snapshot()
+    assert staff.post(f"/staff/{w.prog.id}/members/{w.users['staff'].id}/erase",
+                      data={"confirm": "yes"}).status_code == 404
+    assert staff.post(f"/staff/{w.prog.id}/members/{w.users['other_member'].id}/erase",
+                      data={"confirm": "yes"}).status_code == 404
+    assert snapshot() == before
+
+
+def test_office_users_cannot_erase_themselves_here(app, login, w):
+    staff = login(w.users["staff"], new_client(app))
+    assert staff.post("/me/data/erase", data={"confirm": "yes"}).status_code == 403
+    assert db.session.get(User, w.users["staff"].id).erased_at is None
+
+
+def test_her_agreements_go_with_her(app, login, w, make):
+    other = make.member(w.prog)
+    from feedback.threads import services as threads
+
+    threads.agree(w.users["member"], w.staff_post)
+    assert db.session.scalar(db.select(db.func.count()).select_from(Agreement)) == 1
+    login(w.users["member"], new_client(app)).post("/me/data/erase", data={"confirm": "yes"})
+    assert db.session.scalar(db.select(db.func.count()).select_from(Agreement)) == 0
+    assert db.session.get(User, other.id).erased_at is None
