@@ -60,6 +60,7 @@ PAGES: dict[str, PageType] = {
     "threads.edit": PageType("member", lambda lv, i, lang: f"/talk/posts/{i.own_post[lang]}/edit"),
     "live.join": PageType("member", lambda lv, i, lang: "/join"),
     "live.follow": PageType("member", lambda lv, i, lang: f"/live/{i.meeting}"),
+    "privacy.my_data": PageType("member", lambda lv, i, lang: "/me/data", "#erase"),
     # anyone
     "auth.login": PageType("anon", lambda lv, i, lang: "/login"),
     "auth.set_password": PageType("anon", lambda lv, i, lang: f"/password/{i.password_token}"),
@@ -115,6 +116,7 @@ NOT_PAGES = {
     "threads.voice": "a sound file",
     "pwa.manifest": "JSON",
     "pwa.service_worker": "JavaScript",
+    "privacy.download": "her data as JSON",
 }
 
 OFFICE = {"staff": STAFF_EMAIL, "steering": STEERING_EMAIL, "admin": ADMIN_EMAIL}
