@@ -70,6 +70,8 @@ class Config:
     COMPRESS_CACHE_BACKEND = StaticCache
     COMPRESS_CACHE_KEY = static_cache_key
     MAX_CONTENT_LENGTH = 1 * 1024 * 1024
+    # A member says yes to what is kept about her before she takes part (off in most tests).
+    CONSENT_REQUIRED = os.environ.get("CONSENT_REQUIRED", "1") == "1"
 
 
 class ProductionConfig(Config):
@@ -80,6 +82,7 @@ class ProductionConfig(Config):
 
 class TestConfig(Config):
     TESTING = True
+    CONSENT_REQUIRED = False  # the consent tests switch it on
     SECRET_KEY = "test-secret"
     # The limiter stays on so that its own tests can tighten the limits per test.
     LOGIN_RATE_LIMIT = "10000 per minute"

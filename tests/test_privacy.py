@@ -53,7 +53,7 @@ def test_erasing_keeps_the_counts_and_removes_her(app, login, w):
     c = login(member, new_client(app))
     before_votes = db.session.scalar(db.select(db.func.count()).select_from(Vote))
     resp = c.post("/me/data/erase", data={"confirm": "yes"})
-    assert resp.status_code == 302 and resp.headers["Location"].endswith("/login")
+    assert resp.status_code == 302 and resp.headers["Location"].endswith("/goodbye")
     assert resp.headers["Clear-Site-Data"] == '"cache", "storage"'
     db.session.expire_all()
     user = db.session.get(User, uid)

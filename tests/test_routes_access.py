@@ -282,11 +282,13 @@ SPECS = [
     Spec("/manifest.webmanifest", "GET", everyone(200)),
     Spec("/sw.js", "GET", everyone(200)),
     Spec("/offline", "GET", everyone(200)),
-    # her own data
+    # her own data, and her yes to what is kept
+    Spec("/me/welcome", "GET", everyone(200, anon=LOGIN)),
+    Spec("/me/welcome", "POST", everyone(302, anon=LOGIN), data=lambda w: {"agree": "yes"}),
     Spec("/me/data", "GET", everyone(200, anon=LOGIN)),
     Spec("/me/data.json", "GET", everyone(200, anon=LOGIN)),
-    # erased, she is logged out and sent to the login page
-    Spec("/me/data/erase", "POST", {**everyone(403, anon=LOGIN), "member": LOGIN, "other_member": LOGIN},
+    Spec("/goodbye", "GET", everyone(200)),
+    Spec("/me/data/erase", "POST", {**everyone(403, anon=LOGIN), "member": 302, "other_member": 302},
          data=lambda w: {"confirm": "yes"}),
     Spec("/staff/<int:program_id>/members/<int:user_id>/erase", "POST", staff_only(302),
          data=lambda w: {"confirm": "yes"}),

@@ -37,6 +37,8 @@ class User(UserMixin, db.Model):
     # Set when her personal data was erased: the row stays (without a name) so that counts of
     # past meetings stay right, but nothing in it tells who she was.
     erased_at: so.Mapped[datetime | None]
+    # When she said yes to what the app keeps, on her first visit (members only).
+    consented_at: so.Mapped[datetime | None]
 
     memberships: so.Mapped[list[Membership]] = so.relationship(back_populates="user", cascade="all, delete-orphan")
     tokens: so.Mapped[list[LoginToken]] = so.relationship(

@@ -99,6 +99,12 @@ def my_data(user: User) -> dict:
     }
 
 
+def give_consent(user: User) -> None:
+    if user.consented_at is None:
+        user.consented_at = utcnow()
+        db.session.commit()
+
+
 def erase(user: User) -> None:
     """Erase her personal data; what the group did together stays, without her name."""
     uid = user.id

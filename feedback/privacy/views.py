@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask.wrappers import Response
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
@@ -12,8 +12,45 @@ from flask_login import current_user, login_required, logout_user
 from feedback.common.access import staff_required
 from feedback.members import services as members
 from feedback.privacy import services
+from feedback.web import is_htmx
 
 bp = Blueprint("privacy", __name__)
+
+
+# Pages she can open before saying yes: what is kept, her data, logging out, the app shell.
+_BEFORE_CONSENT = ("privacy.", "auth.", "pwa.")
+
+
+@bp.before_app_request
+def ask_for_consent():
+    if not current_app.config.get("CONSENT_REQUIRED") or not current_user.is_authenticated:
+        return None
+    endpoint = request.endpoint or ""
+    if endpoint == "static" or endpoint.startswith(_BEFORE_CONSENT):
+        return None
+    if current_user.consented_at is not None or not current_user.is_member_only:
+        return None
+    target = request.full_path if request.method == "GET" and not is_htmx() else None
+    return redirect(url_for("privacy.consent", next=target))
+
+
+def _safe_next(value: str | None) -> str:
+    # Only a path on this site: never an address elsewhere.
+    if value and value.startswith("/") and not value.startswith("//") and "\\" not in value:
+        return value
+    return url_for("portal.home")
+
+
+@bp.route("/me/welcome", methods=["GET", "POST"])
+@login_required
+def consent():
+    if request.method == "POST":
+        if request.form.get("agree") != "yes":
+            flash(_("Tick the box to say that you are sure."), "error")
+            return redirect(url_for("privacy.consent", next=request.form.get("next")))
+        services.give_consent(current_user._get_current_object())
+        return redirect(_safe_next(request.form.get("next")))
+    return render_template("privacy/consent.html", next=request.args.get("next", ""))
 
 
 def _confirmed() -> bool:
@@ -49,10 +86,14 @@ def erase():
     logout_user()
     session.clear()
     session["lang"] = lang  # the goodbye in her language
-    flash(_("Your data is deleted. Thank you for taking part."), "info")
-    resp = redirect(url_for("auth.login"))
+    resp = redirect(url_for("privacy.goodbye"))
     resp.headers["Clear-Site-Data"] = '"cache", "storage"'
     return resp
+
+
+@bp.route("/goodbye")
+def goodbye():
+    return render_template("privacy/goodbye.html")
 
 
 @bp.route("/staff/<int:program_id>/members/<int:user_id>/erase", methods=["POST"])

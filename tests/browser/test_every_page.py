@@ -60,11 +60,13 @@ PAGES: dict[str, PageType] = {
     "threads.edit": PageType("member", lambda lv, i, lang: f"/talk/posts/{i.own_post[lang]}/edit"),
     "live.join": PageType("member", lambda lv, i, lang: "/join"),
     "live.follow": PageType("member", lambda lv, i, lang: f"/live/{i.meeting}"),
+    "privacy.consent": PageType("member", lambda lv, i, lang: "/me/welcome", "#agree"),
     "privacy.my_data": PageType("member", lambda lv, i, lang: "/me/data", "#erase"),
     # anyone
     "auth.login": PageType("anon", lambda lv, i, lang: "/login"),
     "auth.set_password": PageType("anon", lambda lv, i, lang: f"/password/{i.password_token}"),
     "outcomes.public": PageType("anon", lambda lv, i, lang: f"/public/{lv.program_slug()}"),
+    "privacy.goodbye": PageType("anon", lambda lv, i, lang: "/goodbye"),
     "pwa.offline": PageType("anon", lambda lv, i, lang: f"/offline?lang={lang}"),
     # staff
     "staff.overview": PageType("staff", lambda lv, i, lang: f"{P}/"),
