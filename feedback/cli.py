@@ -1,10 +1,11 @@
-"""flask commands: create-admin, seed-demo."""
+"""flask commands: create-admin, seed-demo, backup, restore."""
 
 from __future__ import annotations
 
 import click
 import sqlalchemy as sa
 from flask import Flask, current_app, url_for
+from flask.cli import with_appcontext
 
 from feedback.auth import services as auth
 from feedback.auth.models import User
@@ -15,6 +16,33 @@ from feedback.extensions import db
 def init_app(app: Flask) -> None:
     app.cli.add_command(create_admin)
     app.cli.add_command(seed_demo)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
+
+
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, writable=True))
+@with_appcontext
+def backup_command(path: str) -> None:
+    """Write all data (voice notes too) to PATH, a consistent moment of the database."""
+    from feedback import backup
+
+    counts = backup.backup(path)
+    click.echo(f"Saved {sum(counts.values())} rows from {len(counts)} tables to {path}.")
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@with_appcontext
+def restore_command(path: str) -> None:
+    """Load a backup into this database: it must be empty and migrated to the backup's revision."""
+    from feedback import backup
+
+    try:
+        counts = backup.restore(path)
+    except backup.BackupError as e:
+        raise click.ClickException(str(e)) from e
+    click.echo(f"Restored {sum(counts.values())} rows into {len(counts)} tables from {path}.")
 
 
 @click.command("create-admin")

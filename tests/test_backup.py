@@ -1,0 +1,120 @@
+"""flask backup / flask restore: a round trip changes nothing, between SQLite and PostgreSQL in
+both directions when PostgreSQL is there; a restore refuses a database that is not empty."""
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import flask_migrate
+import pytest
+import sqlalchemy as sa
+
+from feedback import create_app
+from feedback.config import TestConfig
+from feedback.extensions import db
+from tests.routes_support import USE_POSTGRES
+from tests.test_migrations import PG_URL, _pg, keep_logging
+
+
+@contextmanager
+def migrated(kind: str, tmp_path) -> Iterator:
+    """A new, migrated database of this kind, with its app."""
+    if kind == "sqlite":
+        url, drop = f"sqlite:///{tmp_path}/{uuid.uuid4().hex[:8]}.db", None
+    else:
+        name = f"feedback_bak_{uuid.uuid4().hex[:10]}"
+        admin = sa.create_engine(_pg(PG_URL), isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        url = _pg(PG_URL).rsplit("/", 1)[0] + f"/{name}"
+
+        def drop():
+            with admin.connect() as conn:
+                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            admin.dispose()
+
+    class Config(TestConfig):
+        SQLALCHEMY_DATABASE_URI = url
+
+    app = create_app(Config)
+    try:
+        with app.app_context(), keep_logging():
+            flask_migrate.upgrade()
+        yield app
+    finally:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+        if drop:
+            drop()
+
+
+def everything(app) -> dict[str, list]:
+    with app.app_context(), db.engine.connect() as conn:
+        return {t.name: sorted((tuple(r) for r in conn.execute(sa.select(t))), key=repr)
+                for t in db.metadata.sorted_tables}
+
+
+def seed(app) -> None:
+    from feedback.demo import build_demo
+    from feedback.threads.models import Post, VoiceNote
+
+    with app.app_context():
+        build_demo()
+        post = db.session.scalar(sa.select(Post).where(Post.body.is_not(None)).limit(1))
+        if post.voice is None:
+            db.session.add(VoiceNote(post_id=post.id, mime="audio/webm", size=5, duration_ms=900,
+                                     data=bytes(range(256)) * 4))
+        db.session.commit()
+
+
+KINDS = [("sqlite", "sqlite")] + ([("sqlite", "postgres"), ("postgres", "sqlite"), ("postgres", "postgres")]
+                                  if USE_POSTGRES else [])
+
+
+@pytest.mark.parametrize(("source_kind", "target_kind"), KINDS)
+def test_a_round_trip_changes_nothing(tmp_path, source_kind, target_kind):
+    backup_file = tmp_path / "backup.jsonl.gz"
+    with migrated(source_kind, tmp_path) as source:
+        seed(source)
+        result = source.test_cli_runner().invoke(args=["backup", str(backup_file)])
+        assert result.exit_code == 0, result.output
+        assert "Saved" in result.output
+        original = everything(source)
+    assert sum(len(rows) for rows in original.values()) > 300  # the whole demo
+    assert original["voice_notes"]
+    with migrated(target_kind, tmp_path) as target:
+        result = target.test_cli_runner().invoke(args=["restore", str(backup_file)])
+        assert result.exit_code == 0, result.output
+        assert everything(target) == original
+        # The restored database goes on working: new rows get new ids.
+        with target.app_context():
+            from feedback.programs.services import create_program
+
+            program = create_program("After the restore", "after-restore")
+            assert program.id > max(row[0] for row in original["programs"])
+
+
+def test_restore_refuses_a_database_that_is_not_empty(tmp_path):
+    backup_file = tmp_path / "backup.jsonl.gz"
+    with migrated("sqlite", tmp_path) as source:
+        seed(source)
+        assert source.test_cli_runner().invoke(args=["backup", str(backup_file)]).exit_code == 0
+        before = everything(source)
+        result = source.test_cli_runner().invoke(args=["restore", str(backup_file)])
+        assert result.exit_code != 0
+        assert "not empty" in result.output
+        assert everything(source) == before
+
+
+def test_restore_refuses_a_file_that_is_not_a_backup(tmp_path):
+    import gzip
+
+    bad = tmp_path / "bad.gz"
+    with gzip.open(bad, "wt") as fh:
+        fh.write('{"hello": 1}\n')
+    with migrated("sqlite", tmp_path) as target:
+        result = target.test_cli_runner().invoke(args=["restore", str(bad)])
+        assert result.exit_code != 0
+        assert "not a backup file" in result.output
