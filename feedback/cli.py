@@ -1,4 +1,4 @@
-"""flask commands: create-admin, seed-demo, backup, restore."""
+"""flask commands: create-admin, seed-demo, backup, restore, retention."""
 
 from __future__ import annotations
 
@@ -18,6 +18,17 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(seed_demo)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+    app.cli.add_command(retention_command)
+
+
+@click.command("retention")
+@with_appcontext
+def retention_command() -> None:
+    """Delete what is kept no longer than the admins set (VOICE_RETENTION_DAYS): run it daily."""
+    from feedback.privacy.services import delete_old_voice_notes
+
+    n = delete_old_voice_notes(current_app.config["VOICE_RETENTION_DAYS"])
+    click.echo(f"Deleted {n} voice messages older than {current_app.config['VOICE_RETENTION_DAYS']} days.")
 
 
 @click.command("backup")

@@ -7,7 +7,7 @@ of past meetings (who came) stay right without saying who."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
@@ -127,3 +127,13 @@ def erase(user: User) -> None:
     db.session.execute(sa.update(AuditEntry).where(AuditEntry.record_type == "users", AuditEntry.record_id == str(uid))
                        .values(changes=None))
     db.session.commit()
+
+
+def delete_old_voice_notes(days: int, now: datetime | None = None) -> int:
+    """Voice messages older than days are deleted; the posts stay, with their written version."""
+    if days <= 0:
+        return 0
+    cutoff = (now or utcnow()) - timedelta(days=days)
+    deleted = db.session.execute(sa.delete(VoiceNote).where(VoiceNote.created_at < cutoff)).rowcount
+    db.session.commit()
+    return deleted or 0

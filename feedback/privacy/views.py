@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask.wrappers import Response
@@ -19,6 +20,25 @@ bp = Blueprint("privacy", __name__)
 
 # Pages she can open before saying yes: what is kept, her data, logging out, the app shell.
 _BEFORE_CONSENT = ("privacy.", "auth.", "pwa.")
+
+
+@bp.before_app_request
+def end_idle_office_sessions():
+    """An office session left open on a shared computer ends by itself."""
+    if not current_user.is_authenticated or current_user.is_member_only:
+        return None
+    now = int(time.time())
+    seen = session.get("seen")
+    session["seen"] = now
+    limit = current_app.config["STAFF_IDLE_MINUTES"] * 60
+    if isinstance(seen, int) and limit and now - seen > limit:
+        lang = current_user.preferred_language
+        logout_user()
+        session.clear()
+        session["lang"] = lang
+        flash(_("You were logged out because you were away for a while. Please log in again."), "info")
+        return redirect(url_for("auth.login"))
+    return None
 
 
 @bp.before_app_request
