@@ -131,9 +131,8 @@ def test_old_voice_messages_are_deleted_and_the_post_stays(app, login, w, runner
     from datetime import timedelta
 
     from feedback.common.timeutil import utcnow
-    from feedback.threads.models import VoiceNote
-
     from feedback.threads import services as threads
+    from feedback.threads.models import VoiceNote
     from tests.routes_support import VOICE
 
     spoken = threads.reply(w.users["member"], w.thread, None, VOICE.read_bytes())  # a voice-only post
