@@ -145,12 +145,14 @@ def make(app) -> Factory:
 
 @pytest.fixture
 def login(client):
-    """Log a user in on the test client without going through a form."""
+    """Log a user in on the test client without going through a form (with a server session)."""
+    from feedback.auth.sessions import start as start_session
 
     def _login(user, c=None):
         c = c or client
         with c.session_transaction() as sess:
             sess["_user_id"] = user.get_id()
+            sess["sid"] = start_session(user, "pytest")
             sess["_fresh"] = True
         return c
 

@@ -52,6 +52,8 @@ def snapshot() -> dict[str, list[tuple]]:
     out = {}
     with db.engine.connect() as conn:
         for table in db.metadata.sorted_tables:
+            if table.name == "user_sessions":
+                continue  # logging a test client in writes one; that is not the request's doing
             rows = conn.execute(sa.select(table)).all()
             out[table.name] = sorted((tuple(r) for r in rows), key=repr)
     return out

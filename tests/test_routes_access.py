@@ -107,6 +107,15 @@ def _topic_id(w: World) -> int:
     return db.session.scalar(db.select(Topic.id).where(Topic.program_id == w.prog.id).limit(1))
 
 
+def _member_session(w: World) -> int:
+    from feedback.auth.models import User, UserSession
+    from feedback.auth.sessions import start
+    from feedback.extensions import db
+
+    start(db.session.get(User, w.target.id), "Mozilla/5.0 (Linux; Android 14) Chrome/131 Mobile")
+    return db.session.scalar(db.select(UserSession.id).where(UserSession.user_id == w.target.id).limit(1))
+
+
 def _feed_token(w: World) -> str:
     from feedback.meetings.calendar import feed_token
 
@@ -290,6 +299,8 @@ SPECS = [
     Spec("/goodbye", "GET", everyone(200)),
     Spec("/me/data/erase", "POST", {**everyone(403, anon=LOGIN), "member": 302, "other_member": 302},
          data=lambda w: {"confirm": "yes"}),
+    Spec("/staff/<int:program_id>/members/<int:user_id>/sessions/<int:session_id>/end", "POST", staff_only(302),
+         args={"session_id": lambda w: _member_session(w)}),
     Spec("/staff/<int:program_id>/members/<int:user_id>/erase", "POST", staff_only(302),
          data=lambda w: {"confirm": "yes"}),
     # site admin

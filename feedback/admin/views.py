@@ -17,6 +17,7 @@ from flask_login import current_user
 from feedback.admin.forms import ProgramForm, UserForm
 from feedback.auth.models import User
 from feedback.auth.services import create_password_link, create_user, normalise_email
+from feedback.auth.sessions import end_all as end_sessions
 from feedback.common.access import admin_required, get_or_404
 from feedback.common.errors import RuleError
 from feedback.extensions import db
@@ -92,6 +93,7 @@ def user_form(user_id: int | None = None):
                 user.name, user.email, user.is_admin = form.name.data.strip(), email, form.is_admin.data
                 if user.active and not form.active.data:
                     user.session_version += 1
+                    end_sessions(user)
                 user.active = form.active.data
             services.set_office_roles(user, _wanted_roles(programs))
         except RuleError as e:

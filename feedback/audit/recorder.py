@@ -20,7 +20,7 @@ from feedback.audit.models import AuditEntry
 # Tables whose rows are members' own, or bookkeeping that says nothing about a decision.
 SKIPPED = {
     "audit_log", "votes", "voter_roll", "post_agreements", "post_reports", "notifications",
-    "change_feedback", "voice_notes", "attendance",
+    "change_feedback", "voice_notes", "attendance", "user_sessions",
 }
 # Columns never copied into the log.
 SECRET = {"password_hash", "token_hash", "ballot_key", "author_key", "data", "session_version"}

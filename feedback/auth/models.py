@@ -89,3 +89,18 @@ class LoginToken(db.Model):
     created_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
 
     user: so.Mapped[User] = so.relationship(back_populates="tokens", foreign_keys=[user_id])
+
+
+class UserSession(db.Model):
+    """One logged-in browser (a phone, a computer). The cookie holds a random key; only its
+    SHA-256 is stored. Ending the row logs that browser out, whatever its cookie says."""
+
+    __tablename__ = "user_sessions"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    key_hash: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
+    device: so.Mapped[str] = so.mapped_column(sa.String(80))  # "Android phone · Chrome": no more than that
+    created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+    last_seen_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+    ended_at: so.Mapped[datetime | None]

@@ -7,6 +7,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from feedback.auth import sessions
 from feedback.auth.models import LoginToken, TokenPurpose, User
 from feedback.common.errors import RuleError
 from feedback.common.security import (
@@ -39,6 +40,7 @@ def set_password(user: User, password: str) -> None:
         raise RuleError(_l("The password must have at least %(n)s characters.", n=PASSWORD_MIN))
     user.password_hash = hash_password(password)
     user.session_version += 1  # log out every other session
+    sessions.end_all(user)
 
 
 def _make_token(user: User, purpose: str, by: User | None, expires_in: timedelta | None) -> str:
@@ -67,6 +69,7 @@ def revoke_member_links(user: User) -> int:
     # also logs in with a password (staff who joined the group) keeps those sessions.
     if user.password_hash is None:
         user.session_version += 1
+        sessions.end_all(user)
     return n
 
 

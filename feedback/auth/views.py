@@ -15,7 +15,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from feedback.auth import services
+from feedback.auth import services, sessions
 from feedback.auth.forms import LoginForm, SetPasswordForm
 from feedback.common.errors import RuleError
 from feedback.extensions import db, limiter
@@ -44,6 +44,20 @@ def _safe_next(target: str | None) -> str:
     return url_for("index")
 
 
+@bp.before_app_request
+def check_server_session():
+    """A browser whose session was ended (logout elsewhere, staff, a new link) is logged out here."""
+    if request.endpoint == "static" or not current_user.is_authenticated:
+        return None
+    record = sessions.find(session.get(sessions.COOKIE_KEY))
+    if record is None or record.user_id != current_user.id:
+        logout_user()
+        session.clear()
+        return None
+    sessions.touch(record)
+    return None
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
 def login():
@@ -55,6 +69,7 @@ def login():
         if user:
             session.clear()
             login_user(user, remember=False)
+            session[sessions.COOKIE_KEY] = sessions.start(user, request.user_agent.string)
             return redirect(_safe_next(request.args.get("next")))
         flash(_("Wrong email or password."), "error")
     status = 400 if request.method == "POST" else 200
@@ -63,6 +78,7 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
+    sessions.end(session.get(sessions.COOKIE_KEY))
     logout_user()
     session.clear()
     flash(_("You are logged out."), "info")
@@ -82,8 +98,9 @@ def member_link(token: str):
         logout_user()
         return render_template("auth/link_problem.html", message=e.message), e.status
     session.clear()
-    session.permanent = True
-    login_user(user, remember=True)
+    session.permanent = True  # her phone stays logged in for months (REMEMBER_DAYS), until she or staff end it
+    login_user(user, remember=False)
+    session[sessions.COOKIE_KEY] = sessions.start(user, request.user_agent.string)
     return redirect(url_for("portal.home"))
 
 
@@ -105,6 +122,7 @@ def set_password(token: str):
             logout_user()
             session.clear()
             login_user(user)
+            session[sessions.COOKIE_KEY] = sessions.start(user, request.user_agent.string)
             flash(_("Your password is saved."), "info")
             return redirect(url_for("index"))
     return render_template("auth/set_password.html", form=form), 400 if form.errors else 200

@@ -11,6 +11,7 @@ from feedback.auth.services import (
     issue_member_link,
     revoke_member_links,
 )
+from feedback.auth.sessions import active as active_sessions
 from feedback.common.access import staff_required
 from feedback.common.errors import RuleError
 from feedback.common.i18n import languages
@@ -81,7 +82,8 @@ def edit(program_id: int, user_id: int):
         else:
             flash(_("Saved."), "success")
             return redirect(url_for("members.index", program_id=program_id))
-    return render_template("members/form.html", form=form, member=user), 400 if form.errors else 200
+    return render_template("members/form.html", form=form, member=user, sessions=active_sessions(user)), \
+        400 if form.errors else 200
 
 
 @bp.route("/<int:user_id>/card", methods=["POST"])

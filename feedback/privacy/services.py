@@ -12,7 +12,8 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 
 from feedback.audit.models import AuditEntry
-from feedback.auth.models import LoginToken, User
+from feedback.auth.models import LoginToken, User, UserSession
+from feedback.auth.sessions import end_all as end_sessions
 from feedback.changes.models import ChangeFeedback, ProgramChange
 from feedback.common.timeutil import utcnow
 from feedback.extensions import db
@@ -75,6 +76,11 @@ def my_data(user: User) -> dict:
         .where(LoginToken.user_id == uid)
         .order_by(LoginToken.created_at)
     ).all()
+    browsers = db.session.execute(
+        sa.select(UserSession.device, UserSession.created_at, UserSession.last_seen_at)
+        .where(UserSession.user_id == uid, UserSession.ended_at.is_(None))
+        .order_by(UserSession.created_at)
+    ).all()
     notices = db.session.scalar(sa.select(sa.func.count()).select_from(Notification).where(Notification.user_id == uid))
     return {
         "about_you": {"name": user.name, "phone": user.phone, "email": user.email,
@@ -95,6 +101,8 @@ def my_data(user: User) -> dict:
         "meetings_you_came_to": [{"meeting": title, "at": _iso(at)} for title, at in came],
         "login_links": [{"kind": purpose, "made": _iso(made), "last_used": _iso(used), "stopped": _iso(stopped)}
                         for purpose, made, used, stopped in links],
+        "logged_in_on": [{"device": device, "since": _iso(since), "last_seen": _iso(seen)}
+                         for device, since, seen in browsers],
         "notices": notices,
     }
 
@@ -115,12 +123,13 @@ def erase(user: User) -> None:
     db.session.execute(sa.delete(VoiceNote).where(VoiceNote.post_id.in_(her_posts)))
     db.session.execute(sa.update(Post).where(Post.author_id == uid).values(
         author_id=None, author_key=None, anonymous=False, by_former_member=True, transcript=None))
-    for model in (Agreement, Report, ChangeFeedback, Notification, LoginToken, Membership):
+    for model in (Agreement, Report, ChangeFeedback, Notification, LoginToken, Membership, UserSession):
         db.session.execute(sa.delete(model).where(model.user_id == uid))
     user.name = "–"
     user.email = user.phone = user.password_hash = None
     user.active = False
     user.session_version += 1  # every phone she was logged in on is logged out
+    end_sessions(user)
     user.erased_at = utcnow()
     db.session.flush()  # the audit log writes its row now (when staff erase), so it can be emptied below
     # The audit log holds what staff once typed about her (her name, her phone): only the fact stays.

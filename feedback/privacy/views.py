@@ -10,6 +10,7 @@ from flask.wrappers import Response
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
+from feedback.auth import sessions
 from feedback.common.access import staff_required
 from feedback.members import services as members
 from feedback.privacy import services
@@ -114,6 +115,17 @@ def erase():
 @bp.route("/goodbye")
 def goodbye():
     return render_template("privacy/goodbye.html")
+
+
+@bp.route("/staff/<int:program_id>/members/<int:user_id>/sessions/<int:session_id>/end", methods=["POST"])
+@staff_required
+def end_session(program_id: int, user_id: int, session_id: int):
+    """A lost or shared phone: staff log her out of that one phone."""
+    user = members.get_member(program_id, user_id)
+    if user is None or not sessions.end_one(user, session_id):
+        abort(404)
+    flash(_("She is logged out on that phone."), "success")
+    return redirect(url_for("members.edit", program_id=program_id, user_id=user_id) + "#sessions")
 
 
 @bp.route("/staff/<int:program_id>/members/<int:user_id>/erase", methods=["POST"])

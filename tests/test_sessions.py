@@ -1,0 +1,95 @@
+"""Sessions kept on the server: logging out ends the session for real, staff see on which
+phones a member is logged in and can end one, a new link or password ends them all."""
+from __future__ import annotations
+
+import pytest
+
+from feedback.auth.models import UserSession
+from feedback.auth.services import issue_member_link
+from feedback.auth.sessions import TOUCH_EVERY, describe
+from feedback.extensions import db
+from tests.routes_support import is_login_redirect, new_client, use_fast_password_hashing
+
+ANDROID = "Mozilla/5.0 (Linux; Android 14; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Mobile Safari/537.36"
+IPHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 Version/17.4 Mobile/15E148 Safari/604.1"
+
+
+@pytest.fixture(autouse=True)
+def _fast_hashing(monkeypatch):
+    use_fast_password_hashing(monkeypatch)
+
+
+@pytest.mark.parametrize(("agent", "name"), [(ANDROID, "Android phone · Chrome"), (IPHONE, "iPhone · Safari"),
+                                              ("", "–"), ("curl/8", "–")])
+def test_a_browser_is_named_and_no_more(agent, name):
+    assert describe(agent) == name
+
+
+def _phone(app, member, agent=ANDROID, link=None):
+    c = new_client(app)
+    c.get(f"/in/{link or issue_member_link(member, None)}", headers={"User-Agent": agent})
+    assert c.get("/me").status_code == 200
+    return c
+
+
+def test_logging_out_ends_the_session_on_the_server(app, make):
+    member = make.member(make.program())
+    phone = _phone(app, member)
+    stolen = phone.get_cookie("session").value  # a copy of her cookie, taken before she logs out
+    phone.post("/logout")
+    thief = new_client(app)
+    thief.set_cookie("session", stolen)
+    assert is_login_redirect(thief.get("/me"))
+    assert db.session.scalar(db.select(UserSession.ended_at).where(UserSession.user_id == member.id)) is not None
+
+
+def test_staff_see_her_phones_and_log_one_out(app, make, login):
+    program = make.program()
+    member = make.member(program)
+    link = issue_member_link(member, None)  # her card, opened on two phones
+    android, iphone = _phone(app, member, ANDROID, link), _phone(app, member, IPHONE, link)
+    staff = login(make.staff(program), new_client(app))
+    page = staff.get(f"/staff/{program.id}/members/{member.id}/edit").get_data(as_text=True)
+    assert "Android phone · Chrome" in page and "iPhone · Safari" in page
+    android_id = db.session.scalar(db.select(UserSession.id).where(UserSession.device == "Android phone · Chrome"))
+    resp = staff.post(f"/staff/{program.id}/members/{member.id}/sessions/{android_id}/end")
+    assert resp.status_code == 302
+    assert is_login_redirect(android.get("/me"))
+    assert iphone.get("/me").status_code == 200  # only that phone
+    # Ending it again, or a session of someone else, is a 404.
+    assert staff.post(f"/staff/{program.id}/members/{member.id}/sessions/{android_id}/end").status_code == 404
+    other = make.member(program)
+    assert staff.post(f"/staff/{program.id}/members/{other.id}/sessions/{android_id}/end").status_code == 404
+
+
+def test_a_new_link_ends_every_session(app, make):
+    member = make.member(make.program())
+    phone = _phone(app, member)
+    issue_member_link(member, None)  # staff print a new card: the old one stops
+    assert is_login_redirect(phone.get("/me"))
+    assert db.session.scalar(db.select(db.func.count()).select_from(UserSession).where(
+        UserSession.user_id == member.id, UserSession.ended_at.is_(None))) == 0
+
+
+def test_seen_at_is_written_rarely(app, make):
+    member = make.member(make.program())
+    phone = _phone(app, member)
+    record = db.session.scalar(db.select(UserSession).where(UserSession.user_id == member.id))
+    first = record.last_seen_at
+    phone.get("/me")
+    db.session.expire_all()
+    assert db.session.get(UserSession, record.id).last_seen_at == first  # no write per request
+    record = db.session.get(UserSession, record.id)
+    record.last_seen_at = first - TOUCH_EVERY * 2
+    db.session.commit()
+    phone.get("/me")
+    db.session.expire_all()
+    assert db.session.get(UserSession, record.id).last_seen_at > first - TOUCH_EVERY
+
+
+def test_a_cookie_without_a_server_session_is_not_enough(app, make):
+    member = make.member(make.program())
+    c = new_client(app)
+    with c.session_transaction() as s:
+        s["_user_id"] = member.get_id()  # forged or left over from before: no session on the server
+    assert is_login_redirect(c.get("/me"))
