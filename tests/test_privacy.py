@@ -162,6 +162,10 @@ def test_an_idle_office_session_ends_by_itself(app, login, w):
     resp = staff.get(f"/staff/{w.prog.id}/")
     assert resp.status_code == 302 and resp.headers["Location"].endswith("/login")
     assert staff.get(f"/staff/{w.prog.id}/").status_code == 302  # logged out, not just sent away once
+    from feedback.auth.models import UserSession
+
+    assert db.session.scalar(db.select(UserSession.ended_at).where(UserSession.user_id == w.users["staff"].id)) \
+        is not None  # ended on the server too
 
 
 def test_members_stay_logged_in_on_their_phone(app, login, w):

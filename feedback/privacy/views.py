@@ -34,6 +34,7 @@ def end_idle_office_sessions():
     limit = current_app.config["STAFF_IDLE_MINUTES"] * 60
     if isinstance(seen, int) and limit and now - seen > limit:
         lang = current_user.preferred_language
+        sessions.end(session.get(sessions.COOKIE_KEY))
         logout_user()
         session.clear()
         session["lang"] = lang
