@@ -7,7 +7,7 @@ import os
 from functools import lru_cache
 
 import sqlalchemy as sa
-from flask import Flask, g, jsonify, redirect, render_template, request, url_for
+from flask import Flask, abort, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -64,6 +64,13 @@ def init_app(app: Flask) -> None:
         if request.endpoint == "static" and request.args.get("v"):
             resp.cache_control.immutable = True  # the URL changes whenever the file does
         return resp
+
+    @app.before_request
+    def refuse_null_bytes():
+        # No person types a null byte; PostgreSQL cannot store one. Refused here, for every form.
+        values = [*request.args.values(), *(request.form.values() if request.method != "GET" else ())]
+        if any("\x00" in v for v in values) or "\x00" in request.path:
+            abort(400)
 
     @app.after_request
     def security_headers(resp):

@@ -48,6 +48,7 @@ class Page(HTMLParser):
         self.links: list[dict[str, str]] = []
         self._text: list[str] = []
         self._script = False
+        self._data = False
         self.feed(html)
         self.close()
 
@@ -64,7 +65,9 @@ class Page(HTMLParser):
                 self.problems.append(f"<{tag} {name}={value!r}>: a javascript: address")
             if name == "srcdoc":
                 self.problems.append(f"<{tag} srcdoc>")
-        if tag == "script":
+        if tag == "script" and a.get("type") == "application/json":
+            self._data = True  # a chart's figure: data the browser never runs (checked below)
+        elif tag == "script":
             self._script = True
             if not a.get("src"):
                 self.problems.append("<script> without src")
@@ -77,9 +80,13 @@ class Page(HTMLParser):
 
     def handle_endtag(self, tag):
         if tag == "script":
-            self._script = False
+            self._script = self._data = False
 
     def handle_data(self, data):
+        if self._data:
+            if "<" in data:  # tojson writes < as \u003c, so no text can close the block early
+                self.problems.append("a JSON data block with a raw <")
+            return
         if self._script:
             if data.strip():
                 self.problems.append("<script> with inline code")
