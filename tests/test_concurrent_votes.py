@@ -105,3 +105,82 @@ def test_concurrent_votes_leave_one_vote_sqlite(app, make):
 @pytest.mark.skipif(USE_POSTGRES, reason="the SQLite variant")
 def test_concurrent_anonymous_votes_leave_one_ballot_sqlite(app, make):
     check_anonymous(app, make)
+
+
+# --- many members at once, and two staff at once (PostgreSQL) --------------------------------------
+
+
+@pytest.mark.skipif(not USE_POSTGRES, reason="needs TEST_DB=postgres")
+@pytest.mark.parametrize("anonymous", [False, True])
+def test_fifty_members_voting_and_changing_at_once_end_with_exact_counts(app, make, anonymous):
+    program = make.program()
+    members = [make.member(program) for _ in range(50)]
+    proposal = make.proposal(program, "voting", anonymous=anonymous)
+    pid, ids = proposal.id, [m.id for m in members]
+    barrier = threading.Barrier(len(ids))
+    errors: list[BaseException] = []
+    last: dict[int, str] = {}
+
+    def member_votes(i: int, user_id: int) -> None:
+        try:
+            barrier.wait(timeout=30)
+            for k in range(3):  # she votes, then changes her mind twice
+                choice = CHOICES[(i + k) % 3]
+                with app.app_context():
+                    votes.cast_vote(db.session.get(Proposal, pid), db.session.get(User, user_id), choice)
+                    db.session.remove()
+                last[user_id] = choice
+        except BaseException as e:
+            errors.append(e)
+
+    threads = [threading.Thread(target=member_votes, args=(i, uid)) for i, uid in enumerate(ids)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert not errors, errors
+    db.session.expire_all()
+    counted = dict(db.session.execute(
+        sa.select(Vote.choice, sa.func.count()).where(Vote.proposal_id == pid).group_by(Vote.choice)).all())
+    expected = {c: list(last.values()).count(c) for c in CHOICES if c in last.values()}
+    assert counted == expected
+    assert sum(counted.values()) == 50
+    if anonymous:
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(VoterRoll)
+                                 .where(VoterRoll.proposal_id == pid)) == 50
+
+
+@pytest.mark.skipif(not USE_POSTGRES, reason="needs TEST_DB=postgres")
+def test_two_staff_closing_the_same_vote_at_once_leave_one_result(app, make):
+    from feedback.common.errors import RuleError
+    from feedback.proposals import services as proposals
+    from feedback.proposals.models import ProposalEvent
+
+    program = make.program()
+    proposal = make.proposal(program, "voting")
+    pid = proposal.id
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def close() -> None:
+        with app.app_context():
+            p = db.session.get(Proposal, pid)
+            barrier.wait(timeout=30)
+            try:
+                proposals.close_voting(p, None)
+                outcomes.append("closed")
+            except RuleError:
+                outcomes.append("told it was closed")
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=close) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert sorted(outcomes) == ["closed", "told it was closed"]
+    db.session.expire_all()
+    assert db.session.get(Proposal, pid).status == "voted"
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ProposalEvent).where(
+        ProposalEvent.proposal_id == pid, ProposalEvent.to_status == "voted")) == 1

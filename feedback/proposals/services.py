@@ -112,6 +112,9 @@ def set_translation(proposal: Proposal, language: str, title: str, summary: str,
 
 
 def _move(proposal: Proposal, status: str, actor_id: int | None, message) -> None:
+    # Two staff pressing "close" at once: the second waits for the first's row lock, then sees
+    # the step already taken and is told so; the history gets one event, not two.
+    db.session.refresh(proposal, with_for_update=True)
     try:
         proposal.move_to(status, actor_id)
     except InvalidTransition:
