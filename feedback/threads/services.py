@@ -83,7 +83,7 @@ def shows_name(post: Post, viewer: User, program_id: int) -> bool:
 
 
 def _clean_body(body: str | None) -> str | None:
-    body = (body or "").replace("\r\n", "\n").strip()
+    body = (body or "").replace("\r\n", "\n").replace("\x00", "").strip()
     if len(body) > BODY_MAX:
         raise RuleError(
             _l("Your text is too long. Write at most %(n)s letters.", n=BODY_MAX), status=400, field="body"
