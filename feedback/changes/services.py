@@ -20,6 +20,7 @@ from feedback.changes.models import (
     ProgramChange,
 )
 from feedback.common.errors import RuleError
+from feedback.common.i18n import translation_languages
 from feedback.common.timeutil import local_now, utcnow
 from feedback.common.upsert import upsert
 from feedback.decisions.models import Decision
@@ -105,7 +106,7 @@ def _apply(change: ProgramChange, f: ChangeFields) -> None:
 
 
 def _apply_translations(change: ProgramChange, translations: dict[str, tuple[str, str]]) -> None:
-    offered = set(current_app.config["LANGUAGES"]) - {"sv"}
+    offered = set(translation_languages())
     existing = {t.language: t for t in change.translations}
     for lang, (t_title, t_description) in translations.items():
         if lang not in offered:

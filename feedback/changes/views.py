@@ -13,7 +13,7 @@ from feedback.changes.member_forms import FollowUpForm
 from feedback.changes.models import ProgramChange
 from feedback.common.access import get_or_404, staff_required
 from feedback.common.errors import RuleError, show_on_form
-from feedback.common.i18n import languages
+from feedback.common.i18n import translation_forms
 from feedback.extensions import db
 from feedback.programs.models import Role
 from feedback.topics.services import program_topics
@@ -43,14 +43,7 @@ def _form(program_id: int, change: ProgramChange | None = None) -> ChangeForm:
 
 
 def _translation_forms(change: ProgramChange | None) -> dict[str, ChangeTranslationForm]:
-    out = {}
-    for code, _name in languages():
-        if code == "sv":
-            continue
-        existing = next((t for t in (change.translations if change else []) if t.language == code), None)
-        out[code] = ChangeTranslationForm(prefix=f"t-{code}", obj=existing) if request.method == "GET" else \
-            ChangeTranslationForm(prefix=f"t-{code}")
-    return out
+    return translation_forms(ChangeTranslationForm, change.translations if change else [], "t-{}")
 
 
 def _fields(form: ChangeForm, translations: dict[str, ChangeTranslationForm]) -> services.ChangeFields:

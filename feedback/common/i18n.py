@@ -46,3 +46,19 @@ def select_locale() -> str:
 
 def text_direction(code: str) -> str:
     return language_info(code)[1]
+
+
+def translation_languages() -> list[str]:
+    """The languages content can be translated into: every one offered but the source, Swedish."""
+    source = current_app.config["BABEL_DEFAULT_LOCALE"]
+    return [code for code in current_app.config["LANGUAGES"] if code != source]
+
+
+def translation_forms(form_class, translations, prefix: str = "{}") -> dict:
+    """One small form per translation language, filled from the record's translations on GET
+    and from the posted form otherwise."""
+    existing = {t.language: t for t in translations}
+    return {
+        code: form_class(prefix=prefix.format(code), obj=existing.get(code) if request.method == "GET" else None)
+        for code in translation_languages()
+    }

@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from feedback.common.access import get_or_404, program_role_required
 from feedback.common.errors import RuleError, show_on_form
-from feedback.common.i18n import languages
+from feedback.common.i18n import translation_forms
 from feedback.decisions import services
 from feedback.decisions.forms import DecisionForm, DecisionTranslationForm, ReopenForm
 from feedback.decisions.labels import OUTCOME_LABELS
@@ -39,14 +39,7 @@ def queue(program_id: int):
 
 
 def _translation_forms(decision=None) -> dict[str, DecisionTranslationForm]:
-    out = {}
-    for code, _name in languages():
-        if code == "sv":
-            continue
-        existing = next((t for t in (decision.translations if decision else []) if t.language == code), None)
-        out[code] = DecisionTranslationForm(prefix=code, obj=existing) if request.method == "GET" else \
-            DecisionTranslationForm(prefix=code)
-    return out
+    return translation_forms(DecisionTranslationForm, decision.translations if decision else [])
 
 
 @bp.route("/<int:proposal_id>", methods=["GET", "POST"])

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 import sqlalchemy as sa
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from feedback.common.errors import RuleError
+from feedback.common.i18n import translation_languages
 from feedback.common.timeutil import utcnow
 from feedback.common.upsert import upsert
 from feedback.extensions import db
@@ -71,7 +71,7 @@ def save_summaries(meeting: Meeting, summary: str | None, member_summary: str | 
             raise RuleError(_l("The text is too long: at most %(n)s characters.", n=SUMMARY_MAX))
     meeting.summary = (summary or "").strip() or None
     meeting.member_summary = (member_summary or "").strip() or None
-    offered = set(current_app.config["LANGUAGES"]) - {"sv"}
+    offered = set(translation_languages())
     existing = {t.language: t for t in meeting.summary_translations}
     for lang, text in translations.items():
         text = (text or "").strip()

@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from feedback.common.access import get_or_404, staff_required
 from feedback.common.errors import RuleError, show_on_form
-from feedback.common.i18n import languages
+from feedback.common.i18n import translation_languages
 from feedback.common.timeutil import local_now
 from feedback.extensions import db
 from feedback.meetings import log
@@ -29,7 +29,7 @@ def _log_page(meeting: Meeting, status: int = 200, **forms):
         members=program_members(meeting.program_id),
         attendance=log.attendance(meeting),
         actions=log.meeting_actions(meeting),
-        summary_languages=[code for code, _name in languages() if code != "sv"],
+        summary_languages=translation_languages(),
         summary_translations={t.language: t.member_summary for t in meeting.summary_translations},
         **forms,
     ), status
@@ -52,8 +52,7 @@ def log_summary(program_id: int, meeting_id: int):
     form = SummaryForm(prefix="s")
     if not form.validate_on_submit():
         return _log_page(meeting, 400, summary_form=form)
-    translations = {code: request.form.get(f"s-member_summary-{code}", "") for code, _name in languages()
-                    if code != "sv"}
+    translations = {code: request.form.get(f"s-member_summary-{code}", "") for code in translation_languages()}
     try:
         log.save_summaries(meeting, form.summary.data, form.member_summary.data, translations)
     except RuleError as e:
