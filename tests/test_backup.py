@@ -2,52 +2,12 @@
 both directions when PostgreSQL is there; a restore refuses a database that is not empty."""
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
-
-import flask_migrate
 import pytest
 import sqlalchemy as sa
 
-from feedback import create_app
-from feedback.config import TestConfig
 from feedback.extensions import db
 from tests.routes_support import USE_POSTGRES
-from tests.test_migrations import PG_URL, _pg, keep_logging
-
-
-@contextmanager
-def migrated(kind: str, tmp_path) -> Iterator:
-    """A new, migrated database of this kind, with its app."""
-    if kind == "sqlite":
-        url, drop = f"sqlite:///{tmp_path}/{uuid.uuid4().hex[:8]}.db", None
-    else:
-        name = f"feedback_bak_{uuid.uuid4().hex[:10]}"
-        admin = sa.create_engine(_pg(PG_URL), isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-        url = _pg(PG_URL).rsplit("/", 1)[0] + f"/{name}"
-
-        def drop():
-            with admin.connect() as conn:
-                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            admin.dispose()
-
-    class Config(TestConfig):
-        SQLALCHEMY_DATABASE_URI = url
-
-    app = create_app(Config)
-    try:
-        with app.app_context(), keep_logging():
-            flask_migrate.upgrade()
-        yield app
-    finally:
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
-        if drop:
-            drop()
+from tests.test_migrations import migrated_app
 
 
 def everything(app) -> dict[str, list]:
@@ -76,7 +36,7 @@ KINDS = [("sqlite", "sqlite")] + ([("sqlite", "postgres"), ("postgres", "sqlite"
 @pytest.mark.parametrize(("source_kind", "target_kind"), KINDS)
 def test_a_round_trip_changes_nothing(tmp_path, source_kind, target_kind):
     backup_file = tmp_path / "backup.jsonl.gz"
-    with migrated(source_kind, tmp_path) as source:
+    with migrated_app(source_kind) as source:
         seed(source)
         result = source.test_cli_runner().invoke(args=["backup", str(backup_file)])
         assert result.exit_code == 0, result.output
@@ -84,7 +44,7 @@ def test_a_round_trip_changes_nothing(tmp_path, source_kind, target_kind):
         original = everything(source)
     assert sum(len(rows) for rows in original.values()) > 300  # the whole demo
     assert original["voice_notes"]
-    with migrated(target_kind, tmp_path) as target:
+    with migrated_app(target_kind) as target:
         result = target.test_cli_runner().invoke(args=["restore", str(backup_file)])
         assert result.exit_code == 0, result.output
         assert everything(target) == original
@@ -98,7 +58,7 @@ def test_a_round_trip_changes_nothing(tmp_path, source_kind, target_kind):
 
 def test_restore_refuses_a_database_that_is_not_empty(tmp_path):
     backup_file = tmp_path / "backup.jsonl.gz"
-    with migrated("sqlite", tmp_path) as source:
+    with migrated_app("sqlite") as source:
         seed(source)
         assert source.test_cli_runner().invoke(args=["backup", str(backup_file)]).exit_code == 0
         before = everything(source)
@@ -114,7 +74,7 @@ def test_restore_refuses_a_file_that_is_not_a_backup(tmp_path):
     bad = tmp_path / "bad.gz"
     with gzip.open(bad, "wt") as fh:
         fh.write('{"hello": 1}\n')
-    with migrated("sqlite", tmp_path) as target:
+    with migrated_app("sqlite") as target:
         result = target.test_cli_runner().invoke(args=["restore", str(bad)])
         assert result.exit_code != 0
         assert "not a backup file" in result.output

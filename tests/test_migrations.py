@@ -51,8 +51,9 @@ def keep_logging() -> Iterator[None]:
 
 
 @contextmanager
-def fresh_database() -> Iterator[str]:
-    if not USE_POSTGRES:
+def fresh_database(kind: str | None = None) -> Iterator[str]:
+    """A new, empty database: SQLite or PostgreSQL (by default the one the suite runs on)."""
+    if (kind or ("postgres" if USE_POSTGRES else "sqlite")) == "sqlite":
         import tempfile
 
         with tempfile.TemporaryDirectory() as tmp:
@@ -71,8 +72,8 @@ def fresh_database() -> Iterator[str]:
 
 
 @contextmanager
-def migrated_app() -> Iterator:
-    with fresh_database() as url:
+def migrated_app(kind: str | None = None) -> Iterator:
+    with fresh_database(kind) as url:
 
         class Config(TestConfig):
             SQLALCHEMY_DATABASE_URI = url
