@@ -60,7 +60,7 @@ PAGES: dict[str, PageType] = {
     "threads.edit": PageType("member", lambda lv, i, lang: f"/talk/posts/{i.own_post[lang]}/edit"),
     "live.join": PageType("member", lambda lv, i, lang: "/join"),
     "live.follow": PageType("member", lambda lv, i, lang: f"/live/{i.meeting}"),
-    "privacy.consent": PageType("member", lambda lv, i, lang: "/me/welcome", "#agree"),
+    "privacy.consent": PageType("member", lambda lv, i, lang: "/me/welcome", "#agree-tick"),
     "privacy.my_data": PageType("member", lambda lv, i, lang: "/me/data", "#erase"),
     # anyone
     "auth.login": PageType("anon", lambda lv, i, lang: "/login"),
