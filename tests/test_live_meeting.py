@@ -4,8 +4,10 @@ from __future__ import annotations
 import re
 
 import pytest
+import sqlalchemy as sa
 
 from feedback.common.errors import RuleError
+from feedback.common.security import hash_token
 from feedback.extensions import db
 from feedback.meetings import live, services
 from feedback.meetings.live import CODE_ALPHABET, CODE_LENGTH
@@ -32,7 +34,8 @@ def test_a_whole_meeting(meeting):
     assert m.status == "planned" and m.live_version == 0
     live.start(m, 0)
     assert m.status == "open" and m.started_at and item_titles(m) == "Welcome"
-    assert len(m.join_code) == CODE_LENGTH and set(m.join_code) <= set(CODE_ALPHABET)
+    code = live.join_code(m)
+    assert len(code) == CODE_LENGTH and set(code) <= set(CODE_ALPHABET)
     live.step(m, 1, m.live_version)
     assert item_titles(m) == "Saturdays"
     live.open_voting(m, None, m.live_version)
@@ -47,7 +50,8 @@ def test_a_whole_meeting(meeting):
     assert item_titles(m) == "Saturdays"
     version = m.live_version
     live.end(m, version)
-    assert m.status == "closed" and m.join_code is None and m.ended_at and m.live_version == version + 1
+    assert m.status == "closed" and live.join_code(m) is None and m.ended_at and m.live_version == version + 1
+    assert m.join_salt is None and m.join_code_hash is None
 
 
 def test_refused_steps_change_nothing(meeting):
@@ -100,7 +104,7 @@ def test_join_code_finds_only_a_running_meeting(meeting):
     with pytest.raises(RuleError):
         live.find_by_code("")
     live.start(m)
-    code = m.join_code
+    code = live.join_code(m)
     assert live.find_by_code(f" {code.lower()[:3]} {code.lower()[3:]} ") == m
     with pytest.raises(RuleError):
         live.find_by_code("AAAAAA" if code != "AAAAAA" else "CCCCCC")
@@ -108,6 +112,61 @@ def test_join_code_finds_only_a_running_meeting(meeting):
     with pytest.raises(RuleError) as e:
         live.find_by_code(code)  # an expired code
     assert e.value.status == 404
+
+
+def test_the_join_code_is_stored_only_as_a_hash(app, meeting):
+    m = meeting
+    live.start(m)
+    code = live.join_code(m)
+    row = db.session.execute(sa.text("SELECT * FROM meetings WHERE id = :id"), {"id": m.id}).mappings().one()
+    assert code not in " ".join(str(v) for v in row.values())
+    assert row["join_code_hash"] == hash_token(code)
+    # The database alone does not give the code: without the app's secret key it is not derivable.
+    app.config["SECRET_KEY"], old_key = "another key", app.config["SECRET_KEY"]
+    try:
+        assert live.join_code(m) is None  # staff are asked to make a new code, not shown a wrong one
+    finally:
+        app.config["SECRET_KEY"] = old_key
+    assert live.join_code(m) == code
+
+
+def test_a_new_code_revokes_the_old_one(meeting):
+    m = meeting
+    live.start(m)
+    old, version = live.join_code(m), m.live_version
+    live.new_code(m, version)
+    new = live.join_code(m)
+    assert new and new != old and m.live_version == version + 1
+    assert live.find_by_code(new) == m
+    with pytest.raises(RuleError) as e:
+        live.find_by_code(old)
+    assert e.value.status == 404
+    with pytest.raises(RuleError):
+        live.new_code(m, version)  # an old view of the meeting
+    assert live.join_code(m) == new
+    live.end(m)
+    with pytest.raises(RuleError):
+        live.new_code(m)  # no codes for a meeting that is not running
+    assert live.join_code(m) is None
+
+
+def test_a_new_code_through_the_control_page(app, make, login):
+    from tests.routes_support import new_client
+
+    prog = make.program()
+    m = make.meeting(prog)
+    control = login(make.staff(prog), new_client(app))
+    base = f"/staff/{prog.id}/meetings/{m.id}/live"
+    control.post(f"{base}/start", data={"version": "0"})
+    db.session.expire_all()
+    old = live.join_code(m)
+    assert control.post(f"{base}/code", data={"version": str(m.live_version)}).status_code == 302
+    db.session.expire_all()
+    new = live.join_code(m)
+    page = control.get(base).get_data(as_text=True)
+    assert new != old and new in page and old not in page
+    projector = control.get(f"/staff/{prog.id}/meetings/{m.id}/projector").get_data(as_text=True)
+    assert new in projector and old not in projector
 
 
 def test_empty_agenda_can_start_and_end(make):
@@ -138,7 +197,7 @@ def test_live_meeting_through_the_pages(app, make, login):
 
     assert control.post(f"{base}/start", data={"version": "0"}).status_code == 302
     db.session.expire_all()
-    code = m.join_code
+    code = live.join_code(m)
     assert code in control.get(base).get_data(as_text=True)
 
     # The code takes a logged-in member to the meeting; a wrong one, or another group's member, goes nowhere.

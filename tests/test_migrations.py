@@ -176,8 +176,38 @@ def test_database_constraints_exist_after_migrating():
             db.session.rollback()
 
 
-def test_meeting_support_migration_keeps_existing_meetings():
-    """0002 adds the support columns to a database that already has meetings in it."""
+FIRST_DATA = [
+    "INSERT INTO programs (id, name, slug, public_page, active, created_at) "
+    "VALUES (1, 'P', 'p', false, true, '2026-01-01 10:00:00')",
+    "INSERT INTO users (id, name, email, preferred_language, is_admin, active, session_version, created_at) "
+    "VALUES (1, 'Amina', 'amina@example.org', 'ar', false, true, 3, '2026-01-01 10:00:00')",
+    "INSERT INTO memberships (id, user_id, program_id, role, created_at) VALUES (1, 1, 1, 'member', '2026-01-01 10:00:00')",
+    "INSERT INTO login_tokens (id, user_id, purpose, token_hash, created_at) "
+    "VALUES (1, 1, 'member', 'aaaa', '2026-01-01 10:00:00')",
+    "INSERT INTO topics (id, program_id, name, icon, position, archived) VALUES (1, 1, 'Meetings', 'calendar', 0, false)",
+    "INSERT INTO proposals (id, program_id, topic_id, title, summary, icon, source_language, status, origin, anonymous, "
+    "results_live, created_at, updated_at) VALUES (1, 1, 1, 'Saturdays', 'We meet on Saturdays.', 'calendar', 'sv', "
+    "'voted', 'staff', true, false, '2026-01-01 10:00:00', '2026-01-01 10:00:00')",
+    "INSERT INTO proposal_translations (id, proposal_id, language, title, summary) VALUES (1, 1, 'ar', 'T', 'S')",
+    "INSERT INTO proposal_events (id, proposal_id, to_status, at) VALUES (1, 1, 'voted', '2026-01-01 10:00:00')",
+    "INSERT INTO voter_roll (proposal_id, user_id) VALUES (1, 1)",
+    "INSERT INTO votes (id, proposal_id, ballot_key, choice, channel) VALUES (1, 1, 'k', 'agree', 'phone')",
+    "INSERT INTO meetings (id, program_id, title, starts_at, status, created_at) "
+    "VALUES (1, 1, 'March', '2026-03-12 17:30:00', 'closed', '2026-01-01 10:00:00')",
+    "INSERT INTO meetings (id, program_id, title, starts_at, status, created_at) "
+    "VALUES (2, 1, 'April', '2026-04-12 17:30:00', 'planned', '2026-01-01 10:00:00')",
+    "INSERT INTO agenda_items (id, meeting_id, position, kind, proposal_id) VALUES (1, 1, 0, 'proposal', 1)",
+]
+
+
+def test_data_from_the_first_migration_survives_every_later_one():
+    """A database made by 0001 and filled, then upgraded step by step to the latest: every row is
+    still there, the new columns have their defaults, and the app reads it all through its models."""
+    from feedback.auth.models import User
+    from feedback.meetings import live
+    from feedback.meetings.models import Meeting
+    from feedback.proposals.models import Proposal
+
     with fresh_database() as url:
 
         class Config(TestConfig):
@@ -188,18 +218,37 @@ def test_meeting_support_migration_keeps_existing_meetings():
             with app.app_context(), keep_logging():
                 flask_migrate.upgrade(revision="0001")
                 with db.engine.begin() as conn:
-                    conn.execute(sa.text(
-                        "INSERT INTO programs (id, name, slug, public_page, active, created_at) "
-                        "VALUES (1, 'P', 'p', false, true, '2026-01-01 10:00:00')"))
-                    conn.execute(sa.text(
-                        "INSERT INTO meetings (id, program_id, title, starts_at, status, created_at) "
-                        "VALUES (1, 1, 'March', '2026-03-12 17:30:00', 'closed', '2026-01-01 10:00:00')"))
+                    for statement in FIRST_DATA:
+                        conn.execute(sa.text(statement))
+                # A meeting running while 0013 is deployed: its plain join code goes away.
+                flask_migrate.upgrade(revision="0012")
+                with db.engine.begin() as conn:
+                    conn.execute(sa.text("UPDATE meetings SET status = 'open', join_code = 'ACDEFG' WHERE id = 2"))
                 flask_migrate.upgrade()
-                with db.engine.connect() as conn:
-                    row = conn.execute(sa.text(
-                        "SELECT title, childcare, travel_costs, bring, interpreter_languages FROM meetings")).one()
-                assert tuple(row) == ("March", False, False, None, None)
+                assert current_revision() == head_revision(app)
                 assert schema_differences() == []
+
+                with db.engine.connect() as conn:
+                    counts = {t: conn.execute(sa.text(f"SELECT count(*) FROM {t}")).scalar()
+                              for t in ("programs", "users", "memberships", "login_tokens", "topics", "proposals",
+                                        "proposal_translations", "proposal_events", "voter_roll", "votes",
+                                        "meetings", "agenda_items")}
+                    row = conn.execute(sa.text(
+                        "SELECT title, childcare, travel_costs, bring, interpreter_languages FROM meetings WHERE id = 1"
+                    )).one()
+                assert counts == dict.fromkeys(counts, 1) | {"meetings": 2}
+                assert tuple(row) == ("March", False, False, None, None)
+
+                user = db.session.get(User, 1)
+                assert (user.name, user.email, user.preferred_language, user.session_version) == (
+                    "Amina", "amina@example.org", "ar", 3)
+                assert user.erased_at is None and user.consented_at is None
+                proposal = db.session.get(Proposal, 1)
+                assert (proposal.title, proposal.status, proposal.anonymous) == ("Saturdays", "voted", True)
+                running = db.session.get(Meeting, 2)
+                assert running.status == "open" and live.join_code(running) is None
+                live.new_code(running)  # staff make a new code and the meeting goes on
+                assert live.find_by_code(live.join_code(running)) == running
         finally:
             with app.app_context():
                 db.session.remove()

@@ -170,7 +170,7 @@ SPECS = [
     Spec("/staff/<int:program_id>/meetings/<int:meeting_id>/live", "GET", staff_only(200)),
     Spec("/staff/<int:program_id>/meetings/<int:meeting_id>/projector", "GET", staff_only(200)),
     Spec("/staff/<int:program_id>/meetings/<int:meeting_id>/projector/now", "GET", staff_only(200)),
-    Spec("/staff/<int:program_id>/meetings/<int:meeting_id>/live/<any(start, next, prev, open, close, reveal, end):action>",
+    Spec("/staff/<int:program_id>/meetings/<int:meeting_id>/live/<any(start, next, prev, open, close, reveal, end, code):action>",
          "POST", staff_only(302)),
     # The calendar feed's key is its login: the same answer whoever's browser asks.
     Spec("/calendar/<int:user_id>/<token>.ics", "GET", everyone(200), args={"token": _feed_token}),

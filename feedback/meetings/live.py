@@ -6,12 +6,15 @@ current state, and both views converge on what the server decided."""
 
 from __future__ import annotations
 
+import hmac
 import secrets
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from feedback.common.errors import RuleError
+from feedback.common.security import hash_token, keyed_digest
 from feedback.common.timeutil import utcnow
 from feedback.extensions import db
 from feedback.meetings.models import AgendaItem, Meeting, MeetingStatus
@@ -46,11 +49,44 @@ def _ordered(meeting: Meeting) -> list[AgendaItem]:
     return sorted(meeting.agenda, key=lambda i: (i.position, i.id))
 
 
-def _new_code() -> str:
+def _derive_code(meeting_id: int, salt: str) -> str:
+    number = int(keyed_digest(current_app.config["SECRET_KEY"], "join", meeting_id, salt), 16)
+    letters = []
+    for _ in range(CODE_LENGTH):
+        number, index = divmod(number, len(CODE_ALPHABET))
+        letters.append(CODE_ALPHABET[index])
+    return "".join(letters)
+
+
+def _normalise(code: str | None) -> str:
+    return "".join((code or "").split()).upper()
+
+
+def join_code(meeting: Meeting) -> str | None:
+    """The code to show on the projector, or None when there is none to show.
+
+    None too when the secret key changed since the code was made: the derived code would not
+    match the stored hash, so staff make a new one rather than show a code that fails."""
+    if meeting.status != MeetingStatus.OPEN or not meeting.join_salt or not meeting.join_code_hash:
+        return None
+    code = _derive_code(meeting.id, meeting.join_salt)
+    return code if hmac.compare_digest(hash_token(code), meeting.join_code_hash) else None
+
+
+def _issue_code(meeting: Meeting) -> None:
     while True:
-        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-        if db.session.scalar(sa.select(Meeting.id).where(Meeting.join_code == code)) is None:
-            return code
+        salt = secrets.token_hex(16)
+        digest = hash_token(_derive_code(meeting.id, salt))
+        taken = db.session.scalar(
+            sa.select(Meeting.id).where(Meeting.join_code_hash == digest, Meeting.id != meeting.id)
+        )
+        if taken is None:
+            meeting.join_salt, meeting.join_code_hash = salt, digest
+            return
+
+
+def _drop_code(meeting: Meeting) -> None:
+    meeting.join_salt = meeting.join_code_hash = None
 
 
 def start(meeting: Meeting, seen_version: int | None = None) -> None:
@@ -59,7 +95,7 @@ def start(meeting: Meeting, seen_version: int | None = None) -> None:
         raise RuleError(_l("This meeting has already started or ended."), status=409)
     meeting.status = MeetingStatus.OPEN
     meeting.started_at = utcnow()
-    meeting.join_code = _new_code()
+    _issue_code(meeting)
     items = _ordered(meeting)
     meeting.current_item_id = items[0].id if items else None
     meeting.results_revealed = False
@@ -115,18 +151,29 @@ def end(meeting: Meeting, seen_version: int | None = None) -> None:
         raise RuleError(_l("This meeting is not running, so it cannot be ended."), status=409)
     meeting.status = MeetingStatus.CLOSED
     meeting.ended_at = utcnow()
-    meeting.join_code = None  # an old code must never lead anywhere
+    _drop_code(meeting)  # an old code must never lead anywhere
     meeting.current_item_id = None
     _changed(meeting)
 
 
+def new_code(meeting: Meeting, seen_version: int | None = None) -> None:
+    """Revoke the code on the screen and show a new one, say after a photo of it went round.
+    Phones that already follow the meeting go on following it."""
+    _check(meeting, seen_version)
+    _issue_code(meeting)
+    _changed(meeting)
+
+
 def find_by_code(code: str) -> Meeting:
-    """The running meeting behind a join code. The code never logs anyone in by itself."""
-    code = "".join((code or "").split()).upper()
+    """The running meeting behind a join code. The code never logs anyone in by itself.
+
+    The lookup is by the code's hash, so the time it takes tells nothing about how close a
+    guess came to the code."""
+    code = _normalise(code)
     meeting = None
     if 0 < len(code) <= 12:
         meeting = db.session.scalar(
-            sa.select(Meeting).where(Meeting.join_code == code, Meeting.status == MeetingStatus.OPEN)
+            sa.select(Meeting).where(Meeting.join_code_hash == hash_token(code), Meeting.status == MeetingStatus.OPEN)
         )
     if meeting is None:
         raise RuleError(_l("This code does not work. Look at the screen and try again."), status=404)

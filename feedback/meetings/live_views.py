@@ -29,6 +29,7 @@ ACTIONS = {
     "close": lambda m, v: live.close_voting(m, current_user.id, v),
     "reveal": lambda m, v: live.reveal(m, v),
     "end": lambda m, v: live.end(m, v),
+    "code": lambda m, v: live.new_code(m, v),
 }
 
 
@@ -51,10 +52,10 @@ def _state(meeting: Meeting) -> dict:
 @staff_required
 def control(program_id: int, meeting_id: int):
     meeting = get_or_404(Meeting, meeting_id, program_id)
-    return render_template("live/control.html", **_state(meeting))
+    return render_template("live/control.html", join_code=live.join_code(meeting), **_state(meeting))
 
 
-@meetings_bp.route("/<int:meeting_id>/live/<any(start, next, prev, open, close, reveal, end):action>", methods=["POST"])
+@meetings_bp.route("/<int:meeting_id>/live/<any(start, next, prev, open, close, reveal, end, code):action>", methods=["POST"])
 @staff_required
 def control_action(program_id: int, meeting_id: int, action: str):
     meeting = live.lock(meeting_id)
@@ -131,8 +132,10 @@ def _projector_key(meeting: Meeting) -> str:
 
 def _projector_state(meeting: Meeting) -> dict:
     state = _state(meeting)
-    join_url = absolute_url(url_for("live.join", code=meeting.join_code)) if meeting.join_code else None
+    code = live.join_code(meeting)
+    join_url = absolute_url(url_for("live.join", code=code)) if code else None
     state.update(
+        join_code=code,
         join_url=join_url,
         qr=qr_data_uri(join_url) if join_url else None,
         key=f"{meeting.live_version}-{state['voters']}",

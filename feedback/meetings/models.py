@@ -51,7 +51,11 @@ class Meeting(db.Model):
     # and a cycle of keys would make every migration of these tables harder.
     current_item_id: so.Mapped[int | None]
     results_revealed: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
-    join_code: so.Mapped[str | None] = so.mapped_column(sa.String(8), unique=True)
+    # The join code is never stored: it is derived from the app's secret key and this salt,
+    # and only its hash is kept to find the meeting. Someone with the database alone can
+    # neither read the code off it nor join; a new salt revokes the old code.
+    join_salt: so.Mapped[str | None] = so.mapped_column(sa.String(32))
+    join_code_hash: so.Mapped[str | None] = so.mapped_column(sa.String(64), unique=True)
     # Bumped on every change of the live state: the cheap "has anything changed?" for polling
     # phones, and the guard against two staff acting on an old view of the meeting.
     live_version: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
