@@ -24,11 +24,13 @@ def init_app(app: Flask) -> None:
 @click.command("retention")
 @with_appcontext
 def retention_command() -> None:
-    """Delete what is kept no longer than the admins set (VOICE_RETENTION_DAYS): run it daily."""
-    from feedback.privacy.services import delete_old_voice_notes
+    """Delete what each program keeps no longer than its admins set: run it daily."""
+    from feedback.privacy.retention import delete_old_voice_notes, erase_members_who_left
 
-    n = delete_old_voice_notes(current_app.config["VOICE_RETENTION_DAYS"])
-    click.echo(f"Deleted {n} voice messages older than {current_app.config['VOICE_RETENTION_DAYS']} days.")
+    voices = delete_old_voice_notes()
+    click.echo(f"Deleted {voices} voice messages older than their program keeps them.")
+    erased = erase_members_who_left()
+    click.echo(f"Erased the personal data of {erased} members who left.")
 
 
 @click.command("backup")
@@ -106,7 +108,7 @@ def seed_demo(force: bool) -> None:
         members = db.session.scalars(
             sa.select(User)
             .join(Membership)
-            .where(Membership.program_id == program.id, Membership.role == Role.MEMBER)
+            .where(Membership.program_id == program.id, Membership.role == Role.MEMBER, Membership.left_at.is_(None))
             .order_by(User.id)
         ).all()
         for user in members:

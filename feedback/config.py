@@ -72,8 +72,6 @@ class Config:
     MAX_CONTENT_LENGTH = 1 * 1024 * 1024
     # Office accounts see many members' data: their session ends after this long without a request.
     STAFF_IDLE_MINUTES = int(os.environ.get("STAFF_IDLE_MINUTES", "60"))
-    # Voice messages are deleted after this many days (the post and its written version stay); 0 keeps them.
-    VOICE_RETENTION_DAYS = int(os.environ.get("VOICE_RETENTION_DAYS", "365"))
     # A member says yes to what is kept about her before she takes part (off in most tests).
     CONSENT_REQUIRED = os.environ.get("CONSENT_REQUIRED", "1") == "1"
 

@@ -216,6 +216,10 @@ def build_demo() -> None:
         user = create_user(name, language=lang)
         db.session.add(Membership(user_id=user.id, program_id=program.id, role=Role.MEMBER))
         members.append(user)
+    # One member left three weeks ago: staff see on the members page when her data goes.
+    former = create_user("Hani Yusuf", language="so")
+    db.session.add(Membership(user_id=former.id, program_id=program.id, role=Role.MEMBER,
+                              left_at=now - timedelta(days=21)))
     db.session.flush()
     topics = list(db.session.scalars(db.select(Topic).where(Topic.program_id == program.id).order_by(Topic.position)))
 

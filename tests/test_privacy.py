@@ -127,31 +127,6 @@ def test_her_agreements_go_with_her(app, login, w, make):
 # --- retention and idle office sessions ------------------------------------------------------------
 
 
-def test_old_voice_messages_are_deleted_and_the_post_stays(app, login, w, runner, monkeypatch):
-    from datetime import timedelta
-
-    from feedback.common.timeutil import utcnow
-    from feedback.threads import services as threads
-    from feedback.threads.models import VoiceNote
-    from tests.routes_support import VOICE
-
-    spoken = threads.reply(w.users["member"], w.thread, None, VOICE.read_bytes())  # a voice-only post
-    for voice in db.session.scalars(db.select(VoiceNote)):
-        voice.created_at = utcnow() - timedelta(days=400)
-    db.session.commit()
-    monkeypatch.setitem(app.config, "VOICE_RETENTION_DAYS", 365)
-    result = runner.invoke(args=["retention"])
-    assert "Deleted 2 voice messages" in result.output
-    db.session.expire_all()
-    assert db.session.scalar(db.select(db.func.count()).select_from(VoiceNote)) == 0
-    assert db.session.get(Post, w.post.id).body == "Can we meet on Saturdays?"
-    assert db.session.get(Post, spoken.id) is not None
-    page = login(w.users["member"], new_client(app)).get(f"/talk/t/{w.thread.id}").get_data(as_text=True)
-    assert "Voice message (no longer kept)" in page
-    monkeypatch.setitem(app.config, "VOICE_RETENTION_DAYS", 0)
-    assert "Deleted 0 voice messages" in runner.invoke(args=["retention"]).output
-
-
 def test_an_idle_office_session_ends_by_itself(app, login, w):
     import time
 

@@ -116,6 +116,18 @@ def _member_session(w: World) -> int:
     return db.session.scalar(db.select(UserSession.id).where(UserSession.user_id == w.target.id).limit(1))
 
 
+def _leaver(w: World) -> int:
+    """A member of the program who left it: the one staff can bring back (made once per world)."""
+    from feedback.members import services
+
+    leavers = services.left_members(w.prog.id)
+    if leavers:
+        return leavers[0].user.id
+    user = services.add_member(w.prog.id, "Left earlier", "sv")
+    services.leave(w.prog.id, user)
+    return user.id
+
+
 def _feed_token(w: World) -> str:
     from feedback.meetings.calendar import feed_token
 
@@ -139,6 +151,7 @@ OWN_POST = {"post_id": lambda w: w.own_post.id}
 OWN_EDIT = {**TALK_READ, "staff": 403, "steering": 403, "prog_admin": 403, "admin": 403}
 CHANGE_FORM = {"title": "Fika", "description": "Nu finns fika.", "changed_on": "2026-11-01", "status": "done",
                "progress": "100", "origin": "staff", "topic_id": "0"}
+KEEP_DAYS = {"voice_retention_days": "365", "left_retention_days": "90"}
 POST_TEXT = {"body": "We would like coffee at the meetings."}
 
 SPECS = [
@@ -186,6 +199,9 @@ SPECS = [
     Spec("/staff/<int:program_id>/members/<int:user_id>/card", "POST", staff_only(200)),
     Spec("/staff/<int:program_id>/members/cards", "POST", staff_only(200)),
     Spec("/staff/<int:program_id>/members/<int:user_id>/revoke", "POST", staff_only(302)),
+    Spec("/staff/<int:program_id>/members/<int:user_id>/leave", "POST", staff_only(302)),
+    Spec("/staff/<int:program_id>/members/<int:user_id>/come-back", "POST", staff_only(302),
+         args={"user_id": _leaver}),
     Spec("/staff/<int:program_id>/meetings/", "GET", staff_only(200)),
     Spec("/staff/<int:program_id>/meetings/new", "GET", staff_only(200)),
     Spec("/staff/<int:program_id>/meetings/new", "POST", staff_only(302), data=lambda w: MEETING_FORM),
@@ -306,10 +322,10 @@ SPECS = [
     # site admin
     Spec("/admin/programs", "GET", admin_only(200)),
     Spec("/admin/programs/new", "GET", admin_only(200)),
-    Spec("/admin/programs/new", "POST", admin_only(302), data=lambda w: {"name": "Gamma", "slug": "gamma"}),
+    Spec("/admin/programs/new", "POST", admin_only(302), data=lambda w: {"name": "Gamma", "slug": "gamma", **KEEP_DAYS}),
     Spec("/admin/programs/<int:program_id>/edit", "GET", admin_only(200)),
     Spec("/admin/programs/<int:program_id>/edit", "POST", admin_only(302),
-         data=lambda w: {"name": "Alpha renamed", "slug": w.prog.slug}),
+         data=lambda w: {"name": "Alpha renamed", "slug": w.prog.slug, **KEEP_DAYS}),
     Spec("/admin/users", "GET", admin_only(200)),
     Spec("/admin/users/new", "GET", admin_only(200)),
     Spec("/admin/users/new", "POST", admin_only(302),
@@ -368,6 +384,7 @@ def test_access(app, make, login, spec):
     refused = [r for r in ROLES if spec.expect[r] in (LOGIN, 403, 404)]
     allowed = [r for r in ROLES if r not in refused]
     problems = []
+    url_for_spec(spec, w)  # an argument may first make what the route needs: before the snapshot
     before = snapshot() if refused else None
     for role in refused + allowed:
         if spec.method == "POST" and spec.mutates and role in allowed and role != allowed[0]:
@@ -401,6 +418,7 @@ def test_unknown_id_is_404(app, make, login, spec):
     """Each id in the address, replaced by an unknown or malformed one, gives a plain 404
     (never a 500) and changes nothing. As the site admin, who may open everything."""
     w = build_world(make)
+    url_for_spec(spec, w)  # an argument may first make what the route needs: before the snapshot
     before = snapshot()
     problems = []
     for name in dict.fromkeys(PLACEHOLDER.findall(spec.rule)):

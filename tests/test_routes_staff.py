@@ -28,6 +28,9 @@ def admin_client(app, make, login):
     return admin, login(admin, new_client(app))
 
 
+KEEP_DAYS = {"voice_retention_days": "200", "left_retention_days": "30"}
+
+
 def roles_of(user_id: int) -> set[tuple[int, str]]:
     db.session.expire_all()
     return set(db.session.execute(
@@ -37,21 +40,27 @@ def roles_of(user_id: int) -> set[tuple[int, str]]:
 def test_admin_creates_a_program_with_default_topics(admin_client):
     _admin, client = admin_client
     resp = client.post("/admin/programs/new", data={"name": " Uppsala mentors ", "slug": "uppsala",
-                                                    "city": "Uppsala", "description": "Vocational"})
+                                                    "city": "Uppsala", "description": "Vocational", **KEEP_DAYS})
     assert resp.status_code == 302
     prog = db.session.scalar(sa.select(Program).where(Program.slug == "uppsala"))
     assert prog.name == "Uppsala mentors" and prog.city == "Uppsala"
+    assert (prog.voice_retention_days, prog.left_retention_days) == (200, 30)
     topics = db.session.scalars(sa.select(Topic.name).where(Topic.program_id == prog.id).order_by(Topic.position))
     assert list(topics) == [name for name, _icon in DEFAULT_TOPICS]
     assert "Uppsala mentors" in client.get("/admin/programs").get_data(as_text=True)
 
 
 @pytest.mark.parametrize("form", [
-    {"name": "", "slug": "ok"},
-    {"name": "X", "slug": ""},
-    {"name": "X", "slug": "Not A Slug!"},
-    {"name": "X", "slug": "taken"},
-    {"name": "X" * 121, "slug": "long-name"},
+    {"name": "", "slug": "ok", **KEEP_DAYS},
+    {"name": "X", "slug": "", **KEEP_DAYS},
+    {"name": "X", "slug": "Not A Slug!", **KEEP_DAYS},
+    {"name": "X", "slug": "taken", **KEEP_DAYS},
+    {"name": "X" * 121, "slug": "long-name", **KEEP_DAYS},
+    {"name": "X", "slug": "no-days"},
+    {"name": "X", "slug": "too-short", **KEEP_DAYS, "voice_retention_days": "6"},
+    {"name": "X", "slug": "too-long", **KEEP_DAYS, "left_retention_days": "3651"},
+    {"name": "X", "slug": "not-a-number", **KEEP_DAYS, "left_retention_days": "ninety"},
+    {"name": "X", "slug": "negative", **KEEP_DAYS, "voice_retention_days": "-1"},
 ])
 def test_admin_program_form_refuses_bad_input(admin_client, make, form):
     _admin, client = admin_client
@@ -67,12 +76,20 @@ def test_admin_edits_a_program(admin_client, make):
     _admin, client = admin_client
     prog = make.program()
     other = make.program()
-    resp = client.post(f"/admin/programs/{prog.id}/edit", data={"name": "Renamed", "slug": "renamed"})
+    page = client.get(f"/admin/programs/{prog.id}/edit").get_data(as_text=True)
+    assert 'name="voice_retention_days"' in page and 'value="365"' in page and 'value="90"' in page
+    resp = client.post(f"/admin/programs/{prog.id}/edit",
+                       data={"name": "Renamed", "slug": "renamed", "voice_retention_days": "30",
+                             "left_retention_days": "14"})
     assert resp.status_code == 302
     db.session.refresh(prog)
-    assert (prog.name, prog.slug) == ("Renamed", "renamed")
+    assert (prog.name, prog.slug, prog.voice_retention_days, prog.left_retention_days) == ("Renamed", "renamed", 30, 14)
     before = snapshot()
-    assert client.post(f"/admin/programs/{prog.id}/edit", data={"name": "R", "slug": other.slug}).status_code == 400
+    assert client.post(f"/admin/programs/{prog.id}/edit",
+                       data={"name": "R", "slug": other.slug, **KEEP_DAYS}).status_code == 400
+    resp = client.post(f"/admin/programs/{prog.id}/edit",
+                       data={"name": "R", "slug": "r", "voice_retention_days": "5", "left_retention_days": "14"})
+    assert resp.status_code == 400 and "between 7 and 3650" in resp.get_data(as_text=True)
     assert snapshot() == before
 
 

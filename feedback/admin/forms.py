@@ -2,8 +2,12 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
+from wtforms import BooleanField, EmailField, IntegerField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, Regexp
+
+from feedback.programs.services import RETENTION_DAYS_MAX, RETENTION_DAYS_MIN
+
+_DAYS = [InputRequired(), NumberRange(min=RETENTION_DAYS_MIN, max=RETENTION_DAYS_MAX)]
 
 
 class ProgramForm(FlaskForm):
@@ -14,6 +18,15 @@ class ProgramForm(FlaskForm):
     )
     city = StringField(_l("City"), validators=[Optional(), Length(max=80)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=2000)])
+    voice_retention_days = IntegerField(
+        _l("Keep voice messages for (days)"), validators=_DAYS, default=365,
+        description=_l("Then the recording is deleted; the post and its written version stay."),
+    )
+    left_retention_days = IntegerField(
+        _l("Keep the data of members who left for (days)"), validators=_DAYS, default=90,
+        description=_l("Counted from the day staff mark that she left. Then her name, contact details and links "
+                       "are deleted; her votes still count and her posts stay, from “a former member”."),
+    )
 
 
 class UserForm(FlaskForm):

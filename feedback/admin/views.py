@@ -43,9 +43,10 @@ def program_form(program_id: int | None = None):
     if form.validate_on_submit():
         try:
             if program is None:
-                services.create_program(form.name.data, form.slug.data, form.city.data, form.description.data)
+                program = services.create_program(form.name.data, form.slug.data, form.city.data, form.description.data)
             else:
                 services.update_program(program, form.name.data, form.slug.data, form.city.data, form.description.data)
+            services.set_retention(program, form.voice_retention_days.data, form.left_retention_days.data)
         except RuleError as e:
             db.session.rollback()
             form.slug.errors = [*form.slug.errors, e.message]

@@ -54,7 +54,7 @@ class User(UserMixin, db.Model):
         return self.active
 
     def roles_in(self, program_id: int) -> set[str]:
-        return {m.role for m in self.memberships if m.program_id == program_id}
+        return {m.role for m in self.memberships if m.program_id == program_id and m.left_at is None}
 
     def has_role(self, program_id: int, *roles: str) -> bool:
         mine = self.roles_in(program_id)
@@ -63,7 +63,7 @@ class User(UserMixin, db.Model):
         return bool(mine.intersection(roles))
 
     def program_ids(self, *roles: str) -> list[int]:
-        return sorted({m.program_id for m in self.memberships if not roles or m.role in roles})
+        return sorted({m.program_id for m in self.memberships if m.left_at is None and (not roles or m.role in roles)})
 
     @property
     def is_member_only(self) -> bool:

@@ -484,7 +484,8 @@ def member_counts(program_ids: tuple[int, ...]) -> dict[int, int]:
     rows = db.session.execute(
         sa.select(Membership.program_id, sa.func.count(sa.distinct(Membership.user_id)))
         .join(User, User.id == Membership.user_id)
-        .where(Membership.program_id.in_(program_ids), Membership.role == Role.MEMBER, User.active.is_(True))
+        .where(Membership.program_id.in_(program_ids), Membership.role == Role.MEMBER,
+               Membership.left_at.is_(None), User.active.is_(True))
         .group_by(Membership.program_id)
     )
     return {pid: n for pid, n in rows}
@@ -616,7 +617,8 @@ def languages(program_ids: tuple[int, ...]) -> dict[str, int]:
     rows = db.session.execute(
         sa.select(User.preferred_language, sa.func.count(sa.distinct(User.id)))
         .join(Membership, Membership.user_id == User.id)
-        .where(Membership.program_id.in_(program_ids), Membership.role == Role.MEMBER, User.active.is_(True))
+        .where(Membership.program_id.in_(program_ids), Membership.role == Role.MEMBER,
+               Membership.left_at.is_(None), User.active.is_(True))
         .group_by(User.preferred_language)
         .order_by(sa.func.count(sa.distinct(User.id)).desc(), User.preferred_language)
     )

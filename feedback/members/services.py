@@ -1,23 +1,28 @@
-"""Members of a program's expert group."""
+"""Members of a program's expert group: joining, changing, leaving and coming back."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from feedback.auth.models import User
-from feedback.auth.services import create_user, normalise_email
+from feedback.auth.services import create_user, normalise_email, revoke_member_links
 from feedback.common.errors import RuleError
+from feedback.common.timeutil import utcnow
 from feedback.extensions import db
-from feedback.programs.models import Membership, Role
+from feedback.programs.models import Membership, Program, Role
 
 
 def program_members(program_id: int) -> list[User]:
+    """The members of the group now: not those who left."""
     return list(
         db.session.scalars(
             sa.select(User)
             .join(Membership)
-            .where(Membership.program_id == program_id, Membership.role == Role.MEMBER)
+            .where(Membership.program_id == program_id, Membership.role == Role.MEMBER, Membership.left_at.is_(None))
             .order_by(User.name, User.id)
         )
     )
@@ -28,18 +33,67 @@ def member_count(program_id: int) -> int:
         db.session.scalar(
             sa.select(sa.func.count())
             .select_from(Membership)
-            .where(Membership.program_id == program_id, Membership.role == Role.MEMBER)
+            .where(Membership.program_id == program_id, Membership.role == Role.MEMBER, Membership.left_at.is_(None))
         )
         or 0
     )
 
 
 def get_member(program_id: int, user_id: int) -> User | None:
+    """A member of the group, also one who left (staff still open her page until her data is gone)."""
     return db.session.scalar(
         sa.select(User)
         .join(Membership)
         .where(User.id == user_id, Membership.program_id == program_id, Membership.role == Role.MEMBER)
     )
+
+
+def membership(program_id: int, user: User) -> Membership | None:
+    return next((m for m in user.memberships if m.program_id == program_id and m.role == Role.MEMBER), None)
+
+
+@dataclass(frozen=True)
+class Leaver:
+    user: User
+    left_at: datetime
+    erase_on: datetime  # when `flask retention` erases her personal data, unless she comes back
+
+
+def erase_on(left_at: datetime, program: Program) -> datetime:
+    return left_at + timedelta(days=program.left_retention_days)
+
+
+def left_members(program_id: int) -> list[Leaver]:
+    program = db.session.get(Program, program_id)
+    rows = db.session.execute(
+        sa.select(User, Membership.left_at)
+        .join(Membership)
+        .where(Membership.program_id == program_id, Membership.role == Role.MEMBER, Membership.left_at.is_not(None))
+        .order_by(Membership.left_at.desc(), User.id)
+    ).all()
+    return [Leaver(user, left_at, erase_on(left_at, program)) for user, left_at in rows]
+
+
+def leave(program_id: int, user: User) -> bool:
+    """She left the group: no more access to it, and her personal data has a deletion date.
+    True when that was her last group, so her links were stopped and her phones logged out."""
+    mine = membership(program_id, user)
+    if mine is None or mine.left_at is not None:
+        raise RuleError(_l("She is not a member of this group now."), status=409)
+    mine.left_at = utcnow()
+    last = not any(m.left_at is None for m in user.memberships)
+    if last:  # no group left that she takes part in: nothing should still let her in
+        revoke_member_links(user)
+    db.session.commit()
+    return last
+
+
+def come_back(program_id: int, user: User) -> None:
+    mine = membership(program_id, user)
+    if mine is None or mine.left_at is None:
+        raise RuleError(_l("She has not left this group."), status=409)
+    mine.left_at = None
+    db.session.commit()
 
 
 def add_member(program_id: int, name: str, language: str, phone: str | None = None, email: str | None = None) -> User:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -41,12 +41,21 @@ def _card(user) -> dict:
     return {"user": user, "url": url, "qr": qr_data_uri(url)}
 
 
+def _current_member_or_404(program_id: int, user_id: int):
+    """Links and cards are for members of the group now, not for one who left."""
+    user = _member_or_404(program_id, user_id)
+    if services.membership(program_id, user).left_at is not None:
+        abort(404)
+    return user
+
+
 @bp.route("/")
 @staff_required
 def index(program_id: int):
     members = services.program_members(program_id)
     links = {m.id: active_member_link(m) for m in members}
-    return render_template("members/index.html", members=members, links=links)
+    return render_template("members/index.html", members=members, links=links,
+                           leavers=services.left_members(program_id))
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -82,15 +91,46 @@ def edit(program_id: int, user_id: int):
         else:
             flash(_("Saved."), "success")
             return redirect(url_for("members.index", program_id=program_id))
-    return render_template("members/form.html", form=form, member=user, sessions=active_sessions(user)), \
+    left = services.membership(program_id, user).left_at
+    return render_template("members/form.html", form=form, member=user, sessions=active_sessions(user),
+                           left_at=left, erase_on=services.erase_on(left, g.program) if left else None), \
         400 if form.errors else 200
+
+
+@bp.route("/<int:user_id>/leave", methods=["POST"])
+@staff_required
+def leave(program_id: int, user_id: int):
+    user = _member_or_404(program_id, user_id)
+    try:
+        stopped = services.leave(program_id, user)
+    except RuleError as e:
+        db.session.rollback()
+        flash(e.message, "error")
+    else:
+        flash(_("%(name)s has left the group. Her link is stopped.", name=user.name) if stopped
+              else _("%(name)s has left the group. She is still in another group.", name=user.name), "success")
+    return redirect(url_for("members.edit", program_id=program_id, user_id=user_id))
+
+
+@bp.route("/<int:user_id>/come-back", methods=["POST"])
+@staff_required
+def come_back(program_id: int, user_id: int):
+    user = _member_or_404(program_id, user_id)
+    try:
+        services.come_back(program_id, user)
+    except RuleError as e:
+        db.session.rollback()
+        flash(e.message, "error")
+    else:
+        flash(_("%(name)s is a member again. Give her a new link or card.", name=user.name), "success")
+    return redirect(url_for("members.edit", program_id=program_id, user_id=user_id))
 
 
 @bp.route("/<int:user_id>/card", methods=["POST"])
 @staff_required
 def card(program_id: int, user_id: int):
     """Make a new link and card. The old card stops working."""
-    user = _member_or_404(program_id, user_id)
+    user = _current_member_or_404(program_id, user_id)
     return render_template("members/cards.html", cards=[_card(user)])
 
 
@@ -104,7 +144,7 @@ def all_cards(program_id: int):
 @bp.route("/<int:user_id>/revoke", methods=["POST"])
 @staff_required
 def revoke(program_id: int, user_id: int):
-    user = _member_or_404(program_id, user_id)
+    user = _current_member_or_404(program_id, user_id)
     revoke_member_links(user)
     db.session.commit()
     flash(_("The link of %(name)s is stopped. She is logged out on every phone.", name=user.name), "success")

@@ -49,7 +49,8 @@ def _holders(program_id: int, *roles: str) -> list[int]:
         db.session.scalars(
             sa.select(Membership.user_id)
             .join(User, User.id == Membership.user_id)
-            .where(Membership.program_id == program_id, Membership.role.in_(roles), User.active.is_(True))
+            .where(Membership.program_id == program_id, Membership.role.in_(roles), Membership.left_at.is_(None),
+                   User.active.is_(True))
             .distinct()
         )
     )

@@ -7,7 +7,7 @@ of past meetings (who came) stay right without saying who."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import sqlalchemy as sa
 
@@ -33,7 +33,7 @@ def my_data(user: User) -> dict:
     """Everything stored about her, as plain data: shown on her page and given as JSON."""
     uid = user.id
     groups = db.session.execute(
-        sa.select(Program.name, Membership.role, Membership.created_at)
+        sa.select(Program.name, Membership.role, Membership.created_at, Membership.left_at)
         .join(Program, Program.id == Membership.program_id)
         .where(Membership.user_id == uid)
         .order_by(Program.name)
@@ -85,7 +85,8 @@ def my_data(user: User) -> dict:
     return {
         "about_you": {"name": user.name, "phone": user.phone, "email": user.email,
                       "language": user.preferred_language, "since": _iso(user.created_at)},
-        "groups": [{"program": name, "role": role, "since": _iso(at)} for name, role, at in groups],
+        "groups": [{"program": name, "role": role, "since": _iso(at), "left": _iso(left)}
+                   for name, role, at, left in groups],
         "votes": [{"proposal_id": pid, "proposal": title, "choice": choice, "reason": reason, "at": _iso(at)}
                   for pid, title, choice, reason, at in votes],
         # A secret ballot is stored without her: the app knows only that she voted.
@@ -136,13 +137,3 @@ def erase(user: User) -> None:
     db.session.execute(sa.update(AuditEntry).where(AuditEntry.record_type == "users", AuditEntry.record_id == str(uid))
                        .values(changes=None))
     db.session.commit()
-
-
-def delete_old_voice_notes(days: int, now: datetime | None = None) -> int:
-    """Voice messages older than days are deleted; the posts stay, with their written version."""
-    if days <= 0:
-        return 0
-    cutoff = (now or utcnow()) - timedelta(days=days)
-    deleted = db.session.execute(sa.delete(VoiceNote).where(VoiceNote.created_at < cutoff)).rowcount
-    db.session.commit()
-    return deleted or 0

@@ -13,7 +13,7 @@ from flask_login import current_user, login_required, logout_user
 from feedback.auth import sessions
 from feedback.common.access import staff_required
 from feedback.members import services as members
-from feedback.privacy import services
+from feedback.privacy import retention, services
 from feedback.web import is_htmx
 
 bp = Blueprint("privacy", __name__)
@@ -72,7 +72,8 @@ def consent():
             return redirect(url_for("privacy.consent", next=request.form.get("next")))
         services.give_consent(current_user._get_current_object())
         return redirect(_safe_next(request.form.get("next")))
-    return render_template("privacy/consent.html", next=request.args.get("next", ""))
+    return render_template("privacy/consent.html", next=request.args.get("next", ""),
+                           periods=retention.periods_for(current_user))
 
 
 def _confirmed() -> bool:
@@ -83,7 +84,7 @@ def _confirmed() -> bool:
 @login_required
 def my_data():
     return render_template("privacy/my_data.html", data=services.my_data(current_user),
-                           can_erase=current_user.is_member_only)
+                           can_erase=current_user.is_member_only, periods=retention.periods_for(current_user))
 
 
 @bp.route("/me/data.json")

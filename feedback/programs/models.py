@@ -35,6 +35,11 @@ class Program(db.Model):
     public_page: so.Mapped[bool] = so.mapped_column(default=False)
     active: so.Mapped[bool] = so.mapped_column(default=True)
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+    # How long the program keeps what it need not keep for ever; admins set both (`flask
+    # retention` applies them daily). Voice messages: their written version stays. Members who
+    # left: their personal data is erased this long after they left, unless they come back.
+    voice_retention_days: so.Mapped[int] = so.mapped_column(default=365, server_default="365")
+    left_retention_days: so.Mapped[int] = so.mapped_column(default=90, server_default="90")
 
     memberships: so.Mapped[list[Membership]] = so.relationship(back_populates="program", cascade="all, delete-orphan")
 
@@ -56,6 +61,9 @@ class Membership(db.Model):
     program_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("programs.id", ondelete="CASCADE"), index=True)
     role: so.Mapped[str] = so.mapped_column(sa.String(20))
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+    # Set when she left the group: the role gives no access any more, and her personal data is
+    # erased after the program's left_retention_days unless she comes back first.
+    left_at: so.Mapped[datetime | None]
 
     user: so.Mapped[User] = so.relationship(back_populates="memberships")
     program: so.Mapped[Program] = so.relationship(back_populates="memberships")

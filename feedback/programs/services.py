@@ -55,6 +55,19 @@ def create_program(
     return program
 
 
+# The periods admins may set: long enough to follow up a meeting, short enough to matter.
+RETENTION_DAYS_MIN, RETENTION_DAYS_MAX = 7, 3650
+
+
+def set_retention(program: Program, voice_days: int, left_days: int) -> None:
+    for days in (voice_days, left_days):
+        if not RETENTION_DAYS_MIN <= days <= RETENTION_DAYS_MAX:
+            raise RuleError(_l("Choose between %(low)s and %(high)s days.", low=RETENTION_DAYS_MIN,
+                               high=RETENTION_DAYS_MAX))
+    program.voice_retention_days, program.left_retention_days = voice_days, left_days
+    db.session.commit()
+
+
 def update_program(program: Program, name: str, slug: str, city: str | None, description: str | None) -> None:
     slug = slugify(slug)
     if db.session.scalar(sa.select(Program.id).where(Program.slug == slug, Program.id != program.id)):

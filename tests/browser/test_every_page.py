@@ -145,8 +145,12 @@ def ids(live: Live) -> Ids:
     decided = live.proposal(status="voted", votes_cast=("agree",))
     live.decide(decided)
     change = live.change(title="Fika på varje träff", review_on="today", proposal_ids=(decided,))
+    leaver = live.member(name="Lina Slutat")  # the members page then shows its "Members who left" table
     with live.ctx():
         from feedback.auth.services import create_password_link, create_user
+        from feedback.members.services import leave
+
+        leave(live.program_id, db.session.get(User, leaver.id))
 
         staff_id = db.session.scalar(sa.select(User.id).where(User.email == STAFF_EMAIL))
         newcomer = create_user("Nora Ny", "nora.ny@example.org")
