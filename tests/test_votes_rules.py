@@ -97,6 +97,42 @@ def test_anonymous_ballot_is_stored_without_the_voter(make):
     assert votes.voters_count(p) == 2
 
 
+def test_the_tables_alone_cannot_tie_a_secret_ballot_to_its_voter(make):
+    """What someone with the database but not the app's secret sees: no voter, no time, and no
+    order that lines the ballots up with the voter roll (by id, or as the rows come back)."""
+    prog = make.program()
+    voters = [make.member(prog) for _ in range(24)]
+    p = make.proposal(prog, "voting", anonymous=True)
+    came_in = []  # the choices in the order the ballots were cast: what must not be recoverable
+    for i, voter in enumerate(voters):
+        choice = ("agree", "unsure", "disagree")[(i * 7 + i // 5) % 3]
+        votes.cast_vote(p, voter, choice)
+        came_in.append(choice)
+
+    def read(sql: str) -> list:
+        return [tuple(r) for r in db.session.execute(sa.text(sql), {"p": p.id})]
+
+    by_id = [c for (c,) in read("SELECT choice FROM votes WHERE proposal_id = :p ORDER BY id")]
+    assert by_id != came_in  # random ids from the start: 1 chance in about 10**10 to match by luck
+    proposals.close_voting(p, None)
+    db.session.expire_all()
+
+    rows = read("SELECT id, user_id, created_at, updated_at, choice FROM votes WHERE proposal_id = :p")
+    assert all(r[1] is None and r[2] is None and r[3] is None for r in rows)
+    as_stored = [r[4] for r in rows]
+    by_id = [c for (c,) in read("SELECT choice FROM votes WHERE proposal_id = :p ORDER BY id")]
+    assert sorted(as_stored) == sorted(came_in)
+    assert as_stored != came_in and by_id != came_in
+    roll = [u for (u,) in read("SELECT user_id FROM voter_roll WHERE proposal_id = :p")]
+    assert roll == sorted(v.id for v in voters)  # the roll says who, in the order of their ids only
+    if db.engine.dialect.name == "sqlite":
+        with pytest.raises(sa.exc.OperationalError):  # no hidden row id that counts up
+            read("SELECT rowid FROM voter_roll WHERE proposal_id = :p")
+    # The count and each member's own ballot (through the app's secret) are unchanged.
+    assert votes.results(p.id).counts == {c: came_in.count(c) for c in ("agree", "unsure", "disagree")}
+    assert [votes.my_vote(p, v).choice for v in voters] == came_in
+
+
 def test_database_refuses_a_second_named_vote(make):
     prog = make.program()
     alice = make.member(prog)

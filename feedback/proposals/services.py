@@ -111,7 +111,7 @@ def set_translation(proposal: Proposal, language: str, title: str, summary: str,
     db.session.commit()
 
 
-def _move(proposal: Proposal, status: str, actor_id: int | None, message) -> None:
+def _move(proposal: Proposal, status: str, actor_id: int | None, message, also=None) -> None:
     # Two staff pressing "close" at once: the second waits for the first's row lock, then sees
     # the step already taken and is told so; the history gets one event, not two.
     db.session.refresh(proposal, with_for_update=True)
@@ -119,6 +119,8 @@ def _move(proposal: Proposal, status: str, actor_id: int | None, message) -> Non
         proposal.move_to(status, actor_id)
     except InvalidTransition:
         raise RuleError(message, status=409) from None
+    if also is not None:
+        also()
     db.session.commit()
 
 
@@ -131,7 +133,10 @@ def open_voting(proposal: Proposal, actor_id: int | None) -> None:
 
 
 def close_voting(proposal: Proposal, actor_id: int | None) -> None:
-    _move(proposal, Status.VOTED, actor_id, _l("Voting is not open, so it cannot be closed."))
+    from feedback.votes.services import scatter_anonymous_ballots
+
+    scatter = (lambda: scatter_anonymous_ballots(proposal.id)) if proposal.anonymous else None
+    _move(proposal, Status.VOTED, actor_id, _l("Voting is not open, so it cannot be closed."), also=scatter)
 
 
 def open_for_voting(program_ids: list[int]) -> list[Proposal]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 from enum import StrEnum
 
@@ -20,6 +21,12 @@ class Choice(StrEnum):
 CHOICES: tuple[str, ...] = tuple(c.value for c in Choice)
 
 
+def new_ballot_id() -> int:
+    """A random id: ids counting up would give the order ballots came in, which lines up with
+    the voter roll and the member lists. 62 bits make a clash as good as impossible."""
+    return secrets.randbelow(2**62 - 1) + 1
+
+
 class Vote(db.Model):
     """A ballot. For an anonymous proposal user_id is NULL and the timestamps are
     not kept, so the database alone cannot tell who cast it; ballot_key (an HMAC
@@ -34,7 +41,11 @@ class Vote(db.Model):
         sa.CheckConstraint("user_id IS NULL OR ballot_key IS NULL", name="named_or_anonymous"),
     )
 
-    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    # SQLite's INTEGER key is 64 bits already (and only INTEGER is its row id).
+    id: so.Mapped[int] = so.mapped_column(
+        sa.BigInteger().with_variant(sa.Integer(), "sqlite"), primary_key=True, autoincrement=False,
+        default=new_ballot_id,
+    )
     proposal_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("proposals.id", ondelete="CASCADE"), index=True)
     user_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
     ballot_key: so.Mapped[str | None] = so.mapped_column(sa.String(64), unique=True)
@@ -50,9 +61,11 @@ class VoterRoll(db.Model):
     """Who has voted on an anonymous proposal, kept apart from what they voted.
 
     No surrogate id and no timestamp: an insertion order here could be lined up
-    with the order of the ballots and undo the anonymity."""
+    with the order of the ballots and undo the anonymity. For the same reason SQLite
+    keeps it without its hidden row id (which counts up), in the order of its key."""
 
     __tablename__ = "voter_roll"
+    __table_args__ = {"sqlite_with_rowid": False}
 
     proposal_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("proposals.id", ondelete="CASCADE"), primary_key=True)
     user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)

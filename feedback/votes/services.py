@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -16,7 +17,7 @@ from feedback.common.upsert import insert_ignore, upsert
 from feedback.extensions import db
 from feedback.programs.models import Role
 from feedback.proposals.models import Proposal, Status
-from feedback.votes.models import CHOICES, Vote, VoterRoll
+from feedback.votes.models import CHOICES, Vote, VoterRoll, new_ballot_id
 
 REASON_MAX = 500
 
@@ -67,6 +68,7 @@ def store_ballot(proposal: Proposal, user: User, choice: str, reason: str | None
             db.session,
             Vote.__table__,
             {
+                "id": new_ballot_id(),
                 "proposal_id": proposal.id,
                 "ballot_key": ballot_key(proposal.id, user.id),
                 "choice": choice,
@@ -82,6 +84,7 @@ def store_ballot(proposal: Proposal, user: User, choice: str, reason: str | None
         db.session,
         Vote.__table__,
         {
+            "id": new_ballot_id(),
             "proposal_id": proposal.id,
             "user_id": user.id,
             "choice": choice,
@@ -93,6 +96,25 @@ def store_ballot(proposal: Proposal, user: User, choice: str, reason: str | None
         conflict=["proposal_id", "user_id"],
         update=["choice", "reason", "channel", "updated_at"],
     )
+
+
+def scatter_anonymous_ballots(proposal_id: int) -> None:
+    """Write a closed anonymous vote's ballots again in a random order with new ids, and its
+    voter roll in the order of the members' ids. While voting was open, the database stored
+    both in the order they came in (PostgreSQL keeps rows where they were written); after this,
+    nothing in the tables lines a ballot up with a voter. The caller commits."""
+    anonymous = sa.and_(Vote.proposal_id == proposal_id, Vote.user_id.is_(None))
+    ballots = [dict(row._mapping) for row in db.session.execute(
+        sa.select(Vote.proposal_id, Vote.ballot_key, Vote.choice, Vote.reason, Vote.channel).where(anonymous))]
+    voters = list(db.session.scalars(
+        sa.select(VoterRoll.user_id).where(VoterRoll.proposal_id == proposal_id).order_by(VoterRoll.user_id)))
+    secrets.SystemRandom().shuffle(ballots)
+    db.session.execute(sa.delete(Vote).where(anonymous))
+    db.session.execute(sa.delete(VoterRoll).where(VoterRoll.proposal_id == proposal_id))
+    for ballot in ballots:  # one by one: a many-row insert may be stored in any order it likes
+        db.session.execute(sa.insert(Vote).values(id=new_ballot_id(), **ballot))
+    if voters:
+        db.session.execute(sa.insert(VoterRoll), [{"proposal_id": proposal_id, "user_id": u} for u in voters])
 
 
 def cast_vote_and_count(
