@@ -88,3 +88,31 @@ def test_the_app_recovers_by_itself_when_postgres_drops_its_connections(app, cli
     statuses = [client.get("/healthz").status_code for _ in range(3)]
     assert statuses[-1] == 200
     assert statuses.count(503) <= 1
+
+
+def test_a_post_whose_commit_fails_is_not_saved_nor_shown(app, make, login, monkeypatch):
+    """The database goes away between writing the post and committing it: she gets the 503
+    page, the half-written post is rolled back, and the thread does not show it."""
+    from feedback.threads import services as threads
+    from feedback.threads.models import Post
+    from feedback.topics.models import Topic
+
+    program = make.program()
+    member = make.member(program, language="en")
+    topic = db.session.scalar(db.select(Topic).where(Topic.program_id == program.id).limit(1))
+    thread = threads.start_thread(member, topic, "The first post stays.")
+    c = login(member, new_client(app))
+
+    def away(*_args, **_kwargs):
+        raise OperationalError("COMMIT", {}, Exception("server closed the connection unexpectedly"))
+
+    monkeypatch.setattr(db.session, "commit", away)
+    resp = c.post(f"/talk/t/{thread.id}", data={"body": "This one is lost."})
+    monkeypatch.undo()
+    assert resp.status_code == 503
+    assert "Nothing was saved." in resp.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.scalars(db.select(Post.body).where(Post.thread_id == thread.id)).all() == [
+        "The first post stays."]
+    page = c.get(f"/talk/t/{thread.id}").get_data(as_text=True)
+    assert "The first post stays." in page and "This one is lost." not in page
