@@ -81,6 +81,21 @@ def test_without_the_tick_nothing_is_erased(app, login, w):
     assert snapshot() == before
 
 
+def test_staff_give_her_the_same_file_on_request(app, login, w):
+    member = w.users["member"]
+    own = login(member, new_client(app)).get("/me/data.json").get_json()
+    staff = login(w.users["staff"], new_client(app))
+    assert "Download her data" in staff.get(f"/staff/{w.prog.id}/members/{member.id}/edit").get_data(as_text=True)
+    resp = staff.get(f"/staff/{w.prog.id}/members/{member.id}/data.json")
+    assert resp.status_code == 200 and resp.headers["Cache-Control"] == "no-store"
+    assert "attachment" in resp.headers["Content-Disposition"]
+    assert resp.get_json() == own and own["about_you"]["phone"] == "070-1234567"
+    # Only for a member of this program, and only for its staff.
+    other = login(w.users["other_staff"], new_client(app))
+    assert other.get(f"/staff/{w.prog.id}/members/{member.id}/data.json").status_code in (403, 404)
+    assert staff.get(f"/staff/{w.prog.id}/members/{w.users['staff'].id}/data.json").status_code == 404
+
+
 def test_staff_erase_on_her_request_and_the_audit_log_forgets_her_name(app, login, w):
     staff = login(w.users["staff"], new_client(app))
     member = w.users["member"]

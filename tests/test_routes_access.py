@@ -317,6 +317,7 @@ SPECS = [
          data=lambda w: {"confirm": "yes"}),
     Spec("/staff/<int:program_id>/members/<int:user_id>/sessions/<int:session_id>/end", "POST", staff_only(302),
          args={"session_id": lambda w: _member_session(w)}),
+    Spec("/staff/<int:program_id>/members/<int:user_id>/data.json", "GET", staff_only(200)),
     Spec("/staff/<int:program_id>/members/<int:user_id>/erase", "POST", staff_only(302),
          data=lambda w: {"confirm": "yes"}),
     # site admin

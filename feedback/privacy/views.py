@@ -87,12 +87,28 @@ def my_data():
                            can_erase=current_user.is_member_only, periods=retention.periods_for(current_user))
 
 
+def _data_file(user) -> Response:
+    body = json.dumps(services.my_data(user), ensure_ascii=False, indent=2)
+    return Response(body, mimetype="application/json",
+                    headers={"Content-Disposition": 'attachment; filename="my-data.json"',
+                             "Cache-Control": "no-store"})
+
+
 @bp.route("/me/data.json")
 @login_required
 def download():
-    body = json.dumps(services.my_data(current_user), ensure_ascii=False, indent=2)
-    return Response(body, mimetype="application/json",
-                    headers={"Content-Disposition": 'attachment; filename="my-data.json"'})
+    return _data_file(current_user)
+
+
+@bp.route("/staff/<int:program_id>/members/<int:user_id>/data.json")
+@staff_required
+def staff_download(program_id: int, user_id: int):
+    """On her request, staff give a member everything kept about her (for a member who has no
+    phone, say): the same file she downloads herself."""
+    user = members.get_member(program_id, user_id)
+    if user is None:
+        abort(404)
+    return _data_file(user)
 
 
 @bp.route("/me/data/erase", methods=["POST"])

@@ -119,6 +119,7 @@ NOT_PAGES = {
     "pwa.manifest": "JSON",
     "pwa.service_worker": "JavaScript",
     "privacy.download": "her data as JSON",
+    "privacy.staff_download": "a member's data as JSON, the same file (test_privacy)",
 }
 
 OFFICE = {"staff": STAFF_EMAIL, "steering": STEERING_EMAIL, "admin": ADMIN_EMAIL}
