@@ -124,6 +124,10 @@ def test_leaving_one_group_keeps_her_in_the_other(app, login, w):
     assert phone.get(f"/p/{w.p_other.id}").status_code == 200  # still logged in, in the other group
     assert phone.get(f"/p/{w.p_voting.id}").status_code == 404  # not in the group she left
     assert members.member_count(pid) == 1  # only Tove is left in A
+    assert [(lv.user.id, lv.erase_on) for lv in members.left_members(pid)] == [(member.id, None)]
+    page = staff.get(f"/staff/{pid}/members/{member.id}/edit").get_data(as_text=True)
+    assert "She is still in another group, so her data is kept." in page
+    assert "Kept: she is in another group" in staff.get(f"/staff/{pid}/members/").get_data(as_text=True)
     assert phone.post(f"/p/{w.p_voting.id}/vote", data={"choice": "agree"}).status_code == 404
 
 

@@ -56,10 +56,14 @@ def membership(program_id: int, user: User) -> Membership | None:
 class Leaver:
     user: User
     left_at: datetime
-    erase_on: datetime  # when `flask retention` erases her personal data, unless she comes back
+    # When `flask retention` erases her personal data, unless she comes back; None while she
+    # is still in another group (her data is kept for that one).
+    erase_on: datetime | None
 
 
-def erase_on(left_at: datetime, program: Program) -> datetime:
+def erase_on(user: User, left_at: datetime, program: Program) -> datetime | None:
+    if any(m.left_at is None for m in user.memberships):
+        return None
     return left_at + timedelta(days=program.left_retention_days)
 
 
@@ -71,7 +75,7 @@ def left_members(program_id: int) -> list[Leaver]:
         .where(Membership.program_id == program_id, Membership.role == Role.MEMBER, Membership.left_at.is_not(None))
         .order_by(Membership.left_at.desc(), User.id)
     ).all()
-    return [Leaver(user, left_at, erase_on(left_at, program)) for user, left_at in rows]
+    return [Leaver(user, left_at, erase_on(user, left_at, program)) for user, left_at in rows]
 
 
 def leave(program_id: int, user: User) -> bool:

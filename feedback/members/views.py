@@ -93,7 +93,7 @@ def edit(program_id: int, user_id: int):
             return redirect(url_for("members.index", program_id=program_id))
     left = services.membership(program_id, user).left_at
     return render_template("members/form.html", form=form, member=user, sessions=active_sessions(user),
-                           left_at=left, erase_on=services.erase_on(left, g.program) if left else None), \
+                           left_at=left, erase_on=services.erase_on(user, left, g.program) if left else None), \
         400 if form.errors else 200
 
 
