@@ -49,6 +49,15 @@ def is_htmx() -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
+def accepts_upload(max_bytes: int):
+    """Marks a view that takes a file of up to max_bytes. The larger body limit is set before
+    anything reads the body (refuse_null_bytes below reads every form's text fields)."""
+    def mark(view):
+        view.upload_limit = max_bytes
+        return view
+    return mark
+
+
 def init_app(app: Flask) -> None:
     @app.after_request
     def buffer_static(resp):
@@ -67,11 +76,12 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def refuse_null_bytes():
-        # No person types a null byte; PostgreSQL cannot store one. Refused here, for every form;
-        # not for uploads, whose size limit the view sets before the body is read (posts with a
-        # voice message drop null bytes from their text instead).
-        form = request.method != "GET" and not (request.mimetype or "").startswith("multipart/")
-        values = [*request.args.values(), *(request.form.values() if form else ())]
+        # No person types a null byte; PostgreSQL cannot store one. Refused here, for every
+        # form, multipart ones too (their text fields; files are bytes and stay as they are).
+        limit = getattr(app.view_functions.get(request.endpoint), "upload_limit", None)
+        if limit and request.method == "POST":
+            request.max_content_length = limit
+        values = [*request.args.values(), *(request.form.values() if request.method != "GET" else ())]
         if any("\x00" in v for v in values) or "\x00" in request.path:
             abort(400)
 

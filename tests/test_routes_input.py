@@ -332,3 +332,30 @@ def test_sql_like_text_is_just_text(voting):
     reason = "'); DROP TABLE votes; --"
     assert client.post(f"/p/{p.id}/vote", data={"choice": "agree", "reason": reason}).status_code == 302
     assert votes_of(p) == [(member.id, "agree", reason)]
+
+
+def test_ids_from_the_query_or_a_form_must_fit_the_database():
+    from feedback.common.ids import DB_INT_MAX, parse_id
+
+    assert parse_id("12") == 12 and parse_id(" 7 ") == 7 and parse_id(DB_INT_MAX) == DB_INT_MAX
+    for bad in (None, "", "0", "-1", "1.5", "abc", "٣x", str(DB_INT_MAX + 1), str(10**30)):
+        assert parse_id(bad) is None, bad
+
+
+def test_a_null_byte_in_a_multipart_form_is_refused(app, make, login):
+    from werkzeug.datastructures import MultiDict
+    from werkzeug.test import encode_multipart
+
+    prog = make.program()
+    staff = login(make.staff(prog, language="en"), new_client(app))
+    before = snapshot()
+    boundary, body = encode_multipart(MultiDict({"name": "A\x00B", "icon": "idea"}))
+    resp = staff.post(f"/staff/{prog.id}/topics/new", data=body,
+                      content_type=f'multipart/form-data; boundary="{boundary}"')
+    assert resp.status_code == 400
+    assert snapshot() == before
+
+
+def test_a_calendar_key_with_letters_outside_ascii_is_a_plain_404(client, make):
+    member = make.member(make.program())
+    assert client.get(f"/calendar/{member.id}/%C3%A4%E2%82%AC.ics").status_code == 404

@@ -11,6 +11,7 @@ from flask import Blueprint, current_app, render_template, request
 
 from feedback.audit.models import AuditEntry
 from feedback.common.access import admin_required
+from feedback.common.ids import parse_id
 from feedback.extensions import db
 from feedback.programs.models import Program
 
@@ -33,8 +34,9 @@ def _date(name: str) -> datetime | None:
 def log():
     query = sa.select(AuditEntry)
     filters = {k: (request.args.get(k) or "").strip() for k in ("program", "actor", "record_type", "action")}
-    if filters["program"].isdigit():
-        query = query.where(AuditEntry.program_id == int(filters["program"]))
+    program_id = parse_id(filters["program"])
+    if program_id is not None:
+        query = query.where(AuditEntry.program_id == program_id)
     if filters["actor"]:
         query = query.where(AuditEntry.actor_name.ilike(f"%{filters['actor'][:60]}%"))
     if filters["record_type"]:

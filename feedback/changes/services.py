@@ -21,6 +21,7 @@ from feedback.changes.models import (
 )
 from feedback.common.errors import RuleError
 from feedback.common.i18n import translation_languages
+from feedback.common.ids import fits
 from feedback.common.timeutil import local_now, utcnow
 from feedback.common.upsert import upsert
 from feedback.decisions.models import Decision
@@ -62,6 +63,8 @@ def _owned(model, ids: tuple[int, ...], program_id: int, program_col) -> list:
     ids = tuple(dict.fromkeys(ids))
     if not ids:
         return []
+    if not all(fits(i) for i in ids):
+        raise RuleError(_l("Link only to records of this program."), status=400)
     query = sa.select(model).where(model.id.in_(ids))
     if program_col is not None:
         query = query.where(program_col == program_id)

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from flask import abort, g
 from flask_login import current_user, login_required
 
+from feedback.common.ids import parse_id
 from feedback.extensions import db
 from feedback.programs.models import Program, Role
 
@@ -16,11 +17,8 @@ T = TypeVar("T")
 
 def get_or_404(model: type[T], ident: Any, program_id: int | None = None) -> T:
     """The record, or 404 when it is unknown or belongs to another program."""
-    try:
-        ident = int(ident)
-    except (TypeError, ValueError):
-        abort(404)
-    if not 0 < ident < 2**31:
+    ident = parse_id(ident)
+    if ident is None:
         abort(404)
     obj = db.session.get(model, ident)
     if obj is None or (program_id is not None and getattr(obj, "program_id", None) != program_id):

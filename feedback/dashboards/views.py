@@ -9,6 +9,7 @@ from flask_login import current_user
 from feedback.changes import services as changes
 from feedback.changes.labels import ORIGIN_LABELS, STATUS_LABELS
 from feedback.common.access import program_role_required
+from feedback.common.ids import parse_id
 from feedback.dashboards import charts, exports, metrics
 from feedback.dashboards.scope import PERIODS, Scope, parse_date, period_bounds
 from feedback.extensions import db
@@ -25,9 +26,8 @@ def _scope(program_id: int) -> Scope:
     """The filters from the query string; programs she may not see are refused, not ignored."""
     ids = [program_id]
     for raw in request.args.getlist("compare")[: MAX_COMPARED * 2]:
-        try:
-            other = int(raw)
-        except ValueError:
+        other = parse_id(raw)
+        if other is None:
             abort(404)
         if other not in ids and len(ids) < MAX_COMPARED:
             ids.append(other)
@@ -43,10 +43,7 @@ def _scope(program_id: int) -> Scope:
     start, end = period_bounds(period, today, parse_date(request.args.get("from")), parse_date(request.args.get("to")))
     if period == "custom" and start is None and end == today and not request.args.get("to"):
         period = "all"
-    try:
-        topic_id = int(request.args.get("topic") or 0) or None
-    except ValueError:
-        topic_id = None
+    topic_id = parse_id(request.args.get("topic"))
     return Scope(tuple(ids), start, end, topic_id, period, today, current_app.config["BABEL_DEFAULT_TIMEZONE"])
 
 

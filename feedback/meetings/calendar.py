@@ -26,7 +26,9 @@ def feed_token(user: User) -> str:
 
 
 def check_feed_token(user: User, token: str) -> bool:
-    return hmac.compare_digest(feed_token(user), token)
+    # As bytes: compare_digest refuses str with letters outside ASCII, and the token is whatever
+    # the address says.
+    return hmac.compare_digest(feed_token(user).encode(), token.encode())
 
 
 def _description(meeting: Meeting) -> str:

@@ -140,7 +140,7 @@ def log_notes(program_id: int, meeting_id: int):
     meeting = get_or_404(Meeting, meeting_id, program_id)
     notes = {}
     for key, value in request.form.items():
-        if key.startswith("notes-"):
+        if key and key.startswith("notes-"):  # a field whose name could not be read has None
             try:
                 notes[int(key.removeprefix("notes-"))] = value
             except ValueError:

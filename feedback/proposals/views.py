@@ -10,6 +10,7 @@ from feedback.common.access import get_or_404, staff_required
 from feedback.common.errors import RuleError
 from feedback.common.i18n import languages
 from feedback.common.icons import ICONS
+from feedback.common.ids import parse_id
 from feedback.extensions import db
 from feedback.members.services import get_member, program_members
 from feedback.proposals import services
@@ -161,11 +162,8 @@ def close_voting(program_id: int, proposal_id: int):
 def hand_vote(program_id: int, proposal_id: int):
     """A member present who voted by hand or on paper."""
     p = get_or_404(Proposal, proposal_id, program_id)
-    try:
-        member_id = int(request.form.get("member_id", ""))
-    except ValueError:
-        member_id = 0
-    member = get_member(program_id, member_id) if 0 < member_id < 2**31 else None
+    member_id = parse_id(request.form.get("member_id"))
+    member = get_member(program_id, member_id) if member_id is not None else None
     if member is None:
         raise RuleError(_("Choose a member of this group."), status=400)
     by_hand.record_for_member(p, member, request.form.get("choice", ""))

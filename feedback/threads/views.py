@@ -21,7 +21,7 @@ from feedback.threads import audio, services
 from feedback.threads.forms import EditForm, HideForm, PostForm, TranscriptForm
 from feedback.threads.models import Post, Thread
 from feedback.topics.models import Topic
-from feedback.web import is_htmx
+from feedback.web import accepts_upload, is_htmx
 
 bp = Blueprint("threads", __name__)
 
@@ -82,9 +82,8 @@ def _flag(form: PostForm, name: str) -> bool:
     return bool(field is not None and field.data)
 
 
-def _allow_voice_upload() -> None:
-    # A voice note may be up to 5 MB: this request may be bigger than the usual 1 MB limit.
-    request.max_content_length = audio.MAX_BYTES + 512 * 1024
+# A voice note may be up to 5 MB: a post may be bigger than the usual 1 MB limit.
+takes_voice = accepts_upload(audio.MAX_BYTES + 512 * 1024)
 
 
 def _post_form(program_id: int) -> PostForm:
@@ -115,12 +114,11 @@ def index():
 
 
 @bp.route("/talk/<any(topic, proposal, meeting):kind>/<int:subject_id>", methods=["GET", "POST"])
+@takes_voice
 @login_required
 @post_limit
 def subject(kind: str, subject_id: int):
     subj = _subject(kind, subject_id)
-    if request.method == "POST":
-        _allow_voice_upload()
     form = _post_form(subj.program_id)
     status = 200
     if form.validate_on_submit():
@@ -189,6 +187,7 @@ def _version(thread: Thread) -> str:
 
 
 @bp.route("/talk/t/<int:thread_id>", methods=["GET", "POST"])
+@takes_voice
 @login_required
 @post_limit
 def thread(thread_id: int):
@@ -202,7 +201,6 @@ def thread(thread_id: int):
             return render_template("threads/_posts.html", **_thread_context(t))
         notifications.mark_read(current_user, thread_id=t.id)
         return render_template("threads/thread.html", **_thread_context(t))
-    _allow_voice_upload()
     form = _post_form(t.program_id)
     status = 400
     if form.validate_on_submit():
