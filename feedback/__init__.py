@@ -11,6 +11,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import joinedload
 from werkzeug.routing import IntegerConverter
 
+from feedback.common.ids import DB_INT_MAX
 from feedback.config import DEV_SECRET, Config, ProductionConfig
 
 
@@ -79,7 +80,7 @@ class DatabaseIdConverter(IntegerConverter):
     never an overflow error in SQLite or PostgreSQL."""
 
     def __init__(
-        self, url_map, fixed_digits: int = 0, min: int | None = 1, max: int | None = 2**31 - 1, signed: bool = False
+        self, url_map, fixed_digits: int = 0, min: int | None = 1, max: int | None = DB_INT_MAX, signed: bool = False
     ) -> None:
         super().__init__(url_map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
 
 from feedback.auth.models import User
 from feedback.auth.services import create_user, normalise_email, revoke_member_links
@@ -73,6 +74,7 @@ def left_members(program_id: int) -> list[Leaver]:
         sa.select(User, Membership.left_at)
         .join(Membership)
         .where(Membership.program_id == program_id, Membership.role == Role.MEMBER, Membership.left_at.is_not(None))
+        .options(selectinload(User.memberships))  # erase_on looks at her other groups: one query, not one each
         .order_by(Membership.left_at.desc(), User.id)
     ).all()
     return [Leaver(user, left_at, erase_on(user, left_at, program)) for user, left_at in rows]
