@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload
 from werkzeug.routing import IntegerConverter
 
 from feedback.common.ids import DB_INT_MAX
+from feedback.common.sqltime import local_month
 from feedback.config import DEV_SECRET, Config, ProductionConfig
 
 
@@ -141,6 +142,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA synchronous=NORMAL")
         cur.close()
+        # SQLite knows no time zones: dashboards ask Python for a moment's month in the program's zone.
+        dbapi_connection.create_function("feedback_local_month", 2, local_month, deterministic=True)
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -20,7 +20,7 @@ from typing import Any
 import sqlalchemy as sa
 from alembic.migration import MigrationContext
 
-from feedback.common.timeutil import utcnow
+from feedback.common.clock import utcnow
 from feedback.extensions import db
 
 FORMAT = "feedback-backup"

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import random
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from feedback.auth.services import create_user
-from feedback.common.timeutil import utcnow
+from feedback.common.clock import local_now, utcnow
 from feedback.demo_outcomes import build_demo_outcomes
 from feedback.demo_threads import build_demo_threads
 from feedback.extensions import db
@@ -189,12 +189,18 @@ REASONS = [
 ]
 
 
-def _month_start(now: datetime, months_ago: int) -> datetime:
-    year, month = now.year, now.month - months_ago
-    while month <= 0:
-        month += 12
-        year -= 1
-    return datetime(year, month, 12, 17, 30)
+MEETING_DAY, MEETING_TIME = 12, time(17, 30)  # the 12th of every month, after work
+
+
+def meeting_time(local: datetime, before_next: int) -> datetime:
+    """The wall-clock start of the monthly meeting `before_next` months before the next one:
+    0 is the next meeting (always ahead of `local`, whatever the day), 1 the last one held,
+    -1 the one after the next."""
+    month_index = local.year * 12 + local.month - 1 - before_next
+    if local >= datetime.combine(local.date().replace(day=MEETING_DAY), MEETING_TIME):
+        month_index += 1  # this month's meeting has begun: the next one is next month's
+    year, month = divmod(month_index, 12)
+    return datetime.combine(datetime(year, month + 1, MEETING_DAY), MEETING_TIME)
 
 
 def build_demo() -> None:
@@ -223,10 +229,12 @@ def build_demo() -> None:
     db.session.flush()
     topics = list(db.session.scalars(db.select(Topic).where(Topic.program_id == program.id).order_by(Topic.position)))
 
+    # A year of meetings held, the next one and the one after: the same shape on every day.
+    local = local_now()
     meetings = {}
-    for months_ago in range(11, -2, -1):
-        starts = _month_start(now, months_ago)
-        past = starts < now
+    for before_next in range(12, -2, -1):
+        starts = meeting_time(local, before_next)
+        past = before_next > 0
         m = Meeting(
             program_id=program.id,
             title=f"Träff i {MONTHS[starts.month - 1]}",
@@ -237,10 +245,10 @@ def build_demo() -> None:
             childcare=True,
             interpreter_languages="ar,so,ti",
             travel_costs=True,
-            bring="Ditt CV på papper eller i telefonen." if months_ago % 3 == 0 else None,
+            bring="Ditt CV på papper eller i telefonen." if before_next % 3 == 0 else None,
         )
         db.session.add(m)
-        meetings[months_ago] = m
+        meetings[before_next] = m
     db.session.flush()
     # Who came to the meetings that were held: most members, most months (for the dashboards).
     came = random.Random(7)  # its own dice, so the rest of the demo stays as it was
@@ -277,7 +285,8 @@ def build_demo() -> None:
             Status.VOTED: [Status.ON_AGENDA, Status.VOTING, Status.VOTED],
             Status.IN_REVIEW: [Status.ON_AGENDA, Status.VOTING, Status.VOTED, Status.IN_REVIEW],
         }[status]
-        meeting = meetings[closed_ago if closed_ago is not None else (-1 if status == Status.ON_AGENDA else 0)]
+        # Voting goes on after the last meeting; the proposal on the agenda waits for the next.
+        meeting = meetings[closed_ago + 1 if closed_ago is not None else (0 if status == Status.ON_AGENDA else 1)]
         if path:
             db.session.add(AgendaItem(meeting_id=meeting.id, proposal_id=p.id, kind="proposal", position=i))
         at = created
@@ -314,7 +323,7 @@ def build_demo() -> None:
                         )
                     )
     # The next meeting also opens with coffee and discusses a feedback topic.
-    upcoming = meetings[-1]
+    upcoming = meetings[0]
     db.session.add(AgendaItem(meeting_id=upcoming.id, kind="free", title="Fika och presentation", position=0))
     db.session.add(
         AgendaItem(
@@ -329,5 +338,5 @@ def build_demo() -> None:
     voting = db.session.scalar(
         db.select(Proposal).where(Proposal.program_id == program.id, Proposal.status == Status.VOTING).limit(1)
     )
-    build_demo_threads(topics, members, staff, meetings[1], voting)
+    build_demo_threads(topics, members, staff, meetings[2], voting)
     build_demo_outcomes(program, steering, staff, members)

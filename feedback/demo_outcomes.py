@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import sqlalchemy as sa
 
 from feedback.auth.models import User
 from feedback.changes.models import ChangeFeedback, ChangeOrigin, ChangeStatus, ProgramChange
-from feedback.common.timeutil import utcnow
+from feedback.common.clock import local_today, utcnow
 from feedback.decisions.models import Decision, DecisionTranslation, Outcome
 from feedback.extensions import db
 from feedback.programs.models import Program
@@ -44,7 +44,7 @@ def build_demo_outcomes(program: Program, steering: User, staff: User, members: 
         decided.append(d)
     db.session.flush()
     first_post = db.session.scalar(sa.select(Post).order_by(Post.id).limit(1))
-    today = now.date()
+    today = local_today()
     childcare = ProgramChange(
         program_id=program.id, title="Barnpassning på alla träffar",
         description="Nu finns barnpassning på alla träffar. Du behöver inte anmäla barnen i förväg.",
@@ -69,6 +69,10 @@ def build_demo_outcomes(program: Program, steering: User, staff: User, members: 
         origin=ChangeOrigin.FUNDER, created_by_id=staff.id)
     db.session.add_all([childcare, practice, funder])
     db.session.flush()
+    # The change is done, so the proposal behind it is implemented: the loop's last step.
+    if decided:
+        done_at = datetime.combine(childcare.changed_on, time(10))
+        decided[0].proposal.move_to(Status.IMPLEMENTED, staff.id, note=f"change {childcare.id}").at = done_at
     for member, answer in zip(members[:6], ["yes", "yes", "a_little", "yes", "no", "yes"], strict=False):
         db.session.add(ChangeFeedback(change_id=childcare.id, user_id=member.id, answer=answer,
                                       reason="Nu kan jag komma." if answer == "yes" else None))

@@ -9,7 +9,7 @@ import wave
 from datetime import timedelta
 
 from feedback.auth.models import User
-from feedback.common.timeutil import utcnow
+from feedback.common.clock import utcnow
 from feedback.extensions import db
 from feedback.meetings.models import Meeting
 from feedback.proposals.models import Proposal

@@ -6,6 +6,7 @@ import os
 import re
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
@@ -15,6 +16,40 @@ from feedback.config import TestConfig
 from feedback.extensions import db
 
 USE_POSTGRES = os.environ.get("TEST_DB") == "postgres"
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--at", default=os.environ.get("FEEDBACK_TEST_AT") or None, metavar="MOMENT",
+        help="run the whole session from this moment (ISO 8601; UTC unless it names an offset, e.g. "
+             "2027-12-31T23:30Z): the app, the demo builder and the browser-test server all see it, "
+             "and the clock ticks on from there. Also FEEDBACK_TEST_AT.")
+
+
+def pytest_configure(config):
+    at = config.getoption("--at")
+    if at:
+        import time_machine
+
+        moment = datetime.fromisoformat(at.replace("Z", "+00:00"))
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        config.stash[_TRAVEL] = traveller = time_machine.travel(moment, tick=True)
+        traveller.start()
+
+
+def pytest_unconfigure(config):
+    traveller = config.stash.get(_TRAVEL, None)
+    if traveller is not None:
+        traveller.stop()
+
+
+def pytest_report_header(config):
+    at = config.getoption("--at")
+    return f"the clock starts at {at}" if at else None
+
+
+_TRAVEL = pytest.StashKey()
 PG_URL = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
 
@@ -130,12 +165,13 @@ class Factory:
         return p
 
     def meeting(self, program, days_ahead: int = 7, **kw):
-        from datetime import datetime, timedelta
+        from datetime import timedelta
 
+        from feedback.common.clock import local_now
         from feedback.meetings.services import create_meeting
 
         return create_meeting(program.id, kw.pop("title", "Meeting"),
-                              datetime.now().replace(microsecond=0) + timedelta(days=days_ahead), **kw)
+                              local_now().replace(microsecond=0) + timedelta(days=days_ahead), **kw)
 
 
 @pytest.fixture

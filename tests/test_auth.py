@@ -3,14 +3,14 @@ from __future__ import annotations
 
 import hashlib
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, timedelta
 
 import pytest
 import sqlalchemy as sa
 
 from feedback.auth.models import LoginToken, TokenPurpose, User
 from feedback.auth.services import create_password_link, issue_member_link
-from feedback.common.timeutil import utcnow
+from feedback.common.clock import utcnow
 from feedback.extensions import db
 from tests.routes_support import is_login_redirect, new_client, use_fast_password_hashing
 
@@ -211,7 +211,7 @@ def test_member_link_logs_in_and_remembers_her_for_months(app, make):
     assert client.get("/me").status_code == 200
     session_cookie = client.get_cookie("session")
     assert session_cookie.http_only
-    assert session_cookie.expires is not None and session_cookie.expires > datetime.now(UTC) + timedelta(days=150)
+    assert session_cookie.expires is not None and session_cookie.expires > utcnow().replace(tzinfo=UTC) + timedelta(days=150)
     # No second, separate way back in: the one session is kept on the server, where it can be ended.
     assert client.get_cookie("remember_token") is None
     client.delete_cookie("session")

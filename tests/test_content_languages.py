@@ -86,12 +86,13 @@ def test_a_language_the_app_does_not_offer_is_ignored(app, login, w):
 
 
 def test_the_members_summary_in_her_language_or_the_swedish_marked(app, login, w):
-    from datetime import datetime, timedelta
+    from datetime import timedelta
 
+    from feedback.common.clock import local_now
     from feedback.meetings.models import Meeting
 
     meeting = db.session.get(Meeting, w.meeting.id)
-    meeting.starts_at = datetime.now() - timedelta(days=2)
+    meeting.starts_at = local_now() - timedelta(days=2)
     db.session.commit()
     staff = login(w.users["staff"], new_client(app))
     resp = staff.post(f"/staff/{w.prog.id}/meetings/{meeting.id}/log/summary", data={

@@ -1,11 +1,12 @@
 """The staff log: attendance, summaries and action items."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
 
+from feedback.common.clock import local_today
 from feedback.common.errors import RuleError
 from feedback.extensions import db
 from feedback.meetings import log
@@ -86,7 +87,7 @@ def test_staff_log_pages(app, make, login):
     before = snapshot()
     assert client.post(f"{base}/attendance", data={"present": "x", "a-guests": "2"}).status_code == 400
     assert client.post(f"{base}/attendance", data={"a-guests": "-4"}).status_code == 400
-    past_due = (datetime.now().date() - timedelta(days=2)).isoformat()
+    past_due = (local_today() - timedelta(days=2)).isoformat()
     assert client.post(f"{base}/actions", data={"x-title": "T", "x-owner": "O", "x-due_on": past_due}).status_code == 400
     assert client.post(f"{base}/actions", data={"x-title": "", "x-owner": "O", "x-due_on": "2031-01-01"}).status_code == 400
     assert snapshot() == before

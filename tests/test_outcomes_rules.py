@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from feedback.audit.models import AuditEntry
 from feedback.changes import services as changes
 from feedback.changes.models import ChangeFeedback
+from feedback.common.clock import local_today
 from feedback.common.errors import RuleError
 from feedback.common.lix import readability
 from feedback.decisions import services as decisions
@@ -126,9 +127,9 @@ def test_only_a_decided_proposal_can_be_reopened(loop):
 def test_postponed_needs_a_future_date(loop):
     refused(decisions.decide, loop["steering"], loop["p"], "postponed", "Vi väntar.", field="postponed_until")
     refused(decisions.decide, loop["steering"], loop["p"], "postponed", "Vi väntar.",
-            postponed_until=date.today() - timedelta(days=1), field="postponed_until")
+            postponed_until=local_today() - timedelta(days=1), field="postponed_until")
     d = decisions.decide(loop["steering"], loop["p"], "postponed", "Vi väntar på budgeten.",
-                         postponed_until=date.today() + timedelta(days=60))
+                         postponed_until=local_today() + timedelta(days=60))
     assert d.postponed_until is not None
 
 
@@ -189,9 +190,9 @@ def test_the_share_from_the_group_is_honest(loop):
 
 
 def test_follow_up_question(loop):
-    later = changes.create_change(loop["staff"], loop["program"].id, fields(review_on=date.today() + timedelta(days=9)))
+    later = changes.create_change(loop["staff"], loop["program"].id, fields(review_on=local_today() + timedelta(days=9)))
     refused(changes.answer_follow_up, loop["member"], later, "yes", None, status=409)
-    c = changes.create_change(loop["staff"], loop["program"].id, fields(review_on=date.today()))
+    c = changes.create_change(loop["staff"], loop["program"].id, fields(review_on=local_today()))
     refused(changes.answer_follow_up, loop["staff"], c, "yes", None, status=403)
     refused(changes.answer_follow_up, loop["member"], c, "perhaps", None, field="answer")
     refused(changes.answer_follow_up, loop["member"], c, "yes", "x" * 501, field="reason")

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from feedback.auth.models import LoginToken, User, UserSession
-from feedback.common.timeutil import utcnow
+from feedback.common.clock import utcnow
 from feedback.extensions import db
 from feedback.members import services as members
 from feedback.privacy import retention

@@ -7,7 +7,7 @@ from datetime import datetime
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from feedback.common.timeutil import utcnow
+from feedback.common.clock import utcnow
 from feedback.extensions import db
 
 

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask_login import UserMixin
 
-from feedback.common.timeutil import utcnow
+from feedback.common.clock import utcnow
 from feedback.extensions import db
 from feedback.programs.models import Membership, Role
 

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 
 from feedback.auth import sessions
 from feedback.auth.models import LoginToken, TokenPurpose, User
+from feedback.common.clock import utcnow
 from feedback.common.errors import RuleError
 from feedback.common.security import (
     hash_password,
@@ -16,7 +17,6 @@ from feedback.common.security import (
     new_token,
     verify_password,
 )
-from feedback.common.timeutil import utcnow
 from feedback.extensions import db
 
 PASSWORD_MIN = 10

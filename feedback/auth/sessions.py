@@ -11,7 +11,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from feedback.auth.models import User, UserSession
-from feedback.common.timeutil import utcnow
+from feedback.common.clock import utcnow
 from feedback.extensions import db
 
 COOKIE_KEY = "sid"

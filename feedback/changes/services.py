@@ -7,7 +7,6 @@ from datetime import date
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from feedback.auth.models import User
@@ -19,10 +18,10 @@ from feedback.changes.models import (
     Helped,
     ProgramChange,
 )
+from feedback.common.clock import local_today, utcnow
 from feedback.common.errors import RuleError
 from feedback.common.i18n import translation_languages
 from feedback.common.ids import fits
-from feedback.common.timeutil import local_now, utcnow
 from feedback.common.upsert import upsert
 from feedback.decisions.models import Decision
 from feedback.extensions import db
@@ -38,7 +37,7 @@ FEEDBACK_REASON_MAX = 500
 
 
 def today() -> date:
-    return local_now(current_app.config["BABEL_DEFAULT_TIMEZONE"]).date()
+    return local_today()
 
 
 @dataclass

@@ -5,6 +5,9 @@ these differently, so each construct compiles to the form its dialect knows."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
 import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
@@ -49,6 +52,40 @@ def _month_sqlite(element, compiler, **kw):
 @compiles(month_of, "postgresql")
 def _month_pg(element, compiler, **kw):
     return f"to_char({compiler.process(element.clauses, **kw)}, 'YYYY-MM')"
+
+
+class local_month_of(FunctionElement):
+    """'YYYY-MM' of a naive UTC timestamp as the program's calendar has it: a post at 00:30 on
+    1 February in Stockholm belongs to February, though it is still 31 January in UTC.
+    Called as local_month_of(column, zone_name)."""
+
+    type = sa.String()
+    inherit_cache = True
+    name = "local_month_of"
+
+    def __init__(self, column, zone_name: str):
+        super().__init__(column, sa.literal(zone_name, sa.String()))
+
+
+@compiles(local_month_of)
+def _local_month_sqlite(element, compiler, **kw):
+    at, zone_name = (compiler.process(c, **kw) for c in element.clauses)
+    return f"feedback_local_month({at}, {zone_name})"
+
+
+@compiles(local_month_of, "postgresql")
+def _local_month_pg(element, compiler, **kw):
+    at, zone_name = (compiler.process(c, **kw) for c in element.clauses)
+    return f"to_char(({at} AT TIME ZONE 'UTC') AT TIME ZONE {zone_name}, 'YYYY-MM')"
+
+
+def local_month(stored: str | None, zone_name: str) -> str | None:
+    """SQLite's side of local_month_of, registered on every connection: the stored text of a
+    naive UTC timestamp to 'YYYY-MM' in the zone."""
+    if stored is None:
+        return None
+    at = datetime.fromisoformat(stored).replace(tzinfo=UTC).astimezone(ZoneInfo(zone_name))
+    return f"{at.year:04}-{at.month:02}"
 
 
 def whole_days(start, end):

@@ -22,7 +22,7 @@ from feedback.changes.models import (
     change_posts,
     change_proposals,
 )
-from feedback.common.sqltime import days_between, month_of, whole_days
+from feedback.common.sqltime import days_between, local_month_of, month_of, whole_days
 from feedback.dashboards.scope import Scope
 from feedback.decisions.models import Decision, Outcome
 from feedback.extensions import db
@@ -561,7 +561,7 @@ def sessions(scope: Scope, members: dict[int, int]) -> list[Session]:
 def active_members(scope: Scope) -> dict[str, int]:
     """Members who took part each month: wrote, voted, or came to a meeting."""
     wrote = (
-        sa.select(Post.author_id.label("user_id"), month_of(Post.created_at).label("month"))
+        sa.select(Post.author_id.label("user_id"), local_month_of(Post.created_at, scope.timezone).label("month"))
         .join(Thread, Thread.id == Post.thread_id)
         .where(
             Thread.program_id.in_(scope.program_ids), Post.author_role == "member", Post.author_id.is_not(None),
@@ -569,13 +569,13 @@ def active_members(scope: Scope) -> dict[str, int]:
         )
     )
     voted = (
-        sa.select(Vote.user_id, month_of(Vote.created_at))
+        sa.select(Vote.user_id, local_month_of(Vote.created_at, scope.timezone))
         .join(Proposal, Proposal.id == Vote.proposal_id)
         .where(Proposal.program_id.in_(scope.program_ids), Vote.user_id.is_not(None), _utc_period(scope, Vote.created_at))
     )
     # An anonymous ballot has no time: the month voting opened stands in for it.
     voted_anonymously = (
-        sa.select(VoterRoll.user_id, month_of(Proposal.voting_opened_at))
+        sa.select(VoterRoll.user_id, local_month_of(Proposal.voting_opened_at, scope.timezone))
         .join(Proposal, Proposal.id == VoterRoll.proposal_id)
         .where(Proposal.program_id.in_(scope.program_ids), _utc_period(scope, Proposal.voting_opened_at))
     )
@@ -597,7 +597,7 @@ def active_members(scope: Scope) -> dict[str, int]:
 
 def post_kinds(scope: Scope) -> dict[str, tuple[int, int]]:
     """Member posts per month: (written, spoken)."""
-    posts = _member_posts(scope).add_columns(month_of(Post.created_at).label("month")).subquery()
+    posts = _member_posts(scope).add_columns(local_month_of(Post.created_at, scope.timezone).label("month")).subquery()
     spoken = VoiceNote.id.is_not(None)
     rows = db.session.execute(
         sa.select(posts.c.month, spoken, sa.func.count())

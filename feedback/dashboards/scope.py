@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from feedback.common.clock import local_today
+
 PERIODS = ("12m", "year", "last_year", "all", "custom")
 
 
@@ -19,7 +21,7 @@ class Scope:
     end: date  # last day, inclusive
     topic_id: int | None = None
     period: str = "12m"
-    today: date = field(default_factory=date.today)
+    today: date = field(default_factory=local_today)
     timezone: str = "Europe/Stockholm"
 
     @property

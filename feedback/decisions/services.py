@@ -6,12 +6,11 @@ from datetime import date
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from feedback.auth.models import User
+from feedback.common.clock import local_today, utcnow
 from feedback.common.errors import RuleError
-from feedback.common.timeutil import local_now, utcnow
 from feedback.decisions.models import Decision, DecisionTranslation, Outcome
 from feedback.extensions import db
 from feedback.notifications import services as notifications
@@ -93,7 +92,7 @@ def decide(
     changes_text = _clean(changes, "changes", outcome == Outcome.ADAPTED,
                           _l("Write what is different from the proposal."))
     if outcome == Outcome.POSTPONED:
-        today = local_now(current_app.config["BABEL_DEFAULT_TIMEZONE"]).date()
+        today = local_today()
         if postponed_until is None:
             raise RuleError(_l("Write until when the decision is postponed."), field="postponed_until")
         if postponed_until <= today:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hmac
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from icalendar import Calendar, Event
 
 from feedback.auth.models import User
+from feedback.common.clock import local_now, utcnow
 from feedback.common.i18n import language_name
 from feedback.common.security import keyed_digest
 from feedback.extensions import db
@@ -53,6 +54,7 @@ def to_ics(meetings: list[Meeting], host: str, name: str) -> bytes:
     cal.add("prodid", "-//Expert group feedback//meetings//SV")
     cal.add("version", "2.0")
     cal.add("x-wr-calname", name)
+    now, stamp = local_now(), utcnow().replace(tzinfo=UTC)
     for m in meetings:
         event = Event()
         event.add("uid", f"meeting-{m.id}@{host}")
@@ -60,13 +62,13 @@ def to_ics(meetings: list[Meeting], host: str, name: str) -> bytes:
         # Meeting times are the program's wall-clock time.
         event.add("dtstart", m.starts_at.replace(tzinfo=tz))
         event.add("dtend", (m.ends_at or m.starts_at + timedelta(hours=2)).replace(tzinfo=tz))
-        event.add("dtstamp", datetime.now(tz))
+        event.add("dtstamp", stamp)
         if m.place:
             event.add("location", m.place)
         description = _description(m)
         if description:
             event.add("description", description)
-        if m.status == "closed" and m.starts_at < datetime.now(tz).replace(tzinfo=None):
+        if m.status == "closed" and m.starts_at < now:
             event.add("status", "CONFIRMED")
         cal.add_component(event)
     cal.add_missing_timezones()

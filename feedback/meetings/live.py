@@ -13,9 +13,9 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from feedback.common.clock import utcnow
 from feedback.common.errors import RuleError
 from feedback.common.security import hash_token, keyed_digest
-from feedback.common.timeutil import utcnow
 from feedback.extensions import db
 from feedback.meetings.models import AgendaItem, Meeting, MeetingStatus
 from feedback.proposals import services as proposals

@@ -7,9 +7,9 @@ from datetime import date
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from feedback.common.clock import utcnow
 from feedback.common.errors import RuleError
 from feedback.common.i18n import translation_languages
-from feedback.common.timeutil import utcnow
 from feedback.common.upsert import upsert
 from feedback.extensions import db
 from feedback.meetings.models import ActionItem, ActionStatus, Attendance, Meeting, MeetingSummaryTranslation

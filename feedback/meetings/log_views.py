@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from feedback.common.access import get_or_404, staff_required
+from feedback.common.clock import add_months, local_today
 from feedback.common.errors import RuleError, show_on_form
 from feedback.common.i18n import translation_languages
-from feedback.common.timeutil import local_now
 from feedback.extensions import db
 from feedback.meetings import log
 from feedback.meetings.forms import ActionForm, AttendanceForm, SummaryForm
@@ -22,7 +22,9 @@ from feedback.proposals.models import Proposal
 def _log_page(meeting: Meeting, status: int = 200, **forms):
     forms.setdefault("summary_form", SummaryForm(obj=meeting, prefix="s"))
     forms.setdefault("attendance_form", AttendanceForm(obj=meeting, prefix="a"))
-    forms.setdefault("action_form", ActionForm(prefix="x"))
+    if "action_form" not in forms:
+        # Most action items are followed up at the next monthly meeting: due in one month.
+        forms["action_form"] = ActionForm(prefix="x", due_on=add_months(local_today(), 1))
     return render_template(
         "meetings/log.html",
         meeting=meeting,
@@ -85,7 +87,7 @@ def log_action(program_id: int, meeting_id: int):
     meeting = get_or_404(Meeting, meeting_id, program_id)
     form = ActionForm(prefix="x")
     if form.validate_on_submit():
-        today = local_now(current_app.config["BABEL_DEFAULT_TIMEZONE"]).date()
+        today = local_today()
         try:
             log.add_action(meeting, form.title.data, form.owner.data, form.due_on.data, today, current_user.id)
         except RuleError as e:
@@ -103,7 +105,7 @@ def actions(program_id: int):
     return render_template(
         "meetings/actions.html",
         actions=log.open_actions(program_id),
-        today=local_now(current_app.config["BABEL_DEFAULT_TIMEZONE"]).date(),
+        today=local_today(),
     )
 
 

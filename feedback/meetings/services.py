@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import datetime, time
 
 import sqlalchemy as sa
 from babel import Locale, UnknownLocaleError
-from flask import current_app
+from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 
+from feedback.common.clock import local_now, wall_time_problem
 from feedback.common.errors import RuleError
-from feedback.common.timeutil import local_now
 from feedback.extensions import db
 from feedback.meetings.models import AgendaItem, Meeting, MeetingStatus
 from feedback.proposals.models import Proposal, Status
@@ -51,7 +51,15 @@ def save_meeting(
     interpreter_languages: str | None = None,
     travel_costs: bool = False,
 ) -> Meeting:
-    """Create (meeting None) or change a meeting; refuses an end before the start."""
+    """Create (meeting None) or change a meeting; refuses an end before the start, and a clock
+    time that the spring switch skips."""
+    for name, wall in (("starts_at", starts_at), ("ends_at", ends_at)):
+        if wall is not None and wall_time_problem(wall) == "missing":
+            raise RuleError(
+                _l("The clocks go forward one hour that night, so %(time)s does not exist on %(date)s. "
+                   "Choose another time.", time=wall.strftime("%H:%M"), date=format_date(wall.date(), "d MMMM y")),
+                field=name,
+            )
     if ends_at and ends_at <= starts_at:
         raise RuleError(_l("The end must be after the start."), field="ends_at")
     languages = clean_language_codes(interpreter_languages)
@@ -65,7 +73,7 @@ def save_meeting(
     meeting.bring = (bring or "").strip() or None
     meeting.childcare, meeting.travel_costs = bool(childcare), bool(travel_costs)
     meeting.interpreter_languages = languages
-    if is_new and starts_at >= local_now(current_app.config["BABEL_DEFAULT_TIMEZONE"]):
+    if is_new and starts_at >= local_now():
         from feedback.notifications import services as notifications
         from feedback.notifications.models import Kind
 
@@ -89,6 +97,15 @@ def create_meeting(
     )
 
 
+def repeated_hour_note(meeting: Meeting) -> str | None:
+    """What staff need to know about a start in the hour that the autumn switch repeats."""
+    if wall_time_problem(meeting.starts_at) != "twice":
+        return None
+    return _l("The clocks go back one hour that night, so %(time)s comes twice on %(date)s. The meeting starts "
+              "the first time, in summer time; calendars read it the same way.",
+              time=meeting.starts_at.strftime("%H:%M"), date=format_date(meeting.starts_at.date(), "d MMMM y"))
+
+
 def by_month(meetings: list[Meeting]) -> list[tuple[datetime, list[Meeting]]]:
     """Meetings grouped by calendar month, in the order given."""
     groups: list[tuple[datetime, list[Meeting]]] = []
@@ -102,7 +119,9 @@ def by_month(meetings: list[Meeting]) -> list[tuple[datetime, list[Meeting]]]:
 
 
 def current_or_next(program_ids: list[int], now: datetime) -> Meeting | None:
-    """An open meeting if there is one, else the next planned one (today's counts)."""
+    """An open meeting if there is one, else the next planned one (today's counts).
+
+    `now` is the program's wall-clock time, as meeting times are."""
     if not program_ids:
         return None
     open_one = db.session.scalar(
@@ -113,12 +132,15 @@ def current_or_next(program_ids: list[int], now: datetime) -> Meeting | None:
     )
     if open_one:
         return open_one
+    # A meeting of today stays "the meeting" all day (staff may open it late), and one that runs
+    # past midnight until it ends; yesterday's evening meeting is not "next" at 00:30 on new year's day.
+    midnight = datetime.combine(now.date(), time())
     return db.session.scalar(
         sa.select(Meeting)
         .where(
             Meeting.program_id.in_(program_ids),
             Meeting.status == MeetingStatus.PLANNED,
-            Meeting.starts_at >= now - timedelta(hours=12),
+            sa.or_(Meeting.starts_at >= midnight, Meeting.ends_at > now),
         )
         .order_by(Meeting.starts_at)
         .limit(1)

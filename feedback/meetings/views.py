@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from feedback.common.access import get_or_404, staff_required
+from feedback.common.clock import local_now
 from feedback.common.errors import RuleError, show_on_form
-from feedback.common.timeutil import local_now
 from feedback.extensions import db
 from feedback.meetings import services
 from feedback.meetings.forms import (
@@ -33,7 +33,7 @@ def index(program_id: int):
             sa.select(Meeting).where(Meeting.program_id == program_id).order_by(Meeting.starts_at.desc())
         )
     )
-    now = local_now(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    now = local_now()
     coming = sorted((m for m in meetings if m.starts_at >= now), key=lambda m: m.starts_at)
     past = [m for m in meetings if m.starts_at < now]
     return render_template(
@@ -67,6 +67,9 @@ def form(program_id: int, meeting_id: int | None = None):
             show_on_form(form, e, "title")
         else:
             flash(_("The meeting is saved."), "success")
+            note = services.repeated_hour_note(meeting)
+            if note:
+                flash(str(note), "info")
             return redirect(url_for("meetings.show", program_id=program_id, meeting_id=meeting.id))
     return render_template("meetings/form.html", form=form, meeting=meeting), 400 if form.errors else 200
 
@@ -99,7 +102,8 @@ def _back(meeting: Meeting):
 
 
 def _show(meeting: Meeting, forms: dict, status: int = 200):
-    return render_template("meetings/show.html", meeting=meeting, **forms), status
+    return render_template("meetings/show.html", meeting=meeting, clock_note=services.repeated_hour_note(meeting),
+                           **forms), status
 
 
 @bp.route("/<int:meeting_id>")

@@ -11,8 +11,8 @@ from sqlalchemy.orm import selectinload
 
 from feedback.auth.models import User
 from feedback.auth.services import create_user, normalise_email, revoke_member_links
+from feedback.common.clock import utcnow
 from feedback.common.errors import RuleError
-from feedback.common.timeutil import utcnow
 from feedback.extensions import db
 from feedback.programs.models import Membership, Program, Role
 

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from feedback.auth.models import User
-from feedback.common.timeutil import utcnow
+from feedback.common.clock import utcnow
 from feedback.extensions import db
 from feedback.notifications.models import Kind, Notification
 from feedback.programs.models import Membership, Role

@@ -21,8 +21,8 @@ from flask_login import current_user, login_required
 from feedback.auth.models import User
 from feedback.changes import services as changes
 from feedback.common.access import get_or_404
+from feedback.common.clock import local_now
 from feedback.common.errors import RuleError
-from feedback.common.timeutil import local_now
 from feedback.dashboards.metrics import group_impact
 from feedback.decisions import services as decisions
 from feedback.decisions.labels import OUTCOME_LABELS
@@ -54,7 +54,7 @@ def home():
     program_ids = _member_programs()
     if not program_ids and not current_user.is_member_only:
         return redirect(url_for("index"))
-    now = local_now(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    now = local_now()
     notifications.mark_read(current_user, kinds=(Kind.MEETING,))  # the home page shows the next meeting
     open_now = proposals.open_for_voting(program_ids)
     voted = votes.voted_on(open_now, current_user)
@@ -193,7 +193,7 @@ def calendar_feed(user_id: int, token: str):
     user = db.session.get(User, user_id)
     if user is None or not user.active or not calendar.check_feed_token(user, token):
         abort(404)
-    since = local_now(current_app.config["BABEL_DEFAULT_TIMEZONE"]) - timedelta(days=90)
+    since = local_now() - timedelta(days=90)
     with force_locale(user.preferred_language):
         body = calendar.to_ics(calendar.member_meetings(user, since), request.host, _("Expert group"))
     return _ics_response(body, "meetings.ics")

@@ -15,7 +15,7 @@ from feedback.audit.models import AuditEntry
 from feedback.auth.models import LoginToken, User, UserSession
 from feedback.auth.sessions import end_all as end_sessions
 from feedback.changes.models import ChangeFeedback, ProgramChange
-from feedback.common.timeutil import utcnow
+from feedback.common.clock import utcnow
 from feedback.extensions import db
 from feedback.meetings.models import Attendance, Meeting
 from feedback.notifications.models import Notification

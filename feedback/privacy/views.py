@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask.wrappers import Response
@@ -12,6 +11,7 @@ from flask_login import current_user, login_required, logout_user
 
 from feedback.auth import sessions
 from feedback.common.access import staff_required
+from feedback.common.clock import epoch_seconds
 from feedback.members import services as members
 from feedback.privacy import retention, services
 from feedback.web import is_htmx
@@ -28,7 +28,7 @@ def end_idle_office_sessions():
     """An office session left open on a shared computer ends by itself."""
     if not current_user.is_authenticated or current_user.is_member_only:
         return None
-    now = int(time.time())
+    now = epoch_seconds()
     seen = session.get("seen")
     session["seen"] = now
     limit = current_app.config["STAFF_IDLE_MINUTES"] * 60

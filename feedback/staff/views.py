@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, g, render_template, request
+from flask import Blueprint, abort, g, render_template, request
 
 from feedback.common import lix
 from feedback.common.access import program_role_required
-from feedback.common.timeutil import local_now
+from feedback.common.clock import local_now
 from feedback.decisions import services as decisions
 from feedback.extensions import db
 from feedback.meetings.services import current_or_next
@@ -36,7 +36,7 @@ def overview(program_id: int):
         "staff/overview.html",
         counts=counts,
         members=members,
-        meeting=current_or_next([program_id], local_now(current_app.config["BABEL_DEFAULT_TIMEZONE"])),
+        meeting=current_or_next([program_id], local_now()),
         program=g.program,
         waiting=threads.waiting_count(program_id),
         reported=len(threads.reported_posts(program_id)),

@@ -13,9 +13,9 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from feedback.auth.models import User
+from feedback.common.clock import utcnow
 from feedback.common.errors import RuleError
 from feedback.common.security import keyed_digest
-from feedback.common.timeutil import utcnow
 from feedback.common.upsert import insert_ignore
 from feedback.extensions import db
 from feedback.meetings.models import Meeting

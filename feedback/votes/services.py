@@ -10,9 +10,9 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from feedback.auth.models import User
+from feedback.common.clock import utcnow
 from feedback.common.errors import RuleError
 from feedback.common.security import keyed_digest
-from feedback.common.timeutil import utcnow
 from feedback.common.upsert import insert_ignore, upsert
 from feedback.extensions import db
 from feedback.programs.models import Role

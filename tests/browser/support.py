@@ -17,6 +17,7 @@ from playwright.sync_api import Page
 
 from feedback.auth.models import User
 from feedback.auth.services import issue_member_link, revoke_member_links
+from feedback.common.clock import local_now
 from feedback.demo import DEMO_PASSWORD, DEMO_SLUG
 from feedback.extensions import db
 from feedback.meetings.models import Meeting
@@ -133,12 +134,12 @@ class Live:
 
     def meeting(self, proposal_id: int) -> int:
         """A new planned meeting of the demo program with this proposal on its agenda."""
-        from datetime import datetime, timedelta
+        from datetime import timedelta
 
         from feedback.meetings.services import add_to_agenda, create_meeting
 
         with self.ctx():
-            m = create_meeting(self.program_id, f"Live {next(_seq)}", datetime.now() + timedelta(hours=1))
+            m = create_meeting(self.program_id, f"Live {next(_seq)}", local_now() + timedelta(hours=1))
             add_to_agenda(m, db.session.get(Proposal, proposal_id), None)
             return m.id
 
