@@ -6,10 +6,9 @@ and a value that makes no sense falls back to the default instead of failing the
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, time, timedelta
 
-from feedback.common.clock import local_today
+from feedback.common.clock import add_months, local_to_utc, local_today
 
 PERIODS = ("12m", "year", "last_year", "all", "custom")
 
@@ -30,10 +29,8 @@ class Scope:
 
     def utc_bounds(self) -> tuple[datetime | None, datetime]:
         """The period as naive UTC timestamps, for columns stored in UTC: [start, end)."""
-        zone = ZoneInfo(self.timezone)
-
         def utc(day: date) -> datetime:
-            return datetime.combine(day, time(), zone).astimezone(UTC).replace(tzinfo=None)
+            return local_to_utc(datetime.combine(day, time()), self.timezone)
 
         return (utc(self.start) if self.start else None), utc(self.end + timedelta(days=1))
 
@@ -58,8 +55,7 @@ def period_bounds(period: str, today: date, start: date | None, end: date | None
             start, end = end, start
         return start, end
     # The last twelve months, this month included.
-    first = date(today.year - 1, today.month, 1) + timedelta(days=32)
-    return first.replace(day=1), today
+    return add_months(today.replace(day=1), -11), today
 
 
 def parse_date(value: str | None) -> date | None:

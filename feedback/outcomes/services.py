@@ -4,15 +4,14 @@ and, for one member, her own part."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
 
 import sqlalchemy as sa
-from flask import current_app
 
 from feedback.auth.models import User
 from feedback.changes import services as changes
 from feedback.changes.models import ChangeOrigin, ProgramChange, change_posts
+from feedback.common.clock import utc_to_local
 from feedback.decisions import services as decisions
 from feedback.decisions.models import Decision
 from feedback.extensions import db
@@ -34,8 +33,7 @@ class Item:
 
 def _local_day(at_utc: datetime) -> date:
     """The day it was in the program's time zone: a decision at 00:30 in Uppsala is that day."""
-    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-    return at_utc.replace(tzinfo=UTC).astimezone(zone).date()
+    return utc_to_local(at_utc).date()
 
 
 def timeline(program_ids: list[int], user: User | None = None, from_group_only: bool = False) -> list[Item]:
