@@ -292,3 +292,34 @@ def test_voting_that_closes_at_midnight_is_dated_by_the_local_day(app, make, log
     assert votes.results(proposal.id).total == 1
     today = clock.local_today()
     assert metrics.active_members(Scope((program.id,), None, today, None, "all", today)) == {month: 1}
+
+
+# -- Time-outs count real time, also in the hour that happens twice ----------------------------------
+
+def test_an_office_session_idles_out_by_real_minutes_across_the_autumn_switch(app, group, login, time_machine):
+    program, _member, staff = group
+    time_machine.move_to(local(2027, 10, 31, 2, 50), tick=False)  # the first 02:50, summer time
+    client = login(staff, new_client(app))
+    assert client.get(f"/staff/{program.id}/").status_code == 200
+    # 30 real minutes later the wall clock reads 02:20 (winter time): still logged in.
+    time_machine.move_to(local(2027, 10, 31, 2, 20, fold=1), tick=False)
+    assert client.get(f"/staff/{program.id}/").status_code == 200
+    # 61 real minutes after that (03:21 on the wall): logged out, though the wall clock moved 61 minutes too.
+    time_machine.move_to(local(2027, 10, 31, 3, 21), tick=False)
+    resp = client.get(f"/staff/{program.id}/")
+    assert resp.status_code == 302 and resp.headers["Location"].endswith("/login")
+
+
+def test_a_password_link_lasts_its_hours_in_real_time_across_the_autumn_switch(app, group, time_machine):
+    from feedback.auth import services as auth
+
+    _program, _member, staff = group
+    time_machine.move_to(local(2027, 10, 30, 12, 0), tick=False)  # Saturday noon, summer time
+    early, late = auth.create_password_link(staff, None, 48), auth.create_password_link(staff, None, 48)
+    db.session.commit()
+    # 47 hours 59 minutes later it is 10:59 on Monday by the wall clock (the night had 25 hours).
+    time_machine.move_to(local(2027, 11, 1, 10, 59), tick=False)
+    assert auth.use_password_link(early, "a long new password 1").id == staff.id
+    time_machine.move_to(local(2027, 11, 1, 11, 1), tick=False)
+    with pytest.raises(RuleError):
+        auth.use_password_link(late, "a long new password 2")
