@@ -7,7 +7,8 @@ system clock (tests/test_clock.py fails when something does)."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+import calendar
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context
@@ -69,8 +70,6 @@ def wall_time_problem(wall: datetime, tz_name: str | None = None) -> str | None:
 def add_months(day: date, months: int) -> date:
     """The same day some months later (or earlier, with a negative number); a day the target
     month lacks becomes its last day: 31 January + 1 month is 28 (or 29) February."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
+    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
     month += 1
-    following = date(year + (month == 12), month % 12 + 1, 1)
-    return day.replace(year=year, month=month, day=min(day.day, (following - timedelta(days=1)).day))
+    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
