@@ -75,7 +75,11 @@ def revoke_member_links(user: User) -> int:
 
 def issue_member_link(user: User, by: User | None) -> str:
     """A new personal link; earlier links stop working. Returns the raw token,
-    which is shown once and never stored."""
+    which is shown once and never stored. Only for accounts that log in with a link alone: a
+    link to an office account would let whoever holds it act with her office roles."""
+    if not user.is_member_only:
+        raise RuleError(_l("She also works in a program and logs in with her password. An admin manages her account."),
+                        status=403)
     revoke_member_links(user)
     raw = _make_token(user, TokenPurpose.MEMBER_LINK, by, None)
     db.session.commit()
@@ -102,6 +106,11 @@ def login_with_member_link(raw: str) -> User:
     if token is None:
         raise RuleError(_l("This link does not work. Ask the staff for a new link."), status=404)
     if token.revoked_at is not None or not token.user.active:
+        raise RuleError(_l("This link has been stopped. Ask the staff for a new link."), status=410)
+    if not token.user.is_member_only:
+        # Made before she was given an office role: it never logs in an office account.
+        token.revoked_at = utcnow()
+        db.session.commit()
         raise RuleError(_l("This link has been stopped. Ask the staff for a new link."), status=410)
     token.used_at = utcnow()
     db.session.commit()

@@ -49,6 +49,30 @@ def get_member(program_id: int, user_id: int) -> User | None:
     )
 
 
+def managed_member(program_id: int, user_id: int) -> User:
+    """A member whose account staff may manage: her cards and links, her details, her data file
+    and her phones. Someone who also works in a program (staff, steering, admin) logs in with her
+    password and is managed by an admin: a card would log staff in with her office roles."""
+    user = get_member(program_id, user_id)
+    if user is None:
+        raise RuleError(_l("There is no such member."), status=404)
+    if not user.is_member_only:
+        raise RuleError(_l("She also works in a program and logs in with her password. An admin manages her account."),
+                        status=403)
+    return user
+
+
+def office_user_ids(users: list[User]) -> set[int]:
+    """Which of these users also hold an office role somewhere (one query)."""
+    ids = [u.id for u in users]
+    if not ids:
+        return set()
+    return set(db.session.scalars(
+        sa.select(User.id).outerjoin(Membership)
+        .where(User.id.in_(ids), sa.or_(User.is_admin.is_(True), Membership.role != Role.MEMBER))
+    ))
+
+
 def membership(program_id: int, user: User) -> Membership | None:
     return next((m for m in user.memberships if m.program_id == program_id and m.role == Role.MEMBER), None)
 

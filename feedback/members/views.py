@@ -42,8 +42,9 @@ def _card(user) -> dict:
 
 
 def _current_member_or_404(program_id: int, user_id: int):
-    """Links and cards are for members of the group now, not for one who left."""
-    user = _member_or_404(program_id, user_id)
+    """Links and cards are for members of the group now, not for one who left, and only for
+    accounts that log in with a link alone."""
+    user = services.managed_member(program_id, user_id)
     if services.membership(program_id, user).left_at is not None:
         abort(404)
     return user
@@ -55,7 +56,7 @@ def index(program_id: int):
     members = services.program_members(program_id)
     links = {m.id: active_member_link(m) for m in members}
     return render_template("members/index.html", members=members, links=links,
-                           leavers=services.left_members(program_id))
+                           office=services.office_user_ids(members), leavers=services.left_members(program_id))
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -80,7 +81,7 @@ def new(program_id: int):
 @bp.route("/<int:user_id>/edit", methods=["GET", "POST"])
 @staff_required
 def edit(program_id: int, user_id: int):
-    user = _member_or_404(program_id, user_id)
+    user = services.managed_member(program_id, user_id)
     form = _form(user)
     if form.validate_on_submit():
         try:
@@ -137,8 +138,9 @@ def card(program_id: int, user_id: int):
 @bp.route("/cards", methods=["POST"])
 @staff_required
 def all_cards(program_id: int):
-    members = [m for m in services.program_members(program_id) if m.active]
-    return render_template("members/cards.html", cards=[_card(m) for m in members])
+    members = services.program_members(program_id)
+    office = services.office_user_ids(members)
+    return render_template("members/cards.html", cards=[_card(m) for m in members if m.active and m.id not in office])
 
 
 @bp.route("/<int:user_id>/revoke", methods=["POST"])

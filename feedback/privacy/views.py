@@ -105,10 +105,7 @@ def download():
 def staff_download(program_id: int, user_id: int):
     """On her request, staff give a member everything kept about her (for a member who has no
     phone, say): the same file she downloads herself."""
-    user = members.get_member(program_id, user_id)
-    if user is None:
-        abort(404)
-    return _data_file(user)
+    return _data_file(members.managed_member(program_id, user_id))
 
 
 @bp.route("/me/data/erase", methods=["POST"])
@@ -139,8 +136,7 @@ def goodbye():
 @staff_required
 def end_session(program_id: int, user_id: int, session_id: int):
     """A lost or shared phone: staff log her out of that one phone."""
-    user = members.get_member(program_id, user_id)
-    if user is None or not sessions.end_one(user, session_id):
+    if not sessions.end_one(members.managed_member(program_id, user_id), session_id):
         abort(404)
     flash(_("She is logged out on that phone."), "success")
     return redirect(url_for("members.edit", program_id=program_id, user_id=user_id) + "#sessions")
@@ -150,11 +146,7 @@ def end_session(program_id: int, user_id: int, session_id: int):
 @staff_required
 def staff_erase(program_id: int, user_id: int):
     """On her request, staff erase a member's data (for a member who has no phone, say)."""
-    user = members.get_member(program_id, user_id)
-    if user is None:
-        abort(404)
-    if not user.is_member_only:
-        abort(403)
+    user = members.managed_member(program_id, user_id)
     if not _confirmed():
         flash(_("Tick the box to say that you are sure."), "error")
         return redirect(url_for("members.edit", program_id=program_id, user_id=user_id) + "#erase")

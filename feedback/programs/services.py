@@ -7,7 +7,9 @@ import re
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from feedback.auth import sessions
 from feedback.auth.models import User
+from feedback.auth.services import revoke_member_links
 from feedback.common.errors import RuleError
 from feedback.extensions import db
 from feedback.programs.models import Membership, Program, Role
@@ -86,6 +88,7 @@ def set_office_roles(user: User, wanted: dict[int, set[str]]) -> None:
     """Make the user's staff/steering/admin roles exactly `wanted` (program id -> roles).
     Member roles are left alone: staff manage those."""
     known = {p.id for p in all_programs()}
+    was_member_only = user.is_member_only
     for program_id, roles in wanted.items():
         if program_id not in known or not roles <= set(OFFICE_ROLES):
             raise RuleError(_l("Unknown program or role."))
@@ -97,6 +100,12 @@ def set_office_roles(user: User, wanted: dict[int, set[str]]) -> None:
         for role in roles:
             if (program_id, role) not in have:
                 user.memberships.append(Membership(program_id=program_id, role=role))
+    if was_member_only and not user.is_member_only:
+        # Her card and the phones it logged in would now carry office roles: stop them all.
+        # From now on she logs in with a password.
+        revoke_member_links(user)
+        user.session_version += 1
+        sessions.end_all(user)
     db.session.commit()
 
 
