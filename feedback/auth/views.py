@@ -18,6 +18,7 @@ from flask_login import current_user, login_user, logout_user
 from feedback.auth import services, sessions
 from feedback.auth.forms import LoginForm, SetPasswordForm
 from feedback.common.errors import RuleError
+from feedback.common.redirects import safe_next
 from feedback.extensions import db, limiter
 
 bp = Blueprint("auth", __name__)
@@ -29,19 +30,6 @@ def _login_limit() -> str:
 
 def _link_limit() -> str:
     return current_app.config["LINK_RATE_LIMIT"]
-
-
-def _safe_next(target: str | None) -> str:
-    # Only local paths: never send someone to another site after logging in.
-    # Control characters are refused too: browsers drop a tab, which turns "/\t/evil" into "//evil".
-    if (
-        target
-        and target.startswith("/")
-        and not target.startswith("//")
-        and not any(ch == "\\" or ord(ch) < 0x20 or ord(ch) == 0x7F for ch in target)
-    ):
-        return target
-    return url_for("index")
 
 
 @bp.before_app_request
@@ -70,7 +58,7 @@ def login():
             session.clear()
             login_user(user, remember=False)
             session[sessions.COOKIE_KEY] = sessions.start(user, request.user_agent.string)
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(safe_next(request.args.get("next")))
         flash(_("Wrong email or password."), "error")
     status = 400 if request.method == "POST" else 200
     return render_template("auth/login.html", form=form), status
@@ -136,4 +124,4 @@ def set_language():
         if current_user.is_authenticated:
             current_user.preferred_language = code
             db.session.commit()
-    return redirect(_safe_next(request.form.get("next")))
+    return redirect(safe_next(request.form.get("next")))

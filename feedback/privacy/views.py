@@ -12,6 +12,7 @@ from flask_login import current_user, login_required, logout_user
 from feedback.auth import sessions
 from feedback.common.access import staff_required
 from feedback.common.clock import epoch_seconds
+from feedback.common.redirects import safe_next
 from feedback.members import services as members
 from feedback.privacy import retention, services
 from feedback.web import is_htmx
@@ -56,13 +57,6 @@ def ask_for_consent():
     return redirect(url_for("privacy.consent", next=target))
 
 
-def _safe_next(value: str | None) -> str:
-    # Only a path on this site: never an address elsewhere.
-    if value and value.startswith("/") and not value.startswith("//") and "\\" not in value:
-        return value
-    return url_for("portal.home")
-
-
 @bp.route("/me/welcome", methods=["GET", "POST"])
 @login_required
 def consent():
@@ -71,7 +65,7 @@ def consent():
             flash(_("Tick the box to say that you are sure."), "error")
             return redirect(url_for("privacy.consent", next=request.form.get("next")))
         services.give_consent(current_user._get_current_object())
-        return redirect(_safe_next(request.form.get("next")))
+        return redirect(safe_next(request.form.get("next"), "portal.home"))
     return render_template("privacy/consent.html", next=request.args.get("next", ""),
                            periods=retention.periods_for(current_user))
 
