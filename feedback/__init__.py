@@ -39,6 +39,8 @@ def create_app(config: Any = None) -> Flask:
         app.config.from_object(config)
     if app.config.get("PRODUCTION") and app.config["SECRET_KEY"] in (DEV_SECRET, "", None):
         raise RuntimeError("Set SECRET_KEY in the environment: production refuses the default key.")
+    if app.config.get("PRODUCTION") and app.config.get("BALLOT_SECRET") in (DEV_SECRET, "", None):
+        raise RuntimeError("Set BALLOT_SECRET in the environment: the key of secret ballots (see the README).")
     app.config["SQLALCHEMY_DATABASE_URI"] = _database_url(app)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         # SQLite needs a wait instead of an instant "database is locked" under concurrent writes.

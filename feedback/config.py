@@ -13,6 +13,10 @@ DEV_SECRET = "dev-only-not-secret"
 
 class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET)
+    # The key of secret ballots and fully anonymous posts, apart from SECRET_KEY so that the
+    # session key can be rotated without cutting members off their own ballots. Required in
+    # production; elsewhere it falls back to SECRET_KEY.
+    BALLOT_SECRET = os.environ.get("BALLOT_SECRET", "")
     # Empty means "SQLite file in instance/", filled in by create_app.
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", "")
     # Recycle connections instead of pinging before every checkout: a ping costs a round trip

@@ -23,10 +23,49 @@ def test_production_refuses_default_secret():
 def test_production_with_a_secret_uses_secure_cookies(monkeypatch, tmp_path):
     class Prod(ProductionConfig):
         SECRET_KEY = "a-real-secret-from-the-environment"
+        BALLOT_SECRET = "another-real-secret"
         SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path}/p.db"
 
     app = create_app(Prod)
     assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]
+
+
+def test_production_refuses_to_start_without_a_ballot_secret(tmp_path):
+    class Prod(ProductionConfig):
+        SECRET_KEY = "a-real-secret-from-the-environment"
+        BALLOT_SECRET = ""
+        SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path}/p.db"
+
+    with pytest.raises(RuntimeError, match="BALLOT_SECRET"):
+        create_app(Prod)
+
+
+def test_the_ballot_secret_comes_from_the_environment(monkeypatch):
+    import importlib
+
+    import feedback.config as config
+
+    monkeypatch.setenv("BALLOT_SECRET", "from-the-environment")
+    try:
+        assert importlib.reload(config).Config.BALLOT_SECRET == "from-the-environment"
+    finally:
+        monkeypatch.delenv("BALLOT_SECRET")
+        importlib.reload(config)
+
+
+def test_secret_ballots_and_anonymous_authors_are_keyed_with_the_ballot_secret(app):
+    from feedback.threads.services import author_key
+    from feedback.votes.services import ballot_key
+
+    before = ballot_key(7, 11), author_key(7, 11)
+    app.config["BALLOT_SECRET"] = "a-ballot-secret"
+    try:
+        keyed = ballot_key(7, 11), author_key(7, 11)
+        app.config["SECRET_KEY"] = "a-rotated-session-key"
+        assert (ballot_key(7, 11), author_key(7, 11)) == keyed != before  # the session key can rotate
+    finally:
+        app.config["BALLOT_SECRET"], app.config["SECRET_KEY"] = "", "test-secret"
+    assert (ballot_key(7, 11), author_key(7, 11)) == before
 
 
 def test_postgres_urls_use_psycopg3(tmp_path):

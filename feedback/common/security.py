@@ -8,6 +8,7 @@ import secrets
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
 
 _hasher = PasswordHasher()
 
@@ -36,6 +37,11 @@ def new_token() -> str:
 def hash_token(token: str) -> str:
     # Tokens are long random strings, so a fast hash is enough; only the hash is stored.
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def ballot_secret() -> str:
+    """The key of secret ballots and fully anonymous authors (BALLOT_SECRET)."""
+    return current_app.config.get("BALLOT_SECRET") or current_app.config["SECRET_KEY"]
 
 
 def keyed_digest(secret: str, *parts: object) -> str:

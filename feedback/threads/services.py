@@ -9,13 +9,12 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from feedback.auth.models import User
 from feedback.common.clock import utcnow
 from feedback.common.errors import RuleError
-from feedback.common.security import keyed_digest
+from feedback.common.security import ballot_secret, keyed_digest
 from feedback.common.upsert import insert_ignore
 from feedback.extensions import db
 from feedback.meetings.models import Meeting
@@ -60,8 +59,7 @@ def writer_role(user: User, program_id: int) -> str:
 
 
 def author_key(thread_id: int, user_id: int) -> str:
-    secret = current_app.config.get("BALLOT_SECRET") or current_app.config["SECRET_KEY"]
-    return keyed_digest(secret, "post-author", thread_id, user_id)
+    return keyed_digest(ballot_secret(), "post-author", thread_id, user_id)
 
 
 def is_mine(post: Post, user: User) -> bool:

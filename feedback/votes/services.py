@@ -6,13 +6,12 @@ import secrets
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from feedback.auth.models import User
 from feedback.common.clock import utcnow
 from feedback.common.errors import RuleError
-from feedback.common.security import keyed_digest
+from feedback.common.security import ballot_secret, keyed_digest
 from feedback.common.upsert import insert_ignore, upsert
 from feedback.extensions import db
 from feedback.programs.models import Role
@@ -23,8 +22,7 @@ REASON_MAX = 500
 
 
 def ballot_key(proposal_id: int, user_id: int) -> str:
-    secret = current_app.config.get("BALLOT_SECRET") or current_app.config["SECRET_KEY"]
-    return keyed_digest(secret, "ballot", proposal_id, user_id)
+    return keyed_digest(ballot_secret(), "ballot", proposal_id, user_id)
 
 
 def is_voter(user: User, program_id: int) -> bool:
