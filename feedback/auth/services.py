@@ -117,7 +117,16 @@ def login_with_member_link(raw: str) -> User:
     return token.user
 
 
+def _revoke_password_links(user: User) -> None:
+    now = utcnow()
+    for t in user.tokens:
+        if t.purpose == TokenPurpose.PASSWORD_SET and t.revoked_at is None and t.used_at is None:
+            t.revoked_at = now
+
+
 def create_password_link(user: User, by: User | None, hours: int) -> str:
+    """A new link to set her password; links made before it stop working."""
+    _revoke_password_links(user)
     raw = _make_token(user, TokenPurpose.PASSWORD_SET, by, timedelta(hours=hours))
     db.session.commit()
     return raw
@@ -131,6 +140,8 @@ def check_password_link(raw: str) -> LoginToken:
         raise RuleError(_l("This link has already been used. Ask an admin for a new one."), status=410)
     if token.expires_at is not None and token.expires_at < utcnow():
         raise RuleError(_l("This link has expired. Ask an admin for a new one."), status=410)
+    if not token.user.active:
+        raise RuleError(_l("This account is closed. Ask an admin."), status=410)
     return token
 
 
@@ -138,6 +149,7 @@ def use_password_link(raw: str, password: str) -> User:
     token = check_password_link(raw)
     set_password(token.user, password)
     token.used_at = utcnow()
+    _revoke_password_links(token.user)  # any other link she was sent stops with this one
     db.session.commit()
     return token.user
 
