@@ -72,6 +72,9 @@ def test_a_real_recording_is_stored_and_served_to_the_program_only(app, login, w
     got = c.get(voice_url)
     assert got.status_code == 200 and got.data == data and got.mimetype == mime
     assert "no-store" in got.headers["Cache-Control"] and "private" in got.headers["Cache-Control"]
+    # Played in the page, saved under a name of its own, and no exact time (issue 15, findings 3 and 13).
+    assert got.headers["Content-Disposition"] == f"inline; filename=voice-{post.id}{filename[5:]}"
+    assert "Last-Modified" not in got.headers
     # A part of it, as a phone's player asks when she seeks.
     part = c.get(voice_url, headers={"Range": "bytes=0-99"})
     assert part.status_code == 206 and part.data == data[:100]
