@@ -89,7 +89,20 @@ def test_staff_give_her_the_same_file_on_request(app, login, w):
     resp = staff.get(f"/staff/{w.prog.id}/members/{member.id}/data.json")
     assert resp.status_code == 200 and resp.headers["Cache-Control"] == "no-store"
     assert "attachment" in resp.headers["Content-Disposition"]
-    assert resp.get_json() == own and own["about_you"]["phone"] == "070-1234567"
+    got = resp.get_json()
+    assert own["about_you"]["phone"] == "070-1234567"
+    # The same file, but for secret votes still open: reloading it after each ballot would tell
+    # staff which ballot was hers (issue 15, finding 2). Once voting closes they are listed.
+    assert [v["proposal"] for v in own["secret_votes_cast"]] == ["Secret idea"] and got["secret_votes_cast"] == []
+    assert {k: v for k, v in got.items() if k != "secret_votes_cast"} == \
+        {k: v for k, v in own.items() if k != "secret_votes_cast"}
+    from feedback.proposals import services as proposals
+    from feedback.proposals.models import Proposal
+
+    secret = db.session.scalar(db.select(Proposal).where(Proposal.title == "Secret idea"))
+    proposals.close_voting(secret, None)
+    again = staff.get(f"/staff/{w.prog.id}/members/{member.id}/data.json").get_json()
+    assert again["secret_votes_cast"] == own["secret_votes_cast"]
     # Only for a member of this program, and only for its staff.
     other = login(w.users["other_staff"], new_client(app))
     assert other.get(f"/staff/{w.prog.id}/members/{member.id}/data.json").status_code in (403, 404)

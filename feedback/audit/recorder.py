@@ -25,6 +25,7 @@ SKIPPED = {
 # Columns never copied into the log.
 SECRET = {"password_hash", "token_hash", "ballot_key", "author_key", "data", "session_version"}
 _MAX = 300
+_AS_MEMBER = "audit_as_member"
 
 
 def _actor():
@@ -85,7 +86,20 @@ def _changes(state: so.state.InstanceState, action: str) -> dict[str, list]:
     return out
 
 
+def as_member(session: so.Session) -> None:
+    """What this transaction writes, its user writes as a member of the group (a post, a reply):
+    not audited, even when she also holds an office role. Staff, steering and admins read the
+    audit log; a steering member's anonymous post must not show up there under her name."""
+    session.info[_AS_MEMBER] = True
+
+
+def _end_of_transaction(session: so.Session, *_args) -> None:
+    session.info.pop(_AS_MEMBER, None)
+
+
 def _record(session: so.Session, _flush_context) -> None:
+    if session.info.get(_AS_MEMBER):
+        return
     actor = _actor()
     if actor is None:
         return
@@ -116,3 +130,5 @@ def _record(session: so.Session, _flush_context) -> None:
 def install() -> None:
     if not sa.event.contains(so.Session, "after_flush", _record):
         sa.event.listen(so.Session, "after_flush", _record)
+        sa.event.listen(so.Session, "after_commit", _end_of_transaction)
+        sa.event.listen(so.Session, "after_rollback", _end_of_transaction)

@@ -15,12 +15,12 @@ from feedback.audit.models import AuditEntry
 from feedback.auth.models import LoginToken, User, UserSession
 from feedback.auth.sessions import end_all as end_sessions
 from feedback.changes.models import ChangeFeedback, ProgramChange
-from feedback.common.clock import utcnow
+from feedback.common.clock import utc_to_local, utcnow
 from feedback.extensions import db
 from feedback.meetings.models import Attendance, Meeting
 from feedback.notifications.models import Notification
 from feedback.programs.models import Membership, Program
-from feedback.proposals.models import Proposal
+from feedback.proposals.models import Proposal, Status
 from feedback.threads.models import Agreement, Post, Report, VoiceNote
 from feedback.votes.models import Vote, VoterRoll
 
@@ -29,8 +29,16 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat(timespec="seconds") if value else None
 
 
-def my_data(user: User) -> dict:
-    """Everything stored about her, as plain data: shown on her page and given as JSON."""
+def _day(value: datetime | None) -> str | None:
+    """The day only, in the program's zone: times of logins and last use could be matched with
+    the times of anonymous posts and secret ballots."""
+    return utc_to_local(value).date().isoformat() if value else None
+
+
+def my_data(user: User, *, for_staff: bool = False) -> dict:
+    """Everything stored about her, as plain data: shown on her page and given as JSON. The file
+    staff download for her leaves out the secret votes that are still open: reloading it after
+    each ballot would tell staff which ballot was hers."""
     uid = user.id
     groups = db.session.execute(
         sa.select(Program.name, Membership.role, Membership.created_at, Membership.left_at)
@@ -47,7 +55,7 @@ def my_data(user: User) -> dict:
     secret = db.session.execute(
         sa.select(Proposal.id, Proposal.title)
         .join(VoterRoll, VoterRoll.proposal_id == Proposal.id)
-        .where(VoterRoll.user_id == uid)
+        .where(VoterRoll.user_id == uid, *((Proposal.status != Status.VOTING,) if for_staff else ()))
         .order_by(Proposal.id)
     ).all()
     posts = db.session.execute(
@@ -100,9 +108,9 @@ def my_data(user: User) -> dict:
         "did_it_help_answers": [{"change": title, "answer": answer, "reason": reason, "at": _iso(at)}
                                 for title, answer, reason, at in answers],
         "meetings_you_came_to": [{"meeting": title, "at": _iso(at)} for title, at in came],
-        "login_links": [{"kind": purpose, "made": _iso(made), "last_used": _iso(used), "stopped": _iso(stopped)}
+        "login_links": [{"kind": purpose, "made": _iso(made), "last_used": _day(used), "stopped": _iso(stopped)}
                         for purpose, made, used, stopped in links],
-        "logged_in_on": [{"device": device, "since": _iso(since), "last_seen": _iso(seen)}
+        "logged_in_on": [{"device": device, "since": _day(since), "last_seen": _day(seen)}
                          for device, since, seen in browsers],
         "notices": notices,
     }

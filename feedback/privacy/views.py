@@ -81,8 +81,8 @@ def my_data():
                            can_erase=current_user.is_member_only, periods=retention.periods_for(current_user))
 
 
-def _data_file(user) -> Response:
-    body = json.dumps(services.my_data(user), ensure_ascii=False, indent=2)
+def _data_file(user, for_staff: bool = False) -> Response:
+    body = json.dumps(services.my_data(user, for_staff=for_staff), ensure_ascii=False, indent=2)
     return Response(body, mimetype="application/json",
                     headers={"Content-Disposition": 'attachment; filename="my-data.json"',
                              "Cache-Control": "no-store"})
@@ -99,7 +99,7 @@ def download():
 def staff_download(program_id: int, user_id: int):
     """On her request, staff give a member everything kept about her (for a member who has no
     phone, say): the same file she downloads herself."""
-    return _data_file(members.managed_member(program_id, user_id))
+    return _data_file(members.managed_member(program_id, user_id), for_staff=True)
 
 
 @bp.route("/me/data/erase", methods=["POST"])

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask_babel import lazy_gettext as _l
 
+from feedback.audit import recorder as audit
 from feedback.auth.models import User
 from feedback.common.clock import utcnow
 from feedback.common.errors import RuleError
@@ -106,6 +107,8 @@ def _new_post(
     user: User, thread: Thread, body: str | None, voice: bytes | None, anonymous: bool, official: bool
 ) -> Post:
     role = writer_role(user, thread.program_id)
+    if role == Role.MEMBER:
+        audit.as_member(db.session)
     text = _clean_body(body)
     sound = _check_voice(voice)
     if text is None and sound is None:
@@ -137,6 +140,8 @@ def start_thread(
 ) -> Thread:
     program_id = subject.program_id
     role = writer_role(user, program_id)
+    if role == Role.MEMBER:
+        audit.as_member(db.session)
     if fully_anonymous and role != Role.STAFF:
         raise RuleError(_l("Only staff can open a fully anonymous conversation."), status=403)
     if isinstance(subject, Topic) and subject.archived:
@@ -189,6 +194,8 @@ def can_change(post: Post, user: User) -> bool:
 
 def edit_post(user: User, post: Post, body: str | None) -> None:
     check_can_change(post, user)
+    if post.author_role == Role.MEMBER:
+        audit.as_member(db.session)
     text = _clean_body(body)
     if text is None and post.voice is None:
         raise RuleError(_l("Write something or record your voice."), field="body")
@@ -200,6 +207,8 @@ def edit_post(user: User, post: Post, body: str | None) -> None:
 def delete_post(user: User, post: Post) -> None:
     """Her own post, taken back: the words and the sound are gone; a line says so in its place."""
     check_can_change(post, user)
+    if post.author_role == Role.MEMBER:
+        audit.as_member(db.session)
     post.body, post.transcript, post.voice, post.deleted_at = None, None, None, utcnow()
     db.session.execute(sa.delete(ProposalSource).where(ProposalSource.post_id == post.id))
     db.session.commit()
