@@ -271,7 +271,7 @@ def build_demo() -> None:
             anonymous=anonymous,
             created_by_id=staff.id,
             created_at=created,
-            results_live=(status == Status.VOTING and anonymous),
+            results_live=(status == Status.VOTING and not anonymous),
         )
         for lang, (t, s) in translations.items():
             p.translations.append(ProposalTranslation(language=lang, title=t, summary=s))

@@ -139,7 +139,7 @@ def close_voting(meeting: Meeting, actor_id: int | None, seen_version: int | Non
 def reveal(meeting: Meeting, seen_version: int | None = None) -> None:
     _check(meeting, seen_version)
     proposal = _current_proposal(meeting)
-    if proposal.status == Status.VOTING and not proposal.results_live:
+    if proposal.status == Status.VOTING and not proposal.results_visible:
         raise RuleError(_l("Close the voting before you show the result."), status=409)
     meeting.results_revealed = True
     _changed(meeting)

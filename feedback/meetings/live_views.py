@@ -36,7 +36,8 @@ ACTIONS = {
 def _state(meeting: Meeting) -> dict:
     item = meeting.current_item
     proposal = item.proposal if item else None
-    show_results = proposal is not None and (meeting.results_revealed or proposal.results_live)
+    show_results = proposal is not None and not proposal.secret_and_open and (
+        meeting.results_revealed or proposal.results_live)
     return {
         "meeting": meeting,
         "item": item,

@@ -93,10 +93,17 @@ class Proposal(db.Model):
         return self.status == Status.VOTING
 
     @property
+    def secret_and_open(self) -> bool:
+        """A secret vote still open: nobody sees counts, shares or reasons, since reloading them
+        after each ballot would tell who voted what. Only how many have voted."""
+        return self.anonymous and self.status == Status.VOTING
+
+    @property
     def results_visible(self) -> bool:
-        """Results are shown to members once voting has closed, or live if staff chose so."""
+        """Results are shown to members once voting has closed, or live if staff chose so (never
+        for a secret vote)."""
         if self.status == Status.VOTING:
-            return self.results_live
+            return self.results_live and not self.anonymous
         return self.voting_closed_at is not None
 
     def can_move_to(self, new_status: str) -> bool:

@@ -29,6 +29,12 @@ def _check_fields(program_id: int, icon: str, topic_id: int | None) -> None:
             raise RuleError(_l("Choose a topic from the list."))
 
 
+def _check_secrecy(anonymous: bool, results_live: bool) -> None:
+    if anonymous and results_live:
+        raise RuleError(_l("A secret vote shows its result only when voting closes. Untick \"Show results while "
+                           "voting is open\"."), field="results_live")
+
+
 def create_proposal(
     program_id: int,
     actor_id: int | None,
@@ -45,6 +51,7 @@ def create_proposal(
     commit: bool = True,
 ) -> Proposal:
     _check_fields(program_id, icon, topic_id)
+    _check_secrecy(anonymous, results_live)
     proposal = Proposal(
         program_id=program_id,
         created_by_id=actor_id,
@@ -82,6 +89,7 @@ def update_proposal(
     results_live: bool,
 ) -> None:
     _check_fields(proposal.program_id, icon, topic_id)
+    _check_secrecy(anonymous, results_live)
     # Text may be corrected while voting, but the secrecy of the ballot may not change
     # once votes exist.
     if proposal.status not in EDITABLE and anonymous != proposal.anonymous:

@@ -1,0 +1,89 @@
+"""A secret vote tells nobody anything but "how many have voted" while it is open (issue 15,
+finding 2): reloading a page after each ballot must not tie a ballot to the member who just voted."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from feedback.common.clock import local_now
+from feedback.common.errors import RuleError
+from feedback.extensions import db
+from feedback.meetings import live
+from feedback.meetings import services as meetings
+from feedback.proposals import services as proposals
+from feedback.proposals.models import Proposal
+from feedback.votes import services as votes
+from tests.routes_support import count, new_client
+
+REASON = "I work on Saturdays, so no."
+
+
+@pytest.fixture
+def secret(make):
+    program = make.program()
+    staff = make.staff(program, language="en")
+    steering = make.user(program, "steering", language="en")
+    voters = [make.member(program, name=f"Voter {i}", language="en") for i in range(3)]
+    p = proposals.create_proposal(program.id, None, title="Saturdays", summary="We meet on Saturdays.", anonymous=True)
+    proposals.open_voting(p, None)
+    return program, staff, steering, voters, p
+
+
+def test_staff_see_only_how_many_have_voted_until_it_closes(app, login, secret):
+    program, staff, _steering, voters, p = secret
+    client = login(staff, new_client(app))
+    url = f"/staff/{program.id}/proposals/{p.id}"
+    for n, voter in enumerate(voters, start=1):
+        votes.cast_vote(p, voter, "disagree" if n == 2 else "agree", REASON if n == 2 else None)
+        page = client.get(url).get_data(as_text=True)
+        assert f"{n} member" in page  # "1 member has voted", "2 members have voted"
+        assert "result-count" not in page and REASON not in page and "This is a secret vote" in page
+    proposals.close_voting(p, None)
+    page = client.get(url).get_data(as_text=True)
+    assert "result-count" in page and REASON in page
+
+
+def test_live_results_are_never_shown_for_an_open_secret_vote(app, login, secret):
+    program, staff, _steering, voters, p = secret
+    # A secret proposal stored with live results on (as the demo and older versions made them).
+    p.results_live = True
+    db.session.commit()
+    votes.cast_vote(p, voters[0], "agree")
+    member = login(voters[1], new_client(app))
+    assert "result-count" not in member.get(f"/p/{p.id}/results").get_data(as_text=True)
+    assert "result-count" not in member.get(f"/p/{p.id}").get_data(as_text=True)
+    # The live meeting: the control page, the projector and the phones show the counter only.
+    meeting = meetings.create_meeting(program.id, "Now", local_now())
+    meetings.add_to_agenda(meeting, p, None)
+    live.start(meeting, 0)
+    db.session.commit()
+    office = login(staff, new_client(app))
+    for url in (f"/staff/{program.id}/meetings/{meeting.id}/live", f"/staff/{program.id}/meetings/{meeting.id}/projector",
+                f"/live/{meeting.id}"):
+        page = (office if "/staff/" in url else member).get(url).get_data(as_text=True)
+        assert "result-count" not in page and "result-row" not in page, url
+    with pytest.raises(RuleError):
+        live.reveal(meeting, meeting.live_version)
+
+
+@pytest.mark.parametrize("when", ["new", "draft", "voting"])
+def test_live_results_cannot_be_switched_on_for_a_secret_vote(app, make, login, when):
+    program = make.program()
+    staff = make.staff(program, language="en")
+    client = login(staff, new_client(app))
+    form = {"title": "Saturdays", "summary": "We meet on Saturdays.", "icon": "idea", "topic_id": "0",
+            "anonymous": "y", "results_live": "y"}
+    if when == "new":
+        resp = client.post(f"/staff/{program.id}/proposals/new", data=form)
+        assert resp.status_code == 400 and "A secret vote shows its result only when voting closes" in \
+            resp.get_data(as_text=True)
+        assert count(Proposal) == 0
+        return
+    p = proposals.create_proposal(program.id, None, title="Saturdays", summary="We meet on Saturdays.", anonymous=True)
+    if when == "voting":
+        proposals.open_voting(p, None)
+    resp = client.post(f"/staff/{program.id}/proposals/{p.id}/edit", data=form)
+    assert resp.status_code == 400
+    db.session.expire_all()
+    assert db.session.scalar(sa.select(Proposal.results_live).where(Proposal.id == p.id)) is False
