@@ -62,6 +62,14 @@ def managed_member(program_id: int, user_id: int) -> User:
     return user
 
 
+def check_only_in(program_id: int, user: User) -> None:
+    """Staff of one group erase a member's data only when this is her only group: her data in
+    another group is that group's to keep or delete."""
+    if any(m.program_id != program_id for m in user.memberships):
+        raise RuleError(_l("She is also in another group, so her data cannot be deleted from here. Mark that she "
+                           "has left this group: her data goes when no group keeps it any more."), status=409)
+
+
 def office_user_ids(users: list[User]) -> set[int]:
     """Which of these users also hold an office role somewhere (one query)."""
     ids = [u.id for u in users]

@@ -21,8 +21,10 @@ from feedback.meetings.models import Attendance, Meeting
 from feedback.notifications.models import Notification
 from feedback.programs.models import Membership, Program
 from feedback.proposals.models import Proposal, Status
-from feedback.threads.models import Agreement, Post, Report, VoiceNote
+from feedback.threads.models import Agreement, Post, Report, Thread, VoiceNote
+from feedback.threads.services import author_key
 from feedback.votes.models import Vote, VoterRoll
+from feedback.votes.services import ballot_key
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -35,48 +37,67 @@ def _day(value: datetime | None) -> str | None:
     return utc_to_local(value).date().isoformat() if value else None
 
 
-def my_data(user: User, *, for_staff: bool = False) -> dict:
-    """Everything stored about her, as plain data: shown on her page and given as JSON. The file
-    staff download for her leaves out the secret votes that are still open: reloading it after
-    each ballot would tell staff which ballot was hers."""
+def my_data(user: User, *, program_id: int | None = None) -> dict:
+    """Everything stored about her, as plain data: shown on her page and given as JSON.
+
+    With a program, it is the file staff of that program download for her: only what she did in
+    that group, and not the secret votes still open there (reloading the file after each ballot
+    would tell staff which one was hers), nor her fully anonymous posts (they would tell staff
+    who wrote them). Her own file has both: only she can find them, by her key."""
     uid = user.id
+    staff_file = program_id is not None
+
+    def in_program(column):
+        return (column == program_id,) if staff_file else ()
+
     groups = db.session.execute(
         sa.select(Program.name, Membership.role, Membership.created_at, Membership.left_at)
         .join(Program, Program.id == Membership.program_id)
-        .where(Membership.user_id == uid)
+        .where(Membership.user_id == uid, *in_program(Membership.program_id))
         .order_by(Program.name)
     ).all()
     votes = db.session.execute(
         sa.select(Proposal.id, Proposal.title, Vote.choice, Vote.reason, Vote.updated_at)
         .join(Proposal, Proposal.id == Vote.proposal_id)
-        .where(Vote.user_id == uid)
+        .where(Vote.user_id == uid, *in_program(Proposal.program_id))
         .order_by(Proposal.id)
     ).all()
     secret = db.session.execute(
         sa.select(Proposal.id, Proposal.title)
         .join(VoterRoll, VoterRoll.proposal_id == Proposal.id)
-        .where(VoterRoll.user_id == uid, *((Proposal.status != Status.VOTING,) if for_staff else ()))
+        .where(VoterRoll.user_id == uid, *in_program(Proposal.program_id),
+               *((Proposal.status != Status.VOTING,) if staff_file else ()))
         .order_by(Proposal.id)
     ).all()
     posts = db.session.execute(
         sa.select(Post.id, Post.thread_id, Post.body, Post.transcript, Post.anonymous, Post.created_at,
                   Post.deleted_at, VoiceNote.duration_ms)
+        .join(Thread, Thread.id == Post.thread_id)
         .outerjoin(VoiceNote, VoiceNote.post_id == Post.id)
-        .where(Post.author_id == uid)
+        .where(Post.author_id == uid, *in_program(Thread.program_id))
         .order_by(Post.id)
     ).all()
-    agreed = db.session.scalars(sa.select(Agreement.post_id).where(Agreement.user_id == uid).order_by(Agreement.post_id))
-    reported = db.session.scalars(sa.select(Report.post_id).where(Report.user_id == uid).order_by(Report.post_id))
+    unnamed = [] if staff_file else db.session.execute(
+        sa.select(Post.id, Post.thread_id, Post.body, Post.transcript, Post.created_at, Post.deleted_at)
+        .where(Post.id.in_(_her_keyed_posts(uid))).order_by(Post.id)
+    ).all()
+    her_posts = sa.select(Post.id).join(Thread, Thread.id == Post.thread_id).where(*in_program(Thread.program_id))
+    agreed = db.session.scalars(sa.select(Agreement.post_id).where(
+        Agreement.user_id == uid, *((Agreement.post_id.in_(her_posts),) if staff_file else ()))
+        .order_by(Agreement.post_id))
+    reported = db.session.scalars(sa.select(Report.post_id).where(
+        Report.user_id == uid, *((Report.post_id.in_(her_posts),) if staff_file else ()))
+        .order_by(Report.post_id))
     answers = db.session.execute(
         sa.select(ProgramChange.title, ChangeFeedback.answer, ChangeFeedback.reason, ChangeFeedback.answered_at)
         .join(ProgramChange, ProgramChange.id == ChangeFeedback.change_id)
-        .where(ChangeFeedback.user_id == uid)
+        .where(ChangeFeedback.user_id == uid, *in_program(ProgramChange.program_id))
         .order_by(ChangeFeedback.answered_at)
     ).all()
     came = db.session.execute(
         sa.select(Meeting.title, Meeting.starts_at)
         .join(Attendance, Attendance.meeting_id == Meeting.id)
-        .where(Attendance.user_id == uid, Attendance.present.is_(True))
+        .where(Attendance.user_id == uid, Attendance.present.is_(True), *in_program(Meeting.program_id))
         .order_by(Meeting.starts_at)
     ).all()
     links = db.session.execute(
@@ -103,6 +124,11 @@ def my_data(user: User, *, for_staff: bool = False) -> dict:
                    "voice_seconds": round(ms / 1000) if ms else None, "name_hidden_from_members": anonymous,
                    "at": _iso(at), "taken_back": _iso(gone)}
                   for pid, tid, body, transcript, anonymous, at, gone, ms in posts],
+        # In fully anonymous conversations nothing ties a post to her but a key only the app can
+        # compute: it is found here for her, and never shown to staff.
+        **({} if staff_file else {"posts_without_your_name": [
+            {"id": pid, "conversation": tid, "text": body, "written_by_staff_from_voice": transcript,
+             "day": _day(at), "taken_back": _iso(gone)} for pid, tid, body, transcript, at, gone in unnamed]}),
         "i_agree_on_posts": list(agreed),
         "reported_posts": list(reported),
         "did_it_help_answers": [{"change": title, "answer": answer, "reason": reason, "at": _iso(at)}
@@ -116,6 +142,26 @@ def my_data(user: User, *, for_staff: bool = False) -> dict:
     }
 
 
+def _her_programs(uid: int) -> list[int]:
+    return list(db.session.scalars(sa.select(Membership.program_id).where(Membership.user_id == uid)))
+
+
+def _her_keyed_posts(uid: int) -> list[int]:
+    """Her posts in fully anonymous conversations, found by computing her key for each of them."""
+    threads = db.session.scalars(sa.select(Thread.id).where(
+        Thread.fully_anonymous.is_(True), Thread.program_id.in_(_her_programs(uid))))
+    keys = [author_key(tid, uid) for tid in threads]
+    return list(db.session.scalars(sa.select(Post.id).where(Post.author_key.in_(keys)))) if keys else []
+
+
+def _her_keyed_ballots(uid: int) -> list[int]:
+    """Her secret ballots, found by computing her ballot key for each secret proposal of her groups."""
+    secret = db.session.scalars(sa.select(Proposal.id).where(
+        Proposal.anonymous.is_(True), Proposal.program_id.in_(_her_programs(uid))))
+    keys = [ballot_key(pid, uid) for pid in secret]
+    return list(db.session.scalars(sa.select(Vote.id).where(Vote.ballot_key.in_(keys)))) if keys else []
+
+
 def give_consent(user: User) -> None:
     if user.consented_at is None:
         user.consented_at = utcnow()
@@ -125,6 +171,16 @@ def give_consent(user: User) -> None:
 def erase(user: User) -> None:
     """Erase her personal data; what the group did together stays, without her name."""
     uid = user.id
+    # First what only her key ties to her (while her memberships still say where to look): the
+    # ballots keep counting and the posts keep their words for the group, but lose her key, her
+    # reason and her voice.
+    keyed_posts, keyed_ballots = _her_keyed_posts(uid), _her_keyed_ballots(uid)
+    if keyed_ballots:
+        db.session.execute(sa.update(Vote).where(Vote.id.in_(keyed_ballots)).values(ballot_key=None, reason=None))
+    if keyed_posts:
+        db.session.execute(sa.delete(VoiceNote).where(VoiceNote.post_id.in_(keyed_posts)))
+        db.session.execute(sa.update(Post).where(Post.id.in_(keyed_posts)).values(
+            author_key=None, by_former_member=True, transcript=None))
     db.session.execute(sa.update(Vote).where(Vote.user_id == uid)
                        .values(user_id=None, created_at=None, updated_at=None, reason=None))
     db.session.execute(sa.delete(VoterRoll).where(VoterRoll.user_id == uid))

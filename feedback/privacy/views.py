@@ -81,8 +81,8 @@ def my_data():
                            can_erase=current_user.is_member_only, periods=retention.periods_for(current_user))
 
 
-def _data_file(user, for_staff: bool = False) -> Response:
-    body = json.dumps(services.my_data(user, for_staff=for_staff), ensure_ascii=False, indent=2)
+def _data_file(user, program_id: int | None = None) -> Response:
+    body = json.dumps(services.my_data(user, program_id=program_id), ensure_ascii=False, indent=2)
     return Response(body, mimetype="application/json",
                     headers={"Content-Disposition": 'attachment; filename="my-data.json"',
                              "Cache-Control": "no-store"})
@@ -99,7 +99,7 @@ def download():
 def staff_download(program_id: int, user_id: int):
     """On her request, staff give a member everything kept about her (for a member who has no
     phone, say): the same file she downloads herself."""
-    return _data_file(members.managed_member(program_id, user_id), for_staff=True)
+    return _data_file(members.managed_member(program_id, user_id), program_id)
 
 
 @bp.route("/me/data/erase", methods=["POST"])
@@ -141,6 +141,7 @@ def end_session(program_id: int, user_id: int, session_id: int):
 def staff_erase(program_id: int, user_id: int):
     """On her request, staff erase a member's data (for a member who has no phone, say)."""
     user = members.managed_member(program_id, user_id)
+    members.check_only_in(program_id, user)
     if not _confirmed():
         flash(_("Tick the box to say that you are sure."), "error")
         return redirect(url_for("members.edit", program_id=program_id, user_id=user_id) + "#erase")
