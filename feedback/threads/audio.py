@@ -66,7 +66,7 @@ def _with_mutagen(data: bytes) -> Sound:
             continue
         try:
             info = kind(io.BytesIO(data)).info
-        except (mutagen.MutagenError, ValueError, KeyError, IndexError, EOFError, OSError):
+        except (mutagen.MutagenError, ValueError, KeyError, IndexError, EOFError, OSError, RecursionError):
             continue
         length_ms = round(float(info.length) * 1000)
         if kind is MP4:
@@ -85,6 +85,8 @@ def _with_mutagen(data: bytes) -> Sound:
 # length, which is the sum of the sample durations in its fragments.
 
 _MP4_CONTAINERS = {b"moov", b"trak", b"mdia", b"minf", b"stbl", b"mvex", b"moof", b"traf"}
+# A recording nests boxes four deep (moof > traf > trun); a file nested deeper is not one.
+_MP4_MAX_DEPTH = 8
 
 
 def _boxes(data: bytes, start: int, end: int):
@@ -110,14 +112,16 @@ def _mp4_fragments_ms(data: bytes) -> int:
     default_duration = 0
     end_time = 0
 
-    def walk(start: int, end: int) -> None:
+    def walk(start: int, end: int, depth: int) -> None:
         nonlocal timescale, default_duration, end_time
+        if depth > _MP4_MAX_DEPTH:
+            raise NotAudio("MP4 boxes nested too deep")
         fragment_start = 0
         fragment_default = default_duration
         for kind, body, stop in _boxes(data, start, end):
             version = data[body] if body < stop else 0
             if kind in _MP4_CONTAINERS:
-                walk(body, stop)
+                walk(body, stop, depth + 1)
             elif kind == b"hdlr":
                 handlers.append(data[body + 8 : body + 12])
             elif kind == b"mdhd":
@@ -138,13 +142,17 @@ def _mp4_fragments_ms(data: bytes) -> int:
                 count = int.from_bytes(data[body + 4 : body + 8], "big")
                 at = body + 8 + (4 if flags & 0x01 else 0) + (4 if flags & 0x04 else 0)
                 step = 4 * bin(flags & 0xF00).count("1")
-                total = 0
-                for _ in range(min(count, (stop - at) // step if step else count)):
-                    total += int.from_bytes(data[at : at + 4], "big") if flags & 0x100 else fragment_default
-                    at += step
+                if not flags & 0x100:
+                    # Every sample lasts the default: a product, not a loop over a count that the
+                    # file itself gives (up to four billion).
+                    total = count * fragment_default
+                else:
+                    # One entry per sample, as many as the box holds: linear in the file's size.
+                    total = sum(int.from_bytes(data[i : i + 4], "big")
+                                for i in range(at, at + step * min(count, (stop - at) // step), step))
                 end_time = max(end_time, fragment_start + total)
 
-    walk(0, len(data))
+    walk(0, len(data), 0)
     if b"vide" in handlers or (handlers and b"soun" not in handlers):
         raise NotAudio("an MP4 file without sound, or with video")
     return round(end_time * 1000 / timescale) if timescale else 0
