@@ -41,6 +41,11 @@ def create_app(config: Any = None) -> Flask:
         raise RuntimeError("Set SECRET_KEY in the environment: production refuses the default key.")
     if app.config.get("PRODUCTION") and app.config.get("BALLOT_SECRET") in (DEV_SECRET, "", None):
         raise RuntimeError("Set BALLOT_SECRET in the environment: the key of secret ballots (see the README).")
+    if app.config.get("PROXY_COUNT"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        n = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
     app.config["SQLALCHEMY_DATABASE_URI"] = _database_url(app)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         # SQLite needs a wait instead of an instant "database is locked" under concurrent writes.

@@ -47,6 +47,12 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or os.environ.get("REDIS_URL") or "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
+    # Wrong passwords for one account, from anywhere: guessing spread over many addresses stops too.
+    ACCOUNT_LOGIN_RATE_LIMIT = os.environ.get("ACCOUNT_LOGIN_RATE_LIMIT", "10 per 15 minutes;30 per day")
+    # How many proxies in front of the app set X-Forwarded-For (and -Proto). Limits count per
+    # client address: behind a proxy without this, every member shares the proxy's address.
+    # Never more than there really are: each one trusted lets a client name its own address.
+    PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
     LINK_RATE_LIMIT = os.environ.get("LINK_RATE_LIMIT", "30 per minute")
     # Per member: enough for a lively meeting, too few for a flood.
     POST_RATE_LIMIT = os.environ.get("POST_RATE_LIMIT", "6 per minute;40 per hour")
@@ -92,6 +98,7 @@ class TestConfig(Config):
     SECRET_KEY = "test-secret"
     # The limiter stays on so that its own tests can tighten the limits per test.
     LOGIN_RATE_LIMIT = "10000 per minute"
+    ACCOUNT_LOGIN_RATE_LIMIT = "10000 per minute"
     LINK_RATE_LIMIT = "10000 per minute"
     POST_RATE_LIMIT = "10000 per minute"
     TAP_RATE_LIMIT = "10000 per minute"

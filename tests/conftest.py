@@ -95,7 +95,7 @@ def app(_app):
 
     # Each test-client request must start with an empty g, as on a real server.
     _app.test_client_class = Client
-    _app.config.update(WTF_CSRF_ENABLED=False, LOGIN_RATE_LIMIT="10000 per minute",
+    _app.config.update(WTF_CSRF_ENABLED=False, LOGIN_RATE_LIMIT="10000 per minute", ACCOUNT_LOGIN_RATE_LIMIT="10000 per minute",
                        LINK_RATE_LIMIT="10000 per minute", POST_RATE_LIMIT="10000 per minute",
                        TAP_RATE_LIMIT="10000 per minute")
     with _app.app_context():

@@ -46,8 +46,18 @@ def check_server_session():
     return None
 
 
+def _account_limit() -> str:
+    return current_app.config["ACCOUNT_LOGIN_RATE_LIMIT"]
+
+
+def _account_key() -> str:
+    return "login-account:" + (services.normalise_email(request.form.get("email")) or "")
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
+# Only wrong tries count against the account (a refused login answers 400).
+@limiter.limit(_account_limit, key_func=_account_key, methods=["POST"], deduct_when=lambda r: r.status_code == 400)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("index"))
