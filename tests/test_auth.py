@@ -218,12 +218,21 @@ def test_member_link_logs_in_and_remembers_her_for_months(app, make):
     assert is_login_redirect(client.get("/me"))
 
 
-def test_member_link_replaces_another_login(app, make, login, staff_user):
+def test_member_link_replaces_another_login_only_when_she_says_so(app, make, login, staff_user):
+    """Opening a link while logged in as someone else asks first (issue 15, finding 11: a link sent
+    to her must not switch her account behind her back); the POST from that page switches."""
     member = make.member(make.program())
     raw = issue_member_link(member, None)
     client = login(staff_user, new_client(app))
-    client.get(f"/in/{raw}")
+    page = client.get(f"/in/{raw}")
+    assert page.status_code == 200 and f'action="/in/{raw}"' in page.get_data(as_text=True)
+    assert logged_in_as(client) == staff_user.id
+    assert db.session.scalar(sa.select(LoginToken.used_at).where(LoginToken.user_id == member.id)) is None
+    assert client.post(f"/in/{raw}").status_code == 302
     assert logged_in_as(client) == member.id
+    # Her own link on her own phone just takes her home.
+    resp = client.get(f"/in/{raw}")
+    assert resp.status_code == 302 and resp.headers["Location"].endswith("/me")
 
 
 def test_tokens_are_stored_hashed(app, make, staff_user):

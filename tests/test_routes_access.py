@@ -164,7 +164,9 @@ SPECS = [
          data=lambda w: {"email": "nobody@example.org", "password": "wrong-password"}),
     Spec("/logout", "POST", everyone(LOGIN), mutates=False),
     Spec("/language", "POST", everyone(302), mutates=False, data=lambda w: {"lang": "en", "next": "/"}),
-    Spec("/in/<token>", "GET", everyone(302)),
+    # The link is for another member: anyone logged in is asked before switching accounts.
+    Spec("/in/<token>", "GET", {**everyone(200), "anon": 302}),
+    Spec("/in/<token>", "POST", everyone(302)),
     Spec("/password/<token>", "GET", everyone(200), args={"token": lambda w: w.password_token}),
     Spec("/password/<token>", "POST", everyone(302), args={"token": lambda w: w.password_token},
          data=lambda w: {"password": PASSWORD, "confirm": PASSWORD}),
@@ -180,6 +182,9 @@ SPECS = [
     Spec("/join", "POST", everyone(404, anon=LOGIN), mutates=False, data=lambda w: {"code": "QQQQQQ"}),
     Spec("/live/<int:meeting_id>", "GET", {**PORTAL_VIEW, "steering": 404}),
     Spec("/live/<int:meeting_id>/now", "GET", {**PORTAL_VIEW, "steering": 404}),
+    # "I am here" is for members of the group, while the meeting runs (the world's has not started).
+    Spec("/live/<int:meeting_id>/here", "POST", {**PORTAL_VIEW, "member": 409, "staff": 403, "steering": 404,
+                                                 "prog_admin": 403, "admin": 403}, mutates=False),
     Spec("/staff/<int:program_id>/meetings/<int:meeting_id>/live", "GET", staff_only(200)),
     Spec("/staff/<int:program_id>/meetings/<int:meeting_id>/projector", "GET", staff_only(200)),
     Spec("/staff/<int:program_id>/meetings/<int:meeting_id>/projector/now", "GET", staff_only(200)),

@@ -101,6 +101,14 @@ def _find_token(raw: str, purpose: str) -> LoginToken | None:
     )
 
 
+def member_link_owner(raw: str) -> User | None:
+    """Whose working link this is, without using it."""
+    token = _find_token(raw, TokenPurpose.MEMBER_LINK)
+    if token is None or token.revoked_at is not None or not token.user.active or not token.user.is_member_only:
+        return None
+    return token.user
+
+
 def login_with_member_link(raw: str) -> User:
     token = _find_token(raw, TokenPurpose.MEMBER_LINK)
     if token is None:

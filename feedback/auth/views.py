@@ -86,10 +86,18 @@ def logout():
     return resp
 
 
-@bp.route("/in/<token>")
+@bp.route("/in/<token>", methods=["GET", "POST"])
 @limiter.limit(_link_limit)
 def member_link(token: str):
-    """Her personal link or QR card: logs her in and remembers her on this phone."""
+    """Her personal link or QR card: logs her in and remembers her on this phone. A phone that
+    is logged in as someone else asks first (a POST), so that a link sent to her cannot switch
+    her account behind her back."""
+    if request.method == "GET" and current_user.is_authenticated:
+        owner = services.member_link_owner(token)
+        if owner is not None and owner.id == current_user.id:
+            return redirect(url_for("portal.home"))
+        if owner is not None:
+            return render_template("auth/switch.html", token=token)
     try:
         user = services.login_with_member_link(token)
     except RuleError as e:

@@ -18,6 +18,7 @@ from feedback.members.services import member_count
 from feedback.programs.models import Role
 from feedback.votes import services as votes
 from feedback.votes.labels import CHOICE_LABELS
+from feedback.web import is_htmx
 
 bp = Blueprint("live", __name__)
 
@@ -95,6 +96,9 @@ def join():
         except RuleError as e:
             error = e.message
         else:
+            # She typed the code off the screen: she is in the room.
+            if meeting.status == MeetingStatus.OPEN and Role.MEMBER in current_user.roles_in(meeting.program_id):
+                log.mark_self_present(meeting, current_user.id)
             return redirect(url_for("live.follow", meeting_id=meeting.id))
     code = request.form.get("code") or request.args.get("code", "")
     return render_template("live/join.html", error=error, code=code[:12]), 404 if error else 200
@@ -103,10 +107,32 @@ def join():
 @bp.route("/live/<int:meeting_id>")
 @login_required
 def follow(meeting_id: int):
+    """Reading it changes nothing: "I am here" is a POST (sent by htmx when the page loads, or a
+    button with JavaScript off), so a link someone else sends her cannot mark her present."""
     meeting = _member_meeting(meeting_id)
-    if meeting.status == MeetingStatus.OPEN and Role.MEMBER in current_user.roles_in(meeting.program_id):
-        log.mark_self_present(meeting, current_user.id)
-    return render_template("live/follow.html", lang=str(get_locale()), **_state(meeting))
+    return render_template("live/follow.html", lang=str(get_locale()), here=_here_state(meeting), **_state(meeting))
+
+
+def _here_state(meeting: Meeting) -> str | None:
+    """None: nothing to ask; "ask": show "I am here"; "noted": she is on today's list."""
+    if meeting.status != MeetingStatus.OPEN or Role.MEMBER not in current_user.roles_in(meeting.program_id):
+        return None
+    mine = log.attendance(meeting).get(current_user.id)
+    return "noted" if mine is not None and mine.present else "ask"
+
+
+@bp.route("/live/<int:meeting_id>/here", methods=["POST"])
+@login_required
+def here(meeting_id: int):
+    meeting = _member_meeting(meeting_id)
+    if Role.MEMBER not in current_user.roles_in(meeting.program_id):
+        abort(403)
+    if meeting.status != MeetingStatus.OPEN:
+        raise RuleError(_("The meeting is not on now."), status=409)
+    log.mark_self_present(meeting, current_user.id)
+    if is_htmx():
+        return render_template("live/_here.html", meeting=meeting, here="noted")
+    return redirect(url_for("live.follow", meeting_id=meeting.id))
 
 
 @bp.route("/live/<int:meeting_id>/now")
