@@ -14,6 +14,7 @@ from feedback.meetings import services as meetings
 from feedback.proposals import services as proposals
 from feedback.proposals.models import Proposal
 from feedback.votes import services as votes
+from tests.conftest import USE_POSTGRES
 from tests.routes_support import count, new_client
 
 REASON = "I work on Saturdays, so no."
@@ -87,3 +88,32 @@ def test_live_results_cannot_be_switched_on_for_a_secret_vote(app, make, login, 
     assert resp.status_code == 400
     db.session.expire_all()
     assert db.session.scalar(sa.select(Proposal.results_live).where(Proposal.id == p.id)) is False
+
+
+@pytest.mark.skipif(not USE_POSTGRES, reason="needs TEST_DB=postgres")
+def test_postgres_row_stamps_do_not_tie_a_ballot_to_its_voter_while_voting_is_open(make):
+    """Issue 15, finding 4: a ballot and its voter-roll line written in one transaction shared
+    that transaction's id (xmin), and both sat where they arrived (ctid)."""
+    program = make.program()
+    voters = [make.member(program) for _ in range(16)]
+    p = proposals.create_proposal(program.id, None, title="Saturdays", summary="We meet on Saturdays.", anonymous=True)
+    proposals.open_voting(p, None)
+    came_in = []
+    for i, voter in enumerate(voters):
+        choice = ("agree", "unsure", "disagree")[(i * 7 + i // 5) % 3]
+        votes.cast_vote(p, voter, choice)
+        came_in.append(choice)
+    votes.cast_vote(p, voters[3], "agree")  # a change of mind rewrites everything too
+    came_in[3] = "agree"
+
+    def read(sql: str) -> list:
+        return [tuple(r) for r in db.session.execute(sa.text(sql), {"p": p.id})]
+
+    ballots = read("SELECT xmin::text, choice FROM votes WHERE proposal_id = :p ORDER BY ctid")
+    roll = read("SELECT xmin::text, user_id FROM voter_roll WHERE proposal_id = :p ORDER BY ctid")
+    # Every row of both tables carries the stamp of the last write: no stamp pairs a ballot with a voter.
+    assert len({x for x, _ in ballots} | {x for x, _ in roll}) == 1
+    # The roll is stored in member order, the ballots in an order of their own.
+    assert [u for _, u in roll] == sorted(v.id for v in voters)
+    assert [c for _, c in ballots] != came_in and sorted(c for _, c in ballots) == sorted(came_in)
+    assert [votes.my_vote(p, v).choice for v in voters] == came_in

@@ -54,8 +54,16 @@ def cast_vote(proposal: Proposal, user: User, choice: str, reason: str | None = 
 
 def store_ballot(proposal: Proposal, user: User, choice: str, reason: str | None, channel: str) -> None:
     """Write her one ballot, inserting or replacing it: named, or anonymous with the voter
-    roll beside it. The caller has checked the rules and commits."""
+    roll beside it. The caller has checked the rules and commits.
+
+    An anonymous ballot and her line on the voter roll are written in one transaction, and
+    PostgreSQL stamps both rows with its id (xmin) and puts them where they arrive (ctid). So
+    every anonymous write rewrites all of the proposal's ballots (random order, new ids) and its
+    roll (in member order): afterwards every row of both carries the same stamp and nothing in
+    them tells which ballot came with which voter, while voting is still open too."""
     if proposal.anonymous:
+        # One anonymous write at a time per proposal: each rewrites all its rows.
+        db.session.execute(sa.select(Proposal.id).where(Proposal.id == proposal.id).with_for_update())
         insert_ignore(
             db.session,
             VoterRoll.__table__,
@@ -76,6 +84,7 @@ def store_ballot(proposal: Proposal, user: User, choice: str, reason: str | None
             conflict=["ballot_key"],
             update=["choice", "reason", "channel"],
         )
+        scatter_anonymous_ballots(proposal.id)
         return
     now = utcnow()
     upsert(
@@ -97,10 +106,10 @@ def store_ballot(proposal: Proposal, user: User, choice: str, reason: str | None
 
 
 def scatter_anonymous_ballots(proposal_id: int) -> None:
-    """Write a closed anonymous vote's ballots again in a random order with new ids, and its
-    voter roll in the order of the members' ids. While voting was open, the database stored
-    both in the order they came in (PostgreSQL keeps rows where they were written); after this,
-    nothing in the tables lines a ballot up with a voter. The caller commits."""
+    """Write an anonymous vote's ballots again in a random order with new ids, and its voter
+    roll in the order of the members' ids, all in the caller's transaction: after this, nothing
+    in the tables (order, ids, PostgreSQL's row stamps) lines a ballot up with a voter. Done on
+    every anonymous write and when voting closes. The caller commits."""
     anonymous = sa.and_(Vote.proposal_id == proposal_id, Vote.user_id.is_(None))
     ballots = [dict(row._mapping) for row in db.session.execute(
         sa.select(Vote.proposal_id, Vote.ballot_key, Vote.choice, Vote.reason, Vote.channel).where(anonymous))]
@@ -109,8 +118,8 @@ def scatter_anonymous_ballots(proposal_id: int) -> None:
     secrets.SystemRandom().shuffle(ballots)
     db.session.execute(sa.delete(Vote).where(anonymous))
     db.session.execute(sa.delete(VoterRoll).where(VoterRoll.proposal_id == proposal_id))
-    for ballot in ballots:  # one by one: a many-row insert may be stored in any order it likes
-        db.session.execute(sa.insert(Vote).values(id=new_ballot_id(), **ballot))
+    if ballots:  # one statement, rows in the shuffled order (and with ids as random)
+        db.session.execute(sa.insert(Vote).values([{**b, "id": new_ballot_id()} for b in ballots]))
     if voters:
         db.session.execute(sa.insert(VoterRoll), [{"proposal_id": proposal_id, "user_id": u} for u in voters])
 
