@@ -82,6 +82,8 @@ class Config:
     MAX_CONTENT_LENGTH = 1 * 1024 * 1024
     # Office accounts see many members' data: their session ends after this long without a request.
     STAFF_IDLE_MINUTES = int(os.environ.get("STAFF_IDLE_MINUTES", "60"))
+    # ... and after this long in all, however busy: a session taken over does not last.
+    OFFICE_SESSION_HOURS = int(os.environ.get("OFFICE_SESSION_HOURS", "12"))
     # A member says yes to what is kept about her before she takes part (off in most tests).
     CONSENT_REQUIRED = os.environ.get("CONSENT_REQUIRED", "1") == "1"
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import (
     Blueprint,
     current_app,
@@ -17,6 +19,7 @@ from flask_login import current_user, login_user, logout_user
 
 from feedback.auth import services, sessions
 from feedback.auth.forms import LoginForm, SetPasswordForm
+from feedback.common.clock import utcnow
 from feedback.common.errors import RuleError
 from feedback.common.redirects import safe_next
 from feedback.extensions import db, limiter
@@ -42,6 +45,15 @@ def check_server_session():
         logout_user()
         session.clear()
         return None
+    hours = current_app.config["OFFICE_SESSION_HOURS"]
+    if hours and not current_user.is_member_only and utcnow() - record.created_at > timedelta(hours=hours):
+        lang = current_user.preferred_language
+        sessions.end(session.get(sessions.COOKIE_KEY))
+        logout_user()
+        session.clear()
+        session["lang"] = lang
+        flash(_("You were logged out after %(hours)s hours. Please log in again.", hours=hours), "info")
+        return redirect(url_for("auth.login"))
     sessions.touch(record)
     return None
 
