@@ -154,6 +154,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from feedback.account.views import bp as account_bp
     from feedback.admin.views import bp as admin_bp
     from feedback.audit.views import bp as audit_bp
     from feedback.auth.views import bp as auth_bp
@@ -176,5 +177,5 @@ def _register_blueprints(app: Flask) -> None:
 
     for bp in (auth_bp, portal_bp, live_bp, staff_bp, members_bp, meetings_bp, proposals_bp, admin_bp,
                threads_bp, topics_bp, notifications_bp, decisions_bp, changes_bp, outcomes_bp, audit_bp, dashboards_bp, pwa_bp,
-               privacy_bp):
+               privacy_bp, account_bp):
         app.register_blueprint(bp)

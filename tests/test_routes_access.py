@@ -167,6 +167,12 @@ SPECS = [
     # The link is for another member: anyone logged in is asked before switching accounts.
     Spec("/in/<token>", "GET", {**everyone(200), "anon": 302}),
     Spec("/in/<token>", "POST", everyone(302)),
+    # Her own account: office users only (members have "My data").
+    Spec("/account/", "GET", {**everyone(200), "anon": LOGIN, "member": 404, "other_member": 404}),
+    Spec("/account/password", "POST", {**everyone(400), "anon": LOGIN, "member": 404, "other_member": 404},
+         mutates=False),
+    Spec("/account/sessions/<int:session_id>/end", "POST", {**everyone(404), "anon": LOGIN}, mutates=False,
+         args={"session_id": lambda w: 2_000_000_000}),
     Spec("/password/<token>", "GET", everyone(200), args={"token": lambda w: w.password_token}),
     Spec("/password/<token>", "POST", everyone(302), args={"token": lambda w: w.password_token},
          data=lambda w: {"password": PASSWORD, "confirm": PASSWORD}),

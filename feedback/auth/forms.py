@@ -14,8 +14,8 @@ class LoginForm(FlaskForm):
 class SetPasswordForm(FlaskForm):
     password = PasswordField(
         _l("New password"),
-        validators=[DataRequired(), Length(min=10, max=200)],
-        description=_l("At least 10 characters."),
+        validators=[DataRequired(), Length(max=200)],  # the rules are the service's (check_new_password)
+        description=_l("At least 12 characters. A few words that do not belong together are easy to remember and hard to guess."),
     )
     confirm = PasswordField(
         _l("Repeat the password"),

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from zxcvbn import zxcvbn
 
 from feedback.auth import sessions
 from feedback.auth.models import LoginToken, TokenPurpose, User
@@ -19,7 +20,10 @@ from feedback.common.security import (
 )
 from feedback.extensions import db
 
-PASSWORD_MIN = 10
+# ASVS 5.0 level 2: at least 12 characters, up to 128 (no rules about kinds of characters), and
+# not one that is easy to guess (zxcvbn knows the common passwords, names and keyboard runs).
+PASSWORD_MIN, PASSWORD_MAX = 12, 128
+_PASSWORD_SCORE = 3
 
 
 def normalise_email(email: str | None) -> str | None:
@@ -35,9 +39,20 @@ def authenticate(email: str, password: str) -> User | None:
     return None
 
 
-def set_password(user: User, password: str) -> None:
+def check_new_password(password: str, user: User | None = None) -> None:
     if len(password) < PASSWORD_MIN:
-        raise RuleError(_l("The password must have at least %(n)s characters.", n=PASSWORD_MIN))
+        raise RuleError(_l("The password must have at least %(n)s characters.", n=PASSWORD_MIN), field="password")
+    if len(password) > PASSWORD_MAX:
+        raise RuleError(_l("The password can have at most %(n)s characters.", n=PASSWORD_MAX), field="password")
+    about_her = [p for p in ((user.name, user.email) if user else ()) if p]
+    # zxcvbn's time grows with the length; the first 64 characters tell enough.
+    if zxcvbn(password[:64], user_inputs=about_her)["score"] < _PASSWORD_SCORE:
+        raise RuleError(_l("This password is too easy to guess. Use a few words that do not belong together."),
+                        field="password")
+
+
+def set_password(user: User, password: str) -> None:
+    check_new_password(password, user)
     user.password_hash = hash_password(password)
     user.session_version += 1  # log out every other session
     sessions.end_all(user)
