@@ -31,6 +31,9 @@ def retention_command() -> None:
     click.echo(f"Deleted {voices} voice messages older than their program keeps them.")
     erased = erase_members_who_left()
     click.echo(f"Erased the personal data of {erased} members who left.")
+    from feedback.audit.security import delete_old
+
+    click.echo(f"Deleted {delete_old()} security events older than {current_app.config['SECURITY_LOG_DAYS']} days.")
 
 
 @click.command("backup")

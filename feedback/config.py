@@ -84,6 +84,8 @@ class Config:
     STAFF_IDLE_MINUTES = int(os.environ.get("STAFF_IDLE_MINUTES", "60"))
     # ... and after this long in all, however busy: a session taken over does not last.
     OFFICE_SESSION_HOURS = int(os.environ.get("OFFICE_SESSION_HOURS", "12"))
+    # Refused logins, links, 403s and rate limits, for admins at /admin/security.
+    SECURITY_LOG_DAYS = int(os.environ.get("SECURITY_LOG_DAYS", "180"))
     # A member says yes to what is kept about her before she takes part (off in most tests).
     CONSENT_REQUIRED = os.environ.get("CONSENT_REQUIRED", "1") == "1"
 

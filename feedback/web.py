@@ -15,6 +15,8 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
+from feedback.audit import security
+from feedback.audit.labels import security_kind_label
 from feedback.common import i18n
 from feedback.common.errors import RuleError
 from feedback.common.icons import CHOICE_ICONS, ICONS, icon, icon_path
@@ -43,6 +45,13 @@ ERROR_TEXT = {
     503: _l("We cannot reach our data right now. Nothing was saved. Try again in a minute."),
     500: _l("Something went wrong on our side. Please try again later."),
 }
+
+
+def _security_event(kind: str, detail: str | None) -> None:
+    try:
+        security.record(kind, detail)
+    except SQLAlchemyError:  # the refusal still answers when the log cannot be written
+        db.session.rollback()
 
 
 def is_htmx() -> bool:
@@ -102,6 +111,8 @@ def init_app(app: Flask) -> None:
 
     def render_error(status: int, message=None):
         text = message or ERROR_TEXT.get(status, ERROR_TEXT[500])
+        if status in (403, 429):
+            _security_event(security.FORBIDDEN if status == 403 else security.RATE_LIMITED, request.endpoint)
         if is_htmx():
             # Shown in the page's error region, so the form she was filling in stays where it is.
             headers = {"HX-Retarget": "#live-errors", "HX-Reswap": "innerHTML"}
@@ -146,6 +157,7 @@ def init_app(app: Flask) -> None:
             "icon_path": icon_path,
             "status_label": status_label,
             "role_label": role_label,
+            "security_kind_label": security_kind_label,
             "action_label": action_label,
             "action_button_label": action_button_label,
             "CHOICE_ICONS": CHOICE_ICONS,

@@ -309,6 +309,7 @@ SPECS = [
     Spec("/public/<slug>/feed.atom", "GET", everyone(200)),
     Spec("/staff/<int:program_id>/public", "POST", staff_only(302), data=lambda w: {"public": "0"}),
     Spec("/admin/audit", "GET", admin_only(200)),
+    Spec("/admin/security", "GET", admin_only(200)),
     # dashboards
     Spec("/staff/<int:program_id>/dashboard", "GET", staff_or_steering(200)),
     Spec("/staff/<int:program_id>/dashboard/<key>.<fmt>", "GET", staff_or_steering(200),

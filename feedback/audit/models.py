@@ -27,3 +27,20 @@ class AuditEntry(db.Model):
     record_type: so.Mapped[str] = so.mapped_column(sa.String(60), index=True)
     record_id: so.Mapped[str] = so.mapped_column(sa.String(60))
     changes: so.Mapped[str | None] = so.mapped_column(sa.Text)  # JSON: field -> [before, after]
+
+
+class SecurityEvent(db.Model):
+    """A refused or suspicious request: a wrong password, a stopped link, a 403, a rate limit.
+
+    For admins to notice an attack. Never a secret in it (no password, no token), and the
+    address cut to its network (the last part of an IPv4 address, the last 80 bits of IPv6)."""
+
+    __tablename__ = "security_events"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    at: so.Mapped[datetime] = so.mapped_column(default=utcnow, index=True)
+    kind: so.Mapped[str] = so.mapped_column(sa.String(30), index=True)
+    user_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    network: so.Mapped[str | None] = so.mapped_column(sa.String(50))
+    path: so.Mapped[str | None] = so.mapped_column(sa.String(200))
+    detail: so.Mapped[str | None] = so.mapped_column(sa.String(200))

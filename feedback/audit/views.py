@@ -9,8 +9,11 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from flask import Blueprint, current_app, render_template, request
 
-from feedback.audit.models import AuditEntry
+from feedback.audit import security
+from feedback.audit.models import AuditEntry, SecurityEvent
+from feedback.auth.models import User
 from feedback.common.access import admin_required
+from feedback.common.clock import utcnow
 from feedback.common.ids import parse_id
 from feedback.extensions import db
 from feedback.programs.models import Program
@@ -61,3 +64,18 @@ def log():
         programs=list(db.session.scalars(sa.select(Program).order_by(Program.name))),
         record_types=list(db.session.scalars(sa.select(AuditEntry.record_type).distinct().order_by(AuditEntry.record_type))),
     )
+
+
+@bp.route("/admin/security")
+@admin_required
+def security_events():
+    """Refused logins and links, 403s and rate limits: for noticing an attack."""
+    kind = request.args.get("kind", "")
+    query = sa.select(SecurityEvent, User.name).outerjoin(User, User.id == SecurityEvent.user_id)
+    if kind in security.KINDS:
+        query = query.where(SecurityEvent.kind == kind)
+    rows = db.session.execute(query.order_by(SecurityEvent.id.desc()).limit(PAGE)).all()
+    counts = dict(db.session.execute(
+        sa.select(SecurityEvent.kind, sa.func.count()).where(SecurityEvent.at >= utcnow() - timedelta(days=1))
+        .group_by(SecurityEvent.kind)).all())
+    return render_template("admin/security.html", rows=rows, kind=kind, kinds=security.KINDS, last_day=counts)

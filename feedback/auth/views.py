@@ -17,6 +17,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
+from feedback.audit import security
 from feedback.auth import services, sessions
 from feedback.auth.forms import LoginForm, SetPasswordForm
 from feedback.common.clock import utcnow
@@ -81,6 +82,7 @@ def login():
             login_user(user, remember=False)
             session[sessions.COOKIE_KEY] = sessions.start(user, request.user_agent.string)
             return redirect(safe_next(request.args.get("next")))
+        security.record(security.LOGIN_FAILED, services.normalise_email(form.email.data))
         flash(_("Wrong email or password."), "error")
     status = 400 if request.method == "POST" else 200
     return render_template("auth/login.html", form=form), status
@@ -113,6 +115,7 @@ def member_link(token: str):
     try:
         user = services.login_with_member_link(token)
     except RuleError as e:
+        security.record(security.LINK_REFUSED, str(e.status))
         logout_user()
         return render_template("auth/link_problem.html", message=e.message), e.status
     session.clear()
@@ -128,6 +131,7 @@ def set_password(token: str):
     try:
         services.check_password_link(token)
     except RuleError as e:
+        security.record(security.PASSWORD_LINK_REFUSED, str(e.status))
         return render_template("auth/link_problem.html", message=e.message), e.status
     form = SetPasswordForm()
     if form.validate_on_submit():
