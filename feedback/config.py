@@ -86,18 +86,24 @@ class Config:
     OFFICE_SESSION_HOURS = int(os.environ.get("OFFICE_SESSION_HOURS", "12"))
     # Refused logins, links, 403s and rate limits, for admins at /admin/security.
     SECURITY_LOG_DAYS = int(os.environ.get("SECURITY_LOG_DAYS", "180"))
+    # Admins and the steering group log in with a second step (a code from an app); staff may.
+    # On in production; off elsewhere unless asked for, so that the demo's people log in with
+    # the printed password alone.
+    TWO_FACTOR_REQUIRED = os.environ.get("TWO_FACTOR_REQUIRED", "1" if PRODUCTION else "0") == "1"
     # A member says yes to what is kept about her before she takes part (off in most tests).
     CONSENT_REQUIRED = os.environ.get("CONSENT_REQUIRED", "1") == "1"
 
 
 class ProductionConfig(Config):
     PRODUCTION = True
+    TWO_FACTOR_REQUIRED = os.environ.get("TWO_FACTOR_REQUIRED", "1") == "1"
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
 
 
 class TestConfig(Config):
     TESTING = True
+    TWO_FACTOR_REQUIRED = False  # its own tests switch it on
     CONSENT_REQUIRED = False  # the consent tests switch it on
     SECRET_KEY = "test-secret"
     # The limiter stays on so that its own tests can tighten the limits per test.

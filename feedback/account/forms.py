@@ -1,7 +1,8 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import PasswordField
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from feedback.auth.forms import SetPasswordForm
@@ -10,3 +11,12 @@ from feedback.auth.forms import SetPasswordForm
 class ChangePasswordForm(SetPasswordForm):
     current = PasswordField(_l("Your password now"), validators=[DataRequired(), Length(max=200)])
 
+
+
+class TwoFactorCodeForm(FlaskForm):
+    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=40)],
+                       description=_l("The 6 digits your app shows now."))
+
+
+class PasswordCheckForm(FlaskForm):
+    current = PasswordField(_l("Your password now"), validators=[DataRequired(), Length(max=200)])

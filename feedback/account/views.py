@@ -8,12 +8,13 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 
-from feedback.account.forms import ChangePasswordForm
+from feedback.account.forms import ChangePasswordForm, PasswordCheckForm, TwoFactorCodeForm
+from feedback.auth import second_factor, sessions
 from feedback.auth import services as auth
-from feedback.auth import sessions
 from feedback.common.errors import RuleError, show_on_form
 from feedback.common.security import verify_password
 from feedback.extensions import db, limiter
+from feedback.members.cards import qr_data_uri
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
@@ -67,3 +68,81 @@ def end_session(session_id: int):
         abort(404)
     flash(_("That browser is logged out."), "success")
     return redirect(url_for("account.index") + "#sessions")
+
+
+# --- the second step ------------------------------------------------------------------------------
+
+_SETUP = "totp_setup"
+
+
+@bp.before_app_request
+def require_second_factor():
+    """Admins and the steering group set up the second step before anything else (production)."""
+    if not current_user.is_authenticated or current_user.is_member_only or current_user.totp_since:
+        return None
+    endpoint = request.endpoint or ""
+    if endpoint == "static" or endpoint.startswith("account.") or endpoint == "auth.logout":
+        return None
+    if second_factor.required_for(current_user):
+        return redirect(url_for("account.two_factor"))
+    return None
+
+
+def _two_factor_page(code_form: TwoFactorCodeForm | None = None, status: int = 200):
+    user = current_user._get_current_object()
+    context = {"code_form": code_form or TwoFactorCodeForm(), "off_form": PasswordCheckForm(),
+               "required": second_factor.required_for(user), "unused": 0}
+    if user.totp_since:
+        context["unused"] = second_factor.unused_codes(user)
+    else:
+        # The new secret waits in her session until she shows a code made from it.
+        secret = session.get(_SETUP) or second_factor.new_secret()
+        session[_SETUP] = secret
+        context.update(secret=secret, qr=qr_data_uri(second_factor.provisioning_uri(user, secret)))
+    return render_template("account/two_factor.html", **context), status
+
+
+@bp.route("/two-factor", methods=["GET", "POST"])
+def two_factor():
+    if request.method == "GET" or current_user.totp_since:
+        return _two_factor_page()
+    form = TwoFactorCodeForm()
+    if not form.validate_on_submit() or not session.get(_SETUP):
+        return _two_factor_page(form, 400)
+    try:
+        codes = second_factor.turn_on(current_user._get_current_object(), session[_SETUP], form.code.data)
+    except RuleError as e:
+        db.session.rollback()
+        show_on_form(form, e, "code")
+        return _two_factor_page(form, 400)
+    db.session.commit()
+    session.pop(_SETUP, None)
+    return render_template("account/recovery_codes.html", codes=codes)
+
+
+@bp.route("/two-factor/codes", methods=["POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"])
+def recovery_codes():
+    form = TwoFactorCodeForm()
+    user = current_user._get_current_object()
+    if not user.totp_since or not form.validate_on_submit() or not second_factor.check(user, form.code.data):
+        db.session.rollback()
+        form.code.errors = [*form.code.errors, _("That code is not right. Type the 6 digits your app shows now.")]
+        return _two_factor_page(form, 400)
+    codes = second_factor.new_recovery_codes(user)
+    db.session.commit()
+    return render_template("account/recovery_codes.html", codes=codes)
+
+
+@bp.route("/two-factor/off", methods=["POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"])
+def two_factor_off():
+    form = PasswordCheckForm()
+    user = current_user._get_current_object()
+    if not form.validate_on_submit() or not verify_password(user.password_hash, form.current.data):
+        flash(_("Your password now is not right."), "error")
+        return redirect(url_for("account.two_factor"))
+    second_factor.turn_off(user)
+    db.session.commit()
+    flash(_("The second step is off."), "success")
+    return redirect(url_for("account.index"))

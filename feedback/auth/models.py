@@ -39,6 +39,11 @@ class User(UserMixin, db.Model):
     erased_at: so.Mapped[datetime | None]
     # When she said yes to what the app keeps, on her first visit (members only).
     consented_at: so.Mapped[datetime | None]
+    # The second step of an office login (TOTP, RFC 6238): the shared secret, since when it is
+    # on, and the last time step used, so that a code works once.
+    totp_secret: so.Mapped[str | None] = so.mapped_column(sa.String(64))
+    totp_since: so.Mapped[datetime | None]
+    totp_last_step: so.Mapped[int | None] = so.mapped_column(sa.BigInteger)
 
     memberships: so.Mapped[list[Membership]] = so.relationship(back_populates="user", cascade="all, delete-orphan")
     tokens: so.Mapped[list[LoginToken]] = so.relationship(
@@ -104,3 +109,14 @@ class UserSession(db.Model):
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
     last_seen_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
     ended_at: so.Mapped[datetime | None]
+
+
+class RecoveryCode(db.Model):
+    """A one-time code for the second step, for a lost phone; only its SHA-256 is stored."""
+
+    __tablename__ = "recovery_codes"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
+    used_at: so.Mapped[datetime | None]

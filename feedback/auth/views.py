@@ -18,9 +18,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from feedback.audit import security
-from feedback.auth import services, sessions
-from feedback.auth.forms import LoginForm, SetPasswordForm
-from feedback.common.clock import utcnow
+from feedback.auth import second_factor, services, sessions
+from feedback.auth.forms import CodeForm, LoginForm, SetPasswordForm
+from feedback.auth.models import User
+from feedback.common.clock import epoch_seconds, utcnow
 from feedback.common.errors import RuleError
 from feedback.common.redirects import safe_next
 from feedback.extensions import db, limiter
@@ -77,6 +78,12 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
+        if user and user.totp_since:
+            # The password was right; the code from her app comes next, on its own page.
+            session.clear()
+            session[_PENDING] = {"uid": user.id, "v": user.session_version, "at": epoch_seconds(),
+                                 "next": request.args.get("next")}
+            return redirect(url_for("auth.second_step"))
         if user:
             session.clear()
             login_user(user, remember=False)
@@ -86,6 +93,49 @@ def login():
         flash(_("Wrong email or password."), "error")
     status = 400 if request.method == "POST" else 200
     return render_template("auth/login.html", form=form), status
+
+
+_PENDING = "pending_login"
+_PENDING_SECONDS = 300
+
+
+def _pending_user():
+    pending = session.get(_PENDING)
+    if not isinstance(pending, dict) or epoch_seconds() - pending.get("at", 0) > _PENDING_SECONDS:
+        return None
+    user = db.session.get(User, pending.get("uid"))
+    if user is None or not user.active or user.session_version != pending.get("v") or not user.totp_since:
+        return None
+    return user
+
+
+def _second_step_key() -> str:
+    pending = session.get(_PENDING)
+    return f"second-step:{pending.get('uid') if isinstance(pending, dict) else ''}"
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_account_limit, key_func=_second_step_key, methods=["POST"], deduct_when=lambda r: r.status_code == 400)
+def second_step():
+    """The second step of an office login: the 6 digits from her app, or a recovery code."""
+    user = _pending_user()
+    if user is None:
+        session.pop(_PENDING, None)
+        flash(_("Please log in again."), "info")
+        return redirect(url_for("auth.login"))
+    form = CodeForm()
+    if form.validate_on_submit():
+        if second_factor.check(user, form.code.data):
+            target = session[_PENDING].get("next")
+            session.clear()
+            login_user(user, remember=False)
+            session[sessions.COOKIE_KEY] = sessions.start(user, request.user_agent.string)  # commits the step used
+            return redirect(safe_next(target))
+        db.session.rollback()
+        security.record(security.SECOND_FACTOR_FAILED, user.email)
+        form.code.errors = [*form.code.errors, _("That code is not right. Type the 6 digits your app shows now.")]
+    return render_template("auth/code.html", form=form), 400 if request.method == "POST" else 200
 
 
 @bp.route("/logout", methods=["POST"])

@@ -15,6 +15,8 @@ import sqlalchemy as sa
 from playwright.sync_api import Page, expect
 
 from feedback.auth.models import User
+from feedback.common.clock import utcnow
+from feedback.demo import DEMO_PASSWORD
 from feedback.extensions import db
 
 from .support import ADMIN_EMAIL, STAFF_EMAIL, STEERING_EMAIL, Live, axe_problems
@@ -62,6 +64,8 @@ PAGES: dict[str, PageType] = {
     "live.follow": PageType("member", lambda lv, i, lang: f"/live/{i.meeting}"),
     "privacy.consent": PageType("member", lambda lv, i, lang: "/me/welcome", "#agree-tick"),
     "privacy.my_data": PageType("member", lambda lv, i, lang: "/me/data", "#erase"),
+    # another member's link, opened on her phone: asks before switching
+    "auth.member_link": PageType("member", lambda lv, i, lang: i.member["en" if lang == "sv" else "sv"]),
     # anyone
     "auth.login": PageType("anon", lambda lv, i, lang: "/login"),
     "auth.set_password": PageType("anon", lambda lv, i, lang: f"/password/{i.password_token}"),
@@ -101,13 +105,16 @@ PAGES: dict[str, PageType] = {
     "admin.users": PageType("admin", lambda lv, i, lang: "/admin/users"),
     "admin.user_form": PageType("admin", lambda lv, i, lang: f"/admin/users/{i.staff_id}/edit"),
     "audit.log": PageType("admin", lambda lv, i, lang: "/admin/audit"),
+    "audit.security_events": PageType("admin", lambda lv, i, lang: "/admin/security"),
+    # her own account (any office user)
+    "account.index": PageType("staff", lambda lv, i, lang: "/account/"),
+    "account.two_factor": PageType("staff", lambda lv, i, lang: "/account/two-factor", "img.qr"),
 }
 
 NOT_PAGES = {
     "static": "files",
     "index": "redirects to the right start page",
     "healthz": "plain text for the load balancer",
-    "auth.member_link": "logs in and redirects",
     "portal.calendar_feed": "a calendar file",
     "portal.meeting_ics": "a calendar file",
     "outcomes.feed": "an Atom feed",
@@ -120,6 +127,7 @@ NOT_PAGES = {
     "pwa.service_worker": "JavaScript",
     "privacy.download": "her data as JSON",
     "privacy.staff_download": "a member's data as JSON, the same file (test_privacy)",
+    "auth.second_step": "only with a login waiting for its code (else a redirect); test_second_step_page below",
 }
 
 OFFICE = {"staff": STAFF_EMAIL, "steering": STEERING_EMAIL, "admin": ADMIN_EMAIL}
@@ -206,3 +214,32 @@ def test_page_is_accessible(request, new_context, live: Live, ids: Ids, office_l
     expect(html).to_have_attribute("dir", "rtl" if lang == "ar" else "ltr")
     problems = axe_problems(page, f"{endpoint} ({lang})")
     assert not problems, "axe-core found serious/critical violations:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_second_step_page(new_context, live: Live, lang: str):
+    """The page that asks an office user for the code from her app: accessible, and it logs her in."""
+    import pyotp
+
+    from feedback.auth.services import create_user
+
+    email = f"tvasteg.{lang}@example.org"
+    with live.ctx():
+        user = create_user("Tova Tvåsteg", email, DEMO_PASSWORD, language=lang)
+        user.totp_secret, user.totp_since = pyotp.random_base32(), utcnow()
+        secret = user.totp_secret
+        db.session.commit()
+    page = new_context(locale=lang, extra_http_headers={"Accept-Language": lang}).new_page()
+    page.goto("/login")
+    page.fill("#email", email)
+    page.fill("#password", DEMO_PASSWORD)
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+    expect(page).to_have_url(f"{live.url}/login/code")
+    expect(page.locator("html")).to_have_attribute("dir", "rtl" if lang == "ar" else "ltr")
+    problems = axe_problems(page, f"auth.second_step ({lang})")
+    assert not problems, "axe-core found serious/critical violations:\n" + "\n".join(problems)
+    page.fill("#code", pyotp.TOTP(secret).now())
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+    assert "/login" not in page.url

@@ -1,0 +1,137 @@
+"""The second step of an office login (ASVS 5.0 level 2, issue 15): a TOTP code from an app or a
+recovery code, each used once; required for admins and the steering group where configured."""
+
+from __future__ import annotations
+
+import re
+
+import pyotp
+import pytest
+import sqlalchemy as sa
+
+from feedback.audit import security
+from feedback.audit.models import SecurityEvent
+from feedback.auth.models import RecoveryCode
+from feedback.extensions import db
+from feedback.programs.models import Membership
+from tests.moments import local
+from tests.routes_support import new_client, use_fast_password_hashing
+
+PASSWORD = "the right password 123"
+
+
+@pytest.fixture(autouse=True)
+def _fast(monkeypatch):
+    use_fast_password_hashing(monkeypatch)
+
+
+def _log_in(app, email: str):
+    client = new_client(app)
+    resp = client.post("/login", data={"email": email, "password": PASSWORD})
+    return client, resp
+
+
+def _code(secret: str, moment) -> str:
+    return pyotp.TOTP(secret).at(moment)
+
+
+def _turn_on(app, client, time_machine, moment) -> tuple[str, list[str]]:
+    page = client.get("/account/two-factor").get_data(as_text=True)
+    secret = re.search(r'<code class="link-box">([A-Z2-7]+)</code>', page).group(1)
+    assert "data:image/svg+xml" in page  # the QR code for the app
+    wrong = client.post("/account/two-factor", data={"code": "000000"})
+    assert wrong.status_code == 400
+    resp = client.post("/account/two-factor", data={"code": _code(secret, moment)})
+    assert resp.status_code == 200
+    codes = re.findall(r"<code>([0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4})</code>", resp.get_data(as_text=True))
+    assert len(codes) == 10
+    return secret, codes
+
+
+def test_setting_it_up_and_logging_in_with_a_code(app, make, time_machine):
+    program = make.program()
+    staff = make.staff(program, email="karin@example.org", password=PASSWORD, language="en")
+    start = local(2027, 5, 4, 9, 0)
+    time_machine.move_to(start, tick=False)
+    client, _ = _log_in(app, "karin@example.org")
+    secret, _codes = _turn_on(app, client, time_machine, start)
+    db.session.refresh(staff)
+    assert staff.totp_since is not None
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(RecoveryCode)) == 10
+    # Next login: the password alone is not enough.
+    time_machine.move_to(local(2027, 5, 4, 10, 0), tick=False)
+    phone, resp = _log_in(app, "karin@example.org")
+    assert resp.status_code == 302 and resp.headers["Location"].endswith("/login/code")
+    assert phone.get(f"/staff/{program.id}/").status_code == 302  # not logged in yet
+    wrong = phone.post("/login/code", data={"code": "123456"})
+    assert wrong.status_code == 400
+    assert db.session.scalar(sa.select(SecurityEvent.kind).order_by(SecurityEvent.id.desc())) == \
+        security.SECOND_FACTOR_FAILED
+    now = local(2027, 5, 4, 10, 0)
+    ok = phone.post("/login/code", data={"code": _code(secret, now)})
+    assert ok.status_code == 302
+    assert phone.get(f"/staff/{program.id}/").status_code == 200
+    # The same code cannot be used twice (another login in the same 30 seconds).
+    again, _ = _log_in(app, "karin@example.org")
+    assert again.post("/login/code", data={"code": _code(secret, now)}).status_code == 400
+
+
+def test_a_recovery_code_works_once(app, make, time_machine):
+    program = make.program()
+    make.staff(program, email="karin@example.org", password=PASSWORD, language="en")
+    time_machine.move_to(local(2027, 5, 4, 9, 0), tick=False)
+    client, _ = _log_in(app, "karin@example.org")
+    _secret, codes = _turn_on(app, client, time_machine, local(2027, 5, 4, 9, 0))
+    first, _ = _log_in(app, "karin@example.org")
+    assert first.post("/login/code", data={"code": codes[0].upper()}).status_code == 302
+    second, _ = _log_in(app, "karin@example.org")
+    assert second.post("/login/code", data={"code": codes[0]}).status_code == 400
+    assert second.post("/login/code", data={"code": codes[1]}).status_code == 302
+
+
+def test_a_waiting_login_expires(app, make, time_machine):
+    program = make.program()
+    make.staff(program, email="karin@example.org", password=PASSWORD, language="en")
+    time_machine.move_to(local(2027, 5, 4, 9, 0), tick=False)
+    client, _ = _log_in(app, "karin@example.org")
+    secret, _codes = _turn_on(app, client, time_machine, local(2027, 5, 4, 9, 0))
+    phone, _ = _log_in(app, "karin@example.org")
+    later = local(2027, 5, 4, 9, 6)
+    time_machine.move_to(later, tick=False)
+    resp = phone.post("/login/code", data={"code": _code(secret, later)})
+    assert resp.status_code == 302 and resp.headers["Location"].endswith("/login")
+
+
+def test_required_for_steering_and_admins_but_not_staff(app, make, login):
+    app.config["TWO_FACTOR_REQUIRED"] = True
+    try:
+        program = make.program()
+        steering = make.user(program, "steering", language="en")
+        staff = make.staff(program, language="en")
+        both = make.staff(program, language="en")
+        db.session.add(Membership(user_id=both.id, program_id=program.id, role="steering"))
+        db.session.commit()
+        for user in (steering, both):
+            client = login(user, new_client(app))
+            resp = client.get(f"/staff/{program.id}/review/")
+            assert resp.status_code == 302 and resp.headers["Location"].endswith("/account/two-factor")
+            assert "must use the second step" in client.get("/account/two-factor").get_data(as_text=True)
+        assert login(staff, new_client(app)).get(f"/staff/{program.id}/").status_code == 200
+        off = login(steering, new_client(app)).post("/account/two-factor/off", data={"current": PASSWORD})
+        assert off.status_code == 302
+    finally:
+        app.config["TWO_FACTOR_REQUIRED"] = False
+
+
+def test_turning_it_off_needs_her_password(app, make, time_machine):
+    program = make.program()
+    staff = make.staff(program, email="karin@example.org", password=PASSWORD, language="en")
+    time_machine.move_to(local(2027, 5, 4, 9, 0), tick=False)
+    client, _ = _log_in(app, "karin@example.org")
+    _turn_on(app, client, time_machine, local(2027, 5, 4, 9, 0))
+    client.post("/account/two-factor/off", data={"current": "not my password 1"})
+    db.session.refresh(staff)
+    assert staff.totp_since is not None
+    client.post("/account/two-factor/off", data={"current": PASSWORD})
+    db.session.refresh(staff)
+    assert staff.totp_since is None and staff.totp_secret is None
