@@ -7,7 +7,7 @@ import os
 from functools import lru_cache
 
 import sqlalchemy as sa
-from flask import Flask, abort, g, jsonify, redirect, render_template, request, url_for
+from flask import Flask, abort, current_app, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -52,6 +52,7 @@ def _security_event(kind: str, detail: str | None) -> None:
         security.record(kind, detail)
     except SQLAlchemyError:  # the refusal still answers when the log cannot be written
         db.session.rollback()
+        current_app.logger.warning("security event %s not written (database error)", kind, exc_info=True)
 
 
 def is_htmx() -> bool:
@@ -125,6 +126,7 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(_e: CSRFError):
+        _security_event(security.CSRF_REFUSED, request.endpoint)
         return render_error(400, _l("This form was too old or not complete. Go back, reload the page and try again."))
 
     @app.errorhandler(RuleError)
@@ -137,9 +139,10 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(OperationalError)
     @app.errorhandler(InterfaceError)
-    def database_unreachable(_e):
+    def database_unreachable(e):
         # The database is away (a restart, the network): nothing was saved. The pool throws the
         # broken connection away, so the next request after it is back just works.
+        app.logger.error("database unreachable on %s %s: %s", request.method, request.endpoint, type(e).__name__)
         db.session.rollback()
         return render_error(503)
 

@@ -431,3 +431,18 @@ def test_deactivated_user_is_logged_out(app, make, login, staff_user):
     assert is_login_redirect(victim.get(f"/staff/{prog_id}/"))
     assert new_client(app).post("/login", data={"email": "sara.staff@example.org", "password": PASSWORD}
                                 ).status_code == 400
+
+
+def test_switching_to_another_link_ends_the_old_session_on_the_server(app, make, login, staff_user):
+    """Found by the ASVS review: after switching accounts, a copy of the old cookie still worked."""
+    from feedback.auth.models import UserSession
+
+    member = make.member(make.program())
+    raw = issue_member_link(member, None)
+    client = login(staff_user, new_client(app))
+    old_cookie = client.get_cookie("session").value
+    assert client.post(f"/in/{raw}").status_code == 302
+    assert db.session.scalar(sa.select(UserSession.ended_at).where(UserSession.user_id == staff_user.id)) is not None
+    copy = new_client(app)
+    copy.set_cookie("session", old_cookie)
+    assert is_login_redirect(copy.get("/admin/users")) or logged_in_as(copy) is None

@@ -39,12 +39,15 @@ def _turn_on(app, client, time_machine, moment) -> tuple[str, list[str]]:
     page = client.get("/account/two-factor").get_data(as_text=True)
     secret = re.search(r'<code class="link-box">([A-Z2-7]+)</code>', page).group(1)
     assert "data:image/svg+xml" in page  # the QR code for the app
-    wrong = client.post("/account/two-factor", data={"code": "000000"})
+    wrong = client.post("/account/two-factor", data={"code": "000000", "current": PASSWORD})
     assert wrong.status_code == 400
-    resp = client.post("/account/two-factor", data={"code": _code(secret, moment)})
+    # Someone at her open session cannot bind an app of their own: the password is asked too.
+    no_password = client.post("/account/two-factor", data={"code": _code(secret, moment), "current": "a guess 12345"})
+    assert no_password.status_code == 400 and "Your password now is not right" in no_password.get_data(as_text=True)
+    resp = client.post("/account/two-factor", data={"code": _code(secret, moment), "current": PASSWORD})
     assert resp.status_code == 200
-    codes = re.findall(r"<code>([0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4})</code>", resp.get_data(as_text=True))
-    assert len(codes) == 10
+    codes = re.findall(r"<code>((?:[a-z2-7]{4}-){5}[a-z2-7]{4})</code>", resp.get_data(as_text=True))
+    assert len(codes) == 10 and len(set(codes)) == 10  # 24 base-32 letters: 120 bits each
     return secret, codes
 
 
@@ -135,3 +138,36 @@ def test_turning_it_off_needs_her_password(app, make, time_machine):
     client.post("/account/two-factor/off", data={"current": PASSWORD})
     db.session.refresh(staff)
     assert staff.totp_since is None and staff.totp_secret is None
+
+
+def test_the_secret_and_the_recovery_codes_stay_out_of_the_audit_log(app, make, time_machine):
+    """Found by the ASVS review: turning the second step on wrote her TOTP secret into /admin/audit."""
+    from feedback.audit.models import AuditEntry
+
+    program = make.program()
+    make.staff(program, email="karin@example.org", password=PASSWORD, language="en")
+    time_machine.move_to(local(2027, 5, 4, 9, 0), tick=False)
+    client, _ = _log_in(app, "karin@example.org")
+    secret, codes = _turn_on(app, client, time_machine, local(2027, 5, 4, 9, 0))
+    logged = " ".join(e.changes or "" for e in db.session.scalars(sa.select(AuditEntry)))
+    assert secret not in logged and "totp_secret" not in logged and "code_hash" not in logged
+    assert not any(c in logged for c in codes)
+
+
+def test_a_password_link_does_not_skip_the_second_step(app, make, time_machine):
+    """Found by the ASVS review: a password link logged her straight in past the second step."""
+    from feedback.auth.services import create_password_link
+
+    program = make.program()
+    karin = make.staff(program, email="karin@example.org", password=PASSWORD, language="en")
+    time_machine.move_to(local(2027, 5, 4, 9, 0), tick=False)
+    client, _ = _log_in(app, "karin@example.org")
+    _turn_on(app, client, time_machine, local(2027, 5, 4, 9, 0))
+    link = create_password_link(karin, None, 24)
+    fresh = new_client(app)
+    new = "violet kettle under seven bridges"
+    resp = fresh.post(f"/password/{link}", data={"password": new, "confirm": new})
+    assert resp.status_code == 302 and resp.headers["Location"].endswith("/login")
+    assert fresh.get(f"/staff/{program.id}/").status_code == 302  # not logged in
+    again = fresh.post("/login", data={"email": "karin@example.org", "password": new})
+    assert again.headers["Location"].endswith("/login/code")

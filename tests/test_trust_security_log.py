@@ -75,3 +75,15 @@ def test_old_events_are_deleted_by_retention(app, runner):
                                                    ("2001:db8:1:2:3::9", "2001:db8:1::/48"), ("junk", None)])
 def test_only_the_network_is_kept(address, network):
     assert security.network_of(address) == network
+
+
+def test_a_form_without_a_valid_csrf_token_is_a_security_event(app, make, login):
+    member = make.member(make.program())
+    client = login(member, new_client(app))
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        assert client.post("/language", data={"lang": "en", "csrf_token": "forged"}).status_code == 400
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+    event = _events()[-1]
+    assert event.kind == security.CSRF_REFUSED and event.user_id == member.id and event.detail == "auth.set_language"

@@ -20,3 +20,7 @@ class TwoFactorCodeForm(FlaskForm):
 
 class PasswordCheckForm(FlaskForm):
     current = PasswordField(_l("Your password now"), validators=[DataRequired(), Length(max=200)])
+
+
+class TwoFactorSetupForm(TwoFactorCodeForm):
+    current = PasswordField(_l("Your password now"), validators=[DataRequired(), Length(max=200)])

@@ -8,7 +8,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 
-from feedback.account.forms import ChangePasswordForm, PasswordCheckForm, TwoFactorCodeForm
+from feedback.account.forms import ChangePasswordForm, PasswordCheckForm, TwoFactorCodeForm, TwoFactorSetupForm
 from feedback.auth import second_factor, sessions
 from feedback.auth import services as auth
 from feedback.common.errors import RuleError, show_on_form
@@ -88,9 +88,10 @@ def require_second_factor():
     return None
 
 
-def _two_factor_page(code_form: TwoFactorCodeForm | None = None, status: int = 200):
+def _two_factor_page(code_form: TwoFactorCodeForm | TwoFactorSetupForm | None = None, status: int = 200):
     user = current_user._get_current_object()
-    context = {"code_form": code_form or TwoFactorCodeForm(), "off_form": PasswordCheckForm(),
+    default_form = TwoFactorCodeForm() if current_user.totp_since else TwoFactorSetupForm()
+    context = {"code_form": code_form or default_form, "off_form": PasswordCheckForm(),
                "required": second_factor.required_for(user), "unused": 0}
     if user.totp_since:
         context["unused"] = second_factor.unused_codes(user)
@@ -106,8 +107,12 @@ def _two_factor_page(code_form: TwoFactorCodeForm | None = None, status: int = 2
 def two_factor():
     if request.method == "GET" or current_user.totp_since:
         return _two_factor_page()
-    form = TwoFactorCodeForm()
+    form = TwoFactorSetupForm()
     if not form.validate_on_submit() or not session.get(_SETUP):
+        return _two_factor_page(form, 400)
+    if not verify_password(current_user.password_hash, form.current.data):
+        # Someone at her open session cannot bind an app of their own to her account.
+        form.current.errors = [*form.current.errors, _("Your password now is not right.")]
         return _two_factor_page(form, 400)
     try:
         codes = second_factor.turn_on(current_user._get_current_object(), session[_SETUP], form.code.data)

@@ -13,6 +13,7 @@ SECURITY_KIND_LABELS = {
     security.FORBIDDEN: _l("Page refused (403)"),
     security.RATE_LIMITED: _l("Too many tries (429)"),
     security.SECOND_FACTOR_FAILED: _l("Wrong code (second step)"),
+    security.CSRF_REFUSED: _l("Form without a valid token (CSRF)"),
 }
 
 

@@ -20,10 +20,11 @@ from feedback.audit.models import AuditEntry
 # Tables whose rows are members' own, or bookkeeping that says nothing about a decision.
 SKIPPED = {
     "audit_log", "votes", "voter_roll", "post_agreements", "post_reports", "notifications",
-    "change_feedback", "voice_notes", "attendance", "user_sessions",
+    "change_feedback", "voice_notes", "attendance", "user_sessions", "recovery_codes", "security_events",
 }
 # Columns never copied into the log.
-SECRET = {"password_hash", "token_hash", "ballot_key", "author_key", "data", "session_version"}
+SECRET = {"password_hash", "token_hash", "ballot_key", "author_key", "data", "session_version", "join_salt", "join_code_hash",
+          "totp_secret", "totp_last_step", "code_hash", "key_hash"}
 _MAX = 300
 _AS_MEMBER = "audit_as_member"
 

@@ -15,7 +15,9 @@ from feedback.extensions import db
 
 LOGIN_FAILED, LINK_REFUSED, PASSWORD_LINK_REFUSED = "login_failed", "link_refused", "password_link_refused"
 FORBIDDEN, RATE_LIMITED, SECOND_FACTOR_FAILED = "forbidden", "rate_limited", "second_factor_failed"
-KINDS = (LOGIN_FAILED, LINK_REFUSED, PASSWORD_LINK_REFUSED, FORBIDDEN, RATE_LIMITED, SECOND_FACTOR_FAILED)
+CSRF_REFUSED = "csrf_refused"
+KINDS = (LOGIN_FAILED, LINK_REFUSED, PASSWORD_LINK_REFUSED, FORBIDDEN, RATE_LIMITED, SECOND_FACTOR_FAILED,
+         CSRF_REFUSED)
 
 
 def network_of(address: str | None) -> str | None:

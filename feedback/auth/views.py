@@ -85,9 +85,7 @@ def login():
                                  "next": request.args.get("next")}
             return redirect(url_for("auth.second_step"))
         if user:
-            session.clear()
-            login_user(user, remember=False)
-            session[sessions.COOKIE_KEY] = sessions.start(user, request.user_agent.string)
+            _begin_session(user)
             return redirect(safe_next(request.args.get("next")))
         security.record(security.LOGIN_FAILED, services.normalise_email(form.email.data))
         flash(_("Wrong email or password."), "error")
@@ -128,14 +126,23 @@ def second_step():
     if form.validate_on_submit():
         if second_factor.check(user, form.code.data):
             target = session[_PENDING].get("next")
-            session.clear()
-            login_user(user, remember=False)
-            session[sessions.COOKIE_KEY] = sessions.start(user, request.user_agent.string)  # commits the step used
+            _begin_session(user)  # commits the step used
             return redirect(safe_next(target))
         db.session.rollback()
         security.record(security.SECOND_FACTOR_FAILED, user.email)
         form.code.errors = [*form.code.errors, _("That code is not right. Type the 6 digits your app shows now.")]
     return render_template("auth/code.html", form=form), 400 if request.method == "POST" else 200
+
+
+def _begin_session(user: User, permanent: bool = False) -> None:
+    """Log her in on this browser with a new server session. Whatever session the browser had
+    before (another person's, or her own older one) ends on the server, so that a copy of the
+    old cookie stops working too."""
+    sessions.end(session.get(sessions.COOKIE_KEY))
+    session.clear()
+    session.permanent = permanent
+    login_user(user, remember=False)
+    session[sessions.COOKIE_KEY] = sessions.start(user, request.user_agent.string)
 
 
 @bp.route("/logout", methods=["POST"])
@@ -168,10 +175,7 @@ def member_link(token: str):
         security.record(security.LINK_REFUSED, str(e.status))
         logout_user()
         return render_template("auth/link_problem.html", message=e.message), e.status
-    session.clear()
-    session.permanent = True  # her phone stays logged in for months (REMEMBER_DAYS), until she or staff end it
-    login_user(user, remember=False)
-    session[sessions.COOKIE_KEY] = sessions.start(user, request.user_agent.string)
+    _begin_session(user, permanent=True)  # her phone stays logged in for months, until she or staff end it
     return redirect(url_for("portal.home"))
 
 
@@ -191,11 +195,14 @@ def set_password(token: str):
             db.session.rollback()
             form.password.errors = [*form.password.errors, e.message]
         else:
-            logout_user()
-            session.clear()
-            login_user(user)
-            session[sessions.COOKIE_KEY] = sessions.start(user, request.user_agent.string)
             flash(_("Your password is saved."), "info")
+            if user.totp_since:
+                # The link stands in for the password only: the second step still comes.
+                sessions.end(session.get(sessions.COOKIE_KEY))
+                logout_user()
+                session.clear()
+                return redirect(url_for("auth.login"))
+            _begin_session(user)
             return redirect(url_for("index"))
     return render_template("auth/set_password.html", form=form), 400 if form.errors else 200
 
