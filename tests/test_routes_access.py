@@ -386,8 +386,8 @@ def test_every_route_is_in_the_matrix(app):
     assert SPEC_BY_ID.keys() - routes == set(), "rows in the access matrix for routes that no longer exist"
 
 
-def _check(spec: Spec, role: str, resp) -> str | None:
-    expected = spec.expect[role]
+def _check(spec: Spec, role: str, resp, expect: dict[str, Any]) -> str | None:
+    expected = expect[role]
     if expected == LOGIN:
         if not is_login_redirect(resp):
             return f"{role}: expected a redirect to the login page, got {resp.status_code} {resp.headers.get('Location')}"
@@ -401,28 +401,36 @@ def _check(spec: Spec, role: str, resp) -> str | None:
 
 @pytest.mark.parametrize("spec", SPECS, ids=[s.id for s in SPECS])
 def test_access(app, make, login, spec):
-    """Every role on one route. Refused requests must leave the database exactly as it was,
-    so they share one set of data; every allowed POST gets fresh data of its own."""
-    w = build_world(make)
-    refused = [r for r in ROLES if spec.expect[r] in (LOGIN, 403, 404)]
-    allowed = [r for r in ROLES if r not in refused]
+    """Every role on one route."""
+    problems = check_roles(app, login, spec, ROLES, spec.expect, lambda: build_world(make))
+    assert not problems, "\n".join(problems)
+
+
+def check_roles(app, login, spec: Spec, roles: list[str], expect: dict[str, Any],
+                new_world: Callable[[], World]) -> list[str]:
+    """These roles (keys of World.users, or "anon") on one route, against `expect`; the problems
+    found. Refused requests must leave the database exactly as it was, so they share one set of
+    data; every allowed POST gets fresh data of its own (new_world, on an empty database)."""
+    w = new_world()
+    refused = [r for r in roles if expect[r] in (LOGIN, 403, 404)]
+    allowed = [r for r in roles if r not in refused]
     problems = []
     url_for_spec(spec, w)  # an argument may first make what the route needs: before the snapshot
     before = snapshot() if refused else None
     for role in refused + allowed:
         if spec.method == "POST" and spec.mutates and role in allowed and role != allowed[0]:
             reset_database()
-            w = build_world(make)
+            w = new_world()
         client = new_client(app)
         if role != "anon":
             login(w.users[role], client)
         resp = request(client, spec, url_for_spec(spec, w), spec.data(w))
-        problem = _check(spec, role, resp)
+        problem = _check(spec, role, resp, expect)
         if problem is None and role in refused and snapshot() != before:
             problem = f"{role}: the refused request changed the database"
         if problem:
             problems.append(problem)
-    assert not problems, "\n".join(problems)
+    return problems
 
 
 # --- unknown and foreign ids --------------------------------------------------------------

@@ -130,7 +130,9 @@ def two_factor():
 def recovery_codes():
     form = TwoFactorCodeForm()
     user = current_user._get_current_object()
-    if not user.totp_since or not form.validate_on_submit() or not second_factor.check(user, form.code.data):
+    if not user.totp_since:  # nothing to renew: the page to set it up
+        return _two_factor_page(status=400)
+    if not form.validate_on_submit() or not second_factor.check(user, form.code.data):
         db.session.rollback()
         form.code.errors = [*form.code.errors, _("That code is not right. Type the 6 digits your app shows now.")]
         return _two_factor_page(form, 400)
