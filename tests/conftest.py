@@ -88,6 +88,18 @@ def _app(database_url):
         db.engine.dispose()
 
 
+@pytest.fixture(autouse=True)
+def _new_connections_after_time_travel(request):
+    """A test that moved the clock leaves pooled connections stamped with its moment. Back in
+    the present, the pool's "invalidated at" time (a restart of PostgreSQL) is older than that
+    stamp, so those dead connections would be handed out again: start the next test afresh."""
+    yield
+    if "time_machine" in request.fixturenames and "_app" in request.fixturenames:
+        app = request.getfixturevalue("_app")
+        with app.app_context():
+            db.engine.dispose()
+
+
 @pytest.fixture
 def app(_app):
     """The app with an empty database; every table is emptied after the test."""
