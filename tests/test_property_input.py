@@ -40,6 +40,8 @@ from tests.routes_support import (
     PLACEHOLDER,
     ROLES,
     World,
+    _ref,
+    _revive,
     build_world,
     fill,
     new_client,
@@ -242,22 +244,6 @@ def restore(rows: Rows) -> None:
             if rows[table.name]:
                 conn.execute(table.insert(), rows[table.name])
     db.session.expire_all()
-
-
-def _ref(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _ref(v) for k, v in value.items()}
-    if hasattr(value, "__table__"):
-        return ("record", type(value), value.id)
-    return value
-
-
-def _revive(ref: Any) -> Any:
-    if isinstance(ref, dict):
-        return {k: _revive(v) for k, v in ref.items()}
-    if isinstance(ref, tuple) and ref[:1] == ("record",):
-        return db.session.get(ref[1], ref[2])
-    return ref
 
 
 @dataclass
