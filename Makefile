@@ -18,7 +18,7 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 install: $(VENV)/.installed
 
 # Third-party front-end files come from the npm registry at set-up; never committed.
-VENDOR := feedback/static/vendor
+VENDOR := static/vendor
 $(VENDOR)/.installed: package.json
 	@command -v npm >/dev/null || (apt-get update -qq && apt-get install -y -qq npm)
 	npm install --no-audit --no-fund --no-package-lock --silent
@@ -70,4 +70,4 @@ extract-messages: install
 	$(BIN)/pybabel update -i feedback/translations/messages.pot -d feedback/translations --no-fuzzy-matching
 
 clean:
-	rm -rf $(VENV) node_modules feedback/static/vendor
+	rm -rf $(VENV) node_modules static/vendor

@@ -15,6 +15,8 @@ from feedback.common.ids import DB_INT_MAX
 from feedback.common.sqltime import local_month
 from feedback.config import DEV_SECRET, Config, ProductionConfig
 
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
+
 
 def _database_url(app: Flask) -> str:
     url = app.config.get("SQLALCHEMY_DATABASE_URI") or ""
@@ -29,7 +31,13 @@ def _database_url(app: Flask) -> str:
 
 
 def create_app(config: Any = None) -> Flask:
-    app = Flask(__name__, instance_relative_config=True)
+    # templates/ and static/ sit beside the package, at the top of the repository.
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=os.path.join(ROOT, "templates"),
+        static_folder=os.path.join(ROOT, "static"),
+    )
     if config is None:
         config = ProductionConfig if os.environ.get("APP_ENV") == "production" else Config
     if isinstance(config, dict):
@@ -56,7 +64,7 @@ def create_app(config: Any = None) -> Flask:
 
     ext.db.init_app(app)
     ext.migrate.init_app(
-        app, ext.db, directory=os.path.join(os.path.dirname(__file__), "..", "migrations"), render_as_batch=True
+        app, ext.db, directory=os.path.join(ROOT, "migrations"), render_as_batch=True
     )
     ext.csrf.init_app(app)
     ext.login_manager.init_app(app)

@@ -2,7 +2,7 @@
 """Draws the app icon (a speech bubble on our blue) as PNG files for the web app manifest.
 
 Pure Python, no image library: run it again only when the drawing changes.
-Usage: python tools/make_icons.py   (writes feedback/static/icons/icon-192.png and icon-512.png)"""
+Usage: python tools/make_icons.py   (writes static/icons/icon-192.png and icon-512.png)"""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import struct
 import zlib
 from pathlib import Path
 
-OUT = Path(__file__).resolve().parent.parent / "feedback" / "static" / "icons"
+OUT = Path(__file__).resolve().parent.parent / "static" / "icons"
 BLUE, WHITE = (0x23, 0x42, 0x7A), (0xFF, 0xFF, 0xFF)
 
 

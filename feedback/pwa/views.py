@@ -15,7 +15,7 @@ from feedback.common import i18n
 from feedback.web import asset_url
 
 bp = Blueprint("pwa", __name__)
-WORKER = Path(__file__).resolve().parent.parent / "static" / "js" / "sw.js"
+WORKER = Path(__file__).resolve().parent.parent.parent / "static" / "js" / "sw.js"
 
 
 def _lang() -> str:
