@@ -7,15 +7,23 @@ PORT   ?= 5000
 export FLASK_APP := wsgi.py
 export BASE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: run test install assets translations db browsers lint bench extract-messages clean
+.PHONY: run test install constraints assets translations db browsers lint bench extract-messages clean
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt
+# The project and its dev extra from pyproject.toml, within the pins of constraints.txt.
+$(VENV)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -r requirements-dev.txt
+	$(BIN)/pip install -q -c constraints.txt -e ".[dev]"
 	touch $@
 
 install: $(VENV)/.installed
+
+# New pins: the newest versions pyproject.toml's ranges admit, installed fresh and tested together.
+constraints:
+	rm -rf /tmp/feedback-constraints && $(PYTHON) -m venv /tmp/feedback-constraints
+	/tmp/feedback-constraints/bin/pip install -q -e ".[dev]"
+	{ sed -n '1,3p' constraints.txt; /tmp/feedback-constraints/bin/pip freeze --exclude-editable; } > constraints.new
+	mv constraints.new constraints.txt
 
 # Third-party front-end files come from the npm registry at set-up; never committed.
 VENDOR := static/vendor

@@ -75,6 +75,7 @@ def create_app(config: Any = None) -> Flask:
     )
     ext.compress.init_app(app)
     ext.limiter.init_app(app)
+    ext.htmx.init_app(app)  # request.htmx
 
     app.url_map.converters["int"] = DatabaseIdConverter
     _import_models()
@@ -84,10 +85,12 @@ def create_app(config: Any = None) -> Flask:
     _setup_login(app)
     _register_blueprints(app)
 
-    from feedback import cli, web
+    from feedback import cli, routes
+    from feedback.common import assets, error_pages, headers, request_guards, template_helpers
 
-    web.init_app(app)
-    cli.init_app(app)
+    # after_request hooks run last-registered first: headers, then buffer_static, then compression.
+    for part in (assets, request_guards, headers, error_pages, template_helpers, routes, cli):
+        part.init_app(app)
     return app
 
 
@@ -129,12 +132,13 @@ def _setup_login(app: Flask) -> None:
     @login_manager.unauthorized_handler
     def unauthorized():
         from flask import flash, redirect, request, url_for
+        from htmx_flask import make_response as htmx_response
 
         flash(login_manager.login_message, "info")
         target = url_for("auth.login", next=request.full_path.rstrip("?") if request.method == "GET" else None)
-        if request.headers.get("HX-Request") == "true":
+        if request.htmx:
             # htmx would otherwise swap the login page into the vote panel: load it as a page.
-            return "", 401, {"HX-Redirect": target}
+            return htmx_response("", 401, redirect=target)
         return redirect(target)
 
     @login_manager.user_loader

@@ -75,7 +75,7 @@ class Config:
     ]
     COMPRESS_MIN_SIZE = 500
     # Streamed responses are left alone (Flask-Compress's streaming path leaves files open);
-    # web.py turns static files into plain responses so that they are compressed all the same.
+    # common/assets.py turns static files into plain responses so that they are compressed all the same.
     COMPRESS_STREAMS = False
     COMPRESS_CACHE_BACKEND = StaticCache
     COMPRESS_CACHE_KEY = static_cache_key

@@ -289,7 +289,7 @@ def program_topic(program):
 def test_plotly_is_served_compressed_and_cached_for_a_year(app, client):
     from pathlib import Path
 
-    from feedback.web import asset_url
+    from feedback.common.assets import asset_url
 
     with app.test_request_context():
         url = asset_url("vendor/plotly.min.js")

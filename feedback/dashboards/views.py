@@ -15,7 +15,6 @@ from feedback.dashboards.scope import PERIODS, Scope, parse_date, period_bounds
 from feedback.extensions import db
 from feedback.programs.models import Program, Role
 from feedback.topics.models import Topic
-from feedback.web import is_htmx
 
 bp = Blueprint("dashboards", __name__, url_prefix="/staff/<int:program_id>")
 office_required = program_role_required(Role.STAFF, Role.STEERING)
@@ -86,7 +85,7 @@ def index(program_id: int):
         "scope": scope, "query": _query(scope), "sections": charts.sections(data),
         "key_numbers": charts.key_numbers(data), "names": data.names, "period": charts.period_phrase(scope),
     }
-    if is_htmx():
+    if request.htmx:
         return render_template("dashboards/_charts.html", **context)
     return render_template("dashboards/index.html", periods=PERIODS, **_choices(scope), **context)
 

@@ -18,7 +18,6 @@ from feedback.members.services import member_count
 from feedback.programs.models import Role
 from feedback.votes import services as votes
 from feedback.votes.labels import CHOICE_LABELS
-from feedback.web import is_htmx
 
 bp = Blueprint("live", __name__)
 
@@ -130,7 +129,7 @@ def here(meeting_id: int):
     if meeting.status != MeetingStatus.OPEN:
         raise RuleError(_("The meeting is not on now."), status=409)
     log.mark_self_present(meeting, current_user.id)
-    if is_htmx():
+    if request.htmx:
         return render_template("live/_here.html", meeting=meeting, here="noted")
     return redirect(url_for("live.follow", meeting_id=meeting.id))
 

@@ -39,7 +39,6 @@ from feedback.proposals.models import Proposal, Status
 from feedback.threads import services as threads
 from feedback.votes import services as votes
 from feedback.votes.labels import CHOICE_LABELS
-from feedback.web import is_htmx
 
 bp = Blueprint("portal", __name__)
 
@@ -145,13 +144,13 @@ def vote(proposal_id: int):
     except RuleError as e:
         db.session.rollback()
         ctx = _panel_context(p, error=e.message, form_choice=choice, form_reason=reason)
-        if is_htmx():
+        if request.htmx:
             # 200 so htmx swaps the panel in; the message is inside it.
             return render_template("portal/_vote_panel.html", **ctx)
         return render_template(
             "portal/proposal.html", text=p.text_in(str(get_locale())), **ctx, **_talk_context(p)
         ), e.status
-    if is_htmx():
+    if request.htmx:
         ctx = _panel_context(p, just_voted=True, just_cast=mine, counted=counted)
         return render_template("portal/_vote_panel.html", **ctx)
     return redirect(url_for("portal.proposal", proposal_id=p.id, voted=1) + "#vote-panel")

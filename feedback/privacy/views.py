@@ -15,7 +15,6 @@ from feedback.common.clock import epoch_seconds
 from feedback.common.redirects import safe_next
 from feedback.members import services as members
 from feedback.privacy import retention, services
-from feedback.web import is_htmx
 
 bp = Blueprint("privacy", __name__)
 
@@ -53,7 +52,7 @@ def ask_for_consent():
         return None
     if current_user.consented_at is not None or not current_user.is_member_only:
         return None
-    target = request.full_path if request.method == "GET" and not is_htmx() else None
+    target = request.full_path if request.method == "GET" and not request.htmx else None
     return redirect(url_for("privacy.consent", next=target))
 
 

@@ -12,7 +12,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from feedback.common import i18n
-from feedback.web import asset_url
+from feedback.common.assets import asset_url
 
 bp = Blueprint("pwa", __name__)
 WORKER = Path(__file__).resolve().parent.parent.parent / "static" / "js" / "sw.js"

@@ -10,7 +10,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from feedback.common.access import get_or_404, staff_required
+from feedback.common.error_pages import error_fragment
 from feedback.common.errors import RuleError, show_on_form
+from feedback.common.request_guards import accepts_upload
 from feedback.extensions import db, limiter
 from feedback.meetings.models import Meeting
 from feedback.notifications import services as notifications
@@ -21,7 +23,6 @@ from feedback.threads import audio, services
 from feedback.threads.forms import EditForm, HideForm, PostForm, TranscriptForm
 from feedback.threads.models import Post, Thread
 from feedback.topics.models import Topic
-from feedback.web import accepts_upload, is_htmx
 
 bp = Blueprint("threads", __name__)
 
@@ -193,7 +194,7 @@ def _version(thread: Thread) -> str:
 def thread(thread_id: int):
     t = _thread(thread_id)
     if request.method == "GET":
-        if is_htmx() and request.args.get("v") is not None:
+        if request.htmx and request.args.get("v") is not None:
             # Polling for new posts: nothing new is a 204, which htmx leaves alone.
             if request.args["v"] == _version(t):
                 return "", 204
@@ -233,11 +234,8 @@ def _refused(post: Post, e: RuleError):
     db.session.rollback()
     if e.status == 403:
         abort(403)
-    if is_htmx():
-        return render_template("_error_message.html", message=e.message), e.status, {
-            "HX-Retarget": "#live-errors",
-            "HX-Reswap": "innerHTML",
-        }
+    if request.htmx:
+        return error_fragment(e.message, e.status)
     flash(str(e.message), "error")
     return redirect(_back_to(post)), 303
 
@@ -251,7 +249,7 @@ def agree(post_id: int):
         services.agree(current_user, post)
     except RuleError as e:
         return _refused(post, e)
-    if is_htmx():
+    if request.htmx:
         view = services.thread_view(post.thread, current_user)
         return render_template(
             "threads/_agree.html", post=post, view=view, member=True, mine=False, just_agreed=True

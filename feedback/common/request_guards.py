@@ -1,0 +1,28 @@
+"""What every request must pass before a view sees it: no null bytes, and a body no larger than
+the view takes."""
+
+from __future__ import annotations
+
+from flask import Flask, abort, request
+
+
+def accepts_upload(max_bytes: int):
+    """Marks a view that takes a file of up to max_bytes. The larger body limit is set before
+    anything reads the body (refuse_null_bytes below reads every form's text fields)."""
+    def mark(view):
+        view.upload_limit = max_bytes
+        return view
+    return mark
+
+
+def init_app(app: Flask) -> None:
+    @app.before_request
+    def refuse_null_bytes():
+        # No person types a null byte; PostgreSQL cannot store one. Refused here, for every
+        # form, multipart ones too (their text fields; files are bytes and stay as they are).
+        limit = getattr(app.view_functions.get(request.endpoint), "upload_limit", None)
+        if limit and request.method == "POST":
+            request.max_content_length = limit
+        values = [*request.args.values(), *(request.form.values() if request.method != "GET" else ())]
+        if any("\x00" in v for v in values) or "\x00" in request.path:
+            abort(400)
