@@ -246,9 +246,9 @@ def test_text_from_users_reaches_plotly_as_text(known):
     db.session.commit()
     data = charts.Data(scope_2026(known))
     flow = charts.flow_chart(data)
-    labels = flow.figure["data"][0]["node"]["label"]
+    labels = flow.figure.data[0].node.label
     assert '&lt;a href="javascript:alert(1)"&gt;Work&lt;/a&gt;' in labels
     assert not [label for label in labels if "<" in label]
     assert '<a href="javascript:alert(1)">Work</a>' in [row[0] for row in flow.rows]  # the table keeps it as written
     helped = charts.helped_chart(data)
-    assert helped.figure["data"][0]["y"] == ["&lt;b&gt;Childcare&lt;/b&gt; &amp; more"]
+    assert helped.figure.data[0].y == ("&lt;b&gt;Childcare&lt;/b&gt; &amp; more",)

@@ -1,5 +1,7 @@
 """Each dashboard chart: a title, one plain sentence with the numbers, the data as a table, and
-a plotly figure (a plain dict, drawn by plotly.js in the browser).
+a plotly figure, built with plotly's graph objects (which check every property against the
+schema of the plotly.js the plotly package carries, the one the pages load) and sent to the
+browser as `plotly.io.to_json` writes it.
 
 The table is the chart's data itself: the page shows it behind a toggle, and the CSV and XLSX
 downloads are made from it, so the three can never disagree."""
@@ -10,9 +12,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 
+import plotly.graph_objects as go
+import plotly.io as pio
 from flask_babel import format_date, format_decimal, format_percent, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 
 from feedback.changes.labels import HELPED_LABELS, STATUS_LABELS
 from feedback.common.i18n import language_name
@@ -49,9 +54,15 @@ class Chart:
     sentence: str
     columns: list[str]
     rows: list[list]
-    figure: dict | None = None
+    figure: go.Figure | None = None
     empty: bool = False
     note: str = ""  # what the filters do not apply to, and the like
+
+    @property
+    def figure_json(self) -> Markup:
+        """The figure for the page's `<script type="application/json">` block. plotly.io writes
+        <, > and / as \\u escapes, so no text in it can end the block."""
+        return Markup(pio.to_json(self.figure))
 
 
 @dataclass
@@ -122,6 +133,14 @@ def period_phrase(scope: Scope) -> str:
     return _("In the last 12 months")
 
 
+def _figure(traces: list, **layout) -> go.Figure:
+    """A figure of these traces in the dashboards' layout, without a template: plotly.py would
+    add its default one (about 9 KB of JSON) to every figure, and plotly.js needs none."""
+    figure = go.Figure(data=traces, layout=go.Layout(_layout(**layout), template=go.layout.Template()))
+    figure.layout.template = None
+    return figure
+
+
 def _layout(**extra) -> dict:
     layout = {
         "margin": {"l": 48, "r": 16, "t": 8, "b": 48},
@@ -155,15 +174,14 @@ def loop_chart(data: Data) -> Chart:
     traces = []
     for i, pid in enumerate(scope.program_ids):
         item = data.loop[pid]
-        traces.append({
-            "type": "funnel",
-            "name": _plain(data.names.get(pid, "")),
-            "y": [label for _key, label in stages],
-            "x": [getattr(item, key) for key, _label in stages],
-            "textinfo": "value",
-            "marker": {"color": PALETTE[i % len(PALETTE)]},
-            "connector": {"line": {"color": GREY, "width": 1}},
-        })
+        traces.append(go.Funnel(
+            name=_plain(data.names.get(pid, "")),
+            y=[label for _key, label in stages],
+            x=[getattr(item, key) for key, _label in stages],
+            textinfo="value",
+            marker={"color": PALETTE[i % len(PALETTE)]},
+            connector={"line": {"color": GREY, "width": 1}},
+        ))
     columns = [_("Step")] + [data.names.get(pid, "") for pid in scope.program_ids]
     rows = [[label] + [getattr(data.loop[pid], key) for pid in scope.program_ids] for key, label in stages]
     rows.insert(2, [_("of them from feedback")] + [data.loop[pid].from_feedback for pid in scope.program_ids])
@@ -179,8 +197,8 @@ def loop_chart(data: Data) -> Chart:
     )
     return Chart(
         "loop", _("From feedback to change"), sentence, columns, rows,
-        {"data": traces, "layout": _layout(margin={"l": 8, "r": 16, "t": 8, "b": 32}, yaxis={"automargin": True},
-                                           showlegend=scope.comparing, funnelmode="group")},
+        _figure(traces, margin={"l": 8, "r": 16, "t": 8, "b": 32}, yaxis={"automargin": True},
+                showlegend=scope.comparing, funnelmode="group"),
         empty=not (total.posts or total.proposals),
     )
 
@@ -207,17 +225,16 @@ def flow_chart(data: Data) -> Chart:
         "change that is done.",
         decided=decided, yes=said_yes, share=_pct(said_yes, decided), done=done,
     )
-    figure = {
-        "data": [{
-            "type": "sankey",
-            "arrangement": "snap",
-            "node": {"label": [_plain(label) for label in labels], "pad": 14, "thickness": 16,
-                     "color": [BLUE] * len(topics) + [ORANGE] * len(outcomes) + [GREEN] * len(changes)},
-            "link": {"source": [a for a, _b in links], "target": [b for _a, b in links],
-                     "value": list(links.values()), "color": "rgba(31,95,168,0.25)"},
-        }],
-        "layout": _layout(margin={"l": 8, "r": 8, "t": 8, "b": 8}, height=380),
-    }
+    figure = _figure(
+        [go.Sankey(
+            arrangement="snap",
+            node={"label": [_plain(label) for label in labels], "pad": 14, "thickness": 16,
+                  "color": [BLUE] * len(topics) + [ORANGE] * len(outcomes) + [GREEN] * len(changes)},
+            link={"source": [a for a, _b in links], "target": [b for _a, b in links],
+                  "value": list(links.values()), "color": "rgba(31,95,168,0.25)"},
+        )],
+        margin={"l": 8, "r": 8, "t": 8, "b": 8}, height=380,
+    )
     rows = [[f.topic or no_topic, str(OUTCOME_LABELS[f.outcome]), str(CHANGE_LABELS[f.change]), f.count] for f in flows]
     return Chart("flow", _("Topic, decision and change"), sentence,
                  [_("Topic"), _("Decision"), _("Program change"), _("Proposals")], rows, figure, empty=not flows)
@@ -231,16 +248,16 @@ def influence_chart(data: Data) -> Chart:
     from_group = sum(q.from_group for q in quarters)
     total = sum(q.total for q in quarters)
     labels = [q.label for q in quarters]
-    figure = {
-        "data": [
-            {"type": "bar", "name": _("From the expert group"), "x": labels, "y": [q.from_group for q in quarters],
-             "marker": {"color": BLUE}, "text": [q.from_group or "" for q in quarters], "textposition": "inside"},
-            {"type": "bar", "name": _("From elsewhere"), "x": labels, "y": [q.other for q in quarters],
-             "marker": {"color": GREY, "pattern": {"shape": "/"}}, "text": [q.other or "" for q in quarters],
-             "textposition": "inside"},
+    figure = _figure(
+        [
+            go.Bar(name=_("From the expert group"), x=labels, y=[q.from_group for q in quarters],
+                   marker={"color": BLUE}, text=[q.from_group or "" for q in quarters], textposition="inside"),
+            go.Bar(name=_("From elsewhere"), x=labels, y=[q.other for q in quarters],
+                   marker={"color": GREY, "pattern": {"shape": "/"}}, text=[q.other or "" for q in quarters],
+                   textposition="inside"),
         ],
-        "layout": _layout(barmode="stack", yaxis={"title": {"text": _("Changes")}, "rangemode": "tozero"}),
-    }
+        barmode="stack", yaxis={"title": {"text": _("Changes")}, "rangemode": "tozero"},
+    )
     rows = [[q.label, q.from_group, q.other, _pct(q.from_group, q.total)] for q in quarters]
     sentence = _("%(period)s, %(group)s of %(total)s changes (%(share)s) came from the expert group.",
                  period=period_phrase(data.scope), group=from_group, total=total, share=_pct(from_group, total))
@@ -257,25 +274,24 @@ def agreement_chart(data: Data) -> Chart:
     majorities = [m for m in metrics.MAJORITIES if any(k[0] == m for k in matrix)] or ["agree", "disagree"]
     outcomes = list(Outcome)
     z = [[matrix.get((m, o.value), 0) for o in outcomes] for m in majorities]
-    figure = {
-        "data": [{
-            "type": "heatmap",
-            "x": [str(OUTCOME_LABELS[o]) for o in outcomes],
-            "y": [str(MAJORITY_LABELS[m]) for m in majorities],
-            "z": z,
-            "text": [[str(v) for v in row] for row in z],
-            "texttemplate": "%{text}",
-            "textfont": {"size": 16},
-            "colorscale": [[0, "#f4f7fb"], [1, "#7fa6d6"]],
-            "showscale": False,
-            "zsmooth": False,
-            "xgap": 2,
-            "ygap": 2,
-            "hovertemplate": "%{y} → %{x}: %{z}<extra></extra>",
-        }],
-        "layout": _layout(margin={"l": 8, "r": 16, "t": 8, "b": 64}, height=260,
-                          yaxis={"autorange": "reversed", "automargin": True}, xaxis={"automargin": True}),
-    }
+    figure = _figure(
+        [go.Heatmap(
+            x=[str(OUTCOME_LABELS[o]) for o in outcomes],
+            y=[str(MAJORITY_LABELS[m]) for m in majorities],
+            z=z,
+            text=[[str(v) for v in row] for row in z],
+            texttemplate="%{text}",
+            textfont={"size": 16},
+            colorscale=[[0, "#f4f7fb"], [1, "#7fa6d6"]],
+            showscale=False,
+            zsmooth=False,
+            xgap=2,
+            ygap=2,
+            hovertemplate="%{y} → %{x}: %{z}<extra></extra>",
+        )],
+        margin={"l": 8, "r": 16, "t": 8, "b": 64}, height=260,
+        yaxis={"autorange": "reversed", "automargin": True}, xaxis={"automargin": True},
+    )
     rows = [[str(MAJORITY_LABELS[m]), *row] for m, row in zip(majorities, z, strict=True)]
     if clear:
         sentence = _("In %(followed)s of %(clear)s decisions (%(share)s), the steering group did what most of "
@@ -294,16 +310,16 @@ def helped_chart(data: Data) -> Chart:
     total = sum(answers.values())
     colours = {"yes": GREEN, "a_little": ORANGE, "no": PURPLE}
     titles = [_plain(i.title) for i in items]
-    figure = {
-        "data": [
-            {"type": "bar", "orientation": "h", "name": str(HELPED_LABELS[k]), "y": titles,
-             "x": [i.answers[k] for i in items], "marker": {"color": colours[k]},
-             "text": [i.answers[k] or "" for i in items], "textposition": "inside"}
+    figure = _figure(
+        [
+            go.Bar(orientation="h", name=str(HELPED_LABELS[k]), y=titles,
+                   x=[i.answers[k] for i in items], marker={"color": colours[k]},
+                   text=[i.answers[k] or "" for i in items], textposition="inside")
             for k in ("yes", "a_little", "no")
         ],
-        "layout": _layout(barmode="stack", margin={"l": 8, "r": 16, "t": 8, "b": 48},
-                          height=max(200, 60 + 48 * len(items)), yaxis={"automargin": True}),
-    }
+        barmode="stack", margin={"l": 8, "r": 16, "t": 8, "b": 48},
+        height=max(200, 60 + 48 * len(items)), yaxis={"automargin": True},
+    )
     sentence = ngettext(
         "%(num)s answer about %(changes)s changes: %(yes)s yes, %(little)s a little, %(no)s no.",
         "%(num)s answers about %(changes)s changes: %(yes)s yes, %(little)s a little, %(no)s no.",
@@ -333,11 +349,11 @@ def _days(value: float | None) -> str:
 def _speed_chart(key: str, title: str, spread: metrics.Spread, sentence: str, unit: str) -> Chart:
     buckets = spread.buckets(SPEED_EDGES)
     labels = [_range_label(low, high) for low, high, _n in buckets]
-    figure = {
-        "data": [{"type": "bar", "x": labels, "y": [n for *_r, n in buckets], "marker": {"color": BLUE},
-                  "text": [n or "" for *_r, n in buckets], "textposition": "outside"}],
-        "layout": _layout(yaxis={"title": {"text": unit}, "rangemode": "tozero"}),
-    }
+    figure = _figure(
+        [go.Bar(x=labels, y=[n for *_r, n in buckets], marker={"color": BLUE},
+                text=[n or "" for *_r, n in buckets], textposition="outside")],
+        yaxis={"title": {"text": unit}, "rangemode": "tozero"},
+    )
     rows = [[label, n] for label, (*_r, n) in zip(labels, buckets, strict=True)]
     return Chart(key, title, sentence, [_("Days"), unit], rows, figure, empty=not spread.n)
 
@@ -373,11 +389,11 @@ def answers_chart(data: Data) -> Chart:
     counts = [sum(c for h, c in hours.counts.items() if low <= h <= high) for low, high in ANSWER_EDGES]
     counts += [sum(c for h, c in hours.counts.items() if h >= 336), result.waiting]
     colours = [GREEN] * 4 + [ORANGE, PURPLE]
-    figure = {
-        "data": [{"type": "bar", "x": labels, "y": counts, "marker": {"color": colours},
-                  "text": [n or "" for n in counts], "textposition": "outside"}],
-        "layout": _layout(yaxis={"title": {"text": _("Threads")}, "rangemode": "tozero"}),
-    }
+    figure = _figure(
+        [go.Bar(x=labels, y=counts, marker={"color": colours}, text=[n or "" for n in counts],
+                textposition="outside")],
+        yaxis={"title": {"text": _("Threads")}, "rangemode": "tozero"},
+    )
     within = result.within_days(14)
     median = hours.median
     sentence = _(
@@ -404,13 +420,13 @@ def attendance_chart(data: Data) -> Chart:
         mine = [s for s in sessions if s.program_id == pid]
         suffix = f" – {_plain(data.names.get(pid, ''))}" if data.scope.comparing else ""
         colour = PALETTE[i % len(PALETTE)]
-        traces.append({"type": "scatter", "mode": "lines+markers", "name": _("Came to the meeting") + suffix,
-                       "x": [s.day for s in mine], "y": [_ratio(s.attendance) for s in mine],
-                       "line": {"color": colour}, "marker": {"symbol": "circle", "size": 9}})
-        traces.append({"type": "scatter", "mode": "lines+markers", "name": _("Voted on the proposals") + suffix,
-                       "x": [s.day for s in mine], "y": [_ratio(s.turnout) for s in mine],
-                       "line": {"color": colour, "dash": "dash"}, "marker": {"symbol": "square", "size": 9}})
-    figure = {"data": traces, "layout": _layout(yaxis={"title": {"text": "%"}, "range": [0, 105]})}
+        traces.append(go.Scatter(mode="lines+markers", name=_("Came to the meeting") + suffix,
+                                 x=[s.day for s in mine], y=[_ratio(s.attendance) for s in mine],
+                                 line={"color": colour}, marker={"symbol": "circle", "size": 9}))
+        traces.append(go.Scatter(mode="lines+markers", name=_("Voted on the proposals") + suffix,
+                                 x=[s.day for s in mine], y=[_ratio(s.turnout) for s in mine],
+                                 line={"color": colour, "dash": "dash"}, marker={"symbol": "square", "size": 9}))
+    figure = _figure(traces, yaxis={"title": {"text": "%"}, "range": [0, 105]})
     came = [s.attendance for s in sessions if s.attendance is not None]
     voted = [s.turnout for s in sessions if s.turnout is not None]
     sentence = ngettext(
@@ -442,11 +458,10 @@ def _fmt_ratio(value: float | None) -> str:
 def active_chart(data: Data) -> Chart:
     months = metrics.active_members(data.scope)
     labels, counts = list(months), list(months.values())
-    figure = {
-        "data": [{"type": "bar", "x": labels, "y": counts, "marker": {"color": BLUE}, "text": counts,
-                  "textposition": "outside"}],
-        "layout": _layout(xaxis={"type": "category"}, yaxis={"title": {"text": _("Members")}, "rangemode": "tozero"}),
-    }
+    figure = _figure(
+        [go.Bar(x=labels, y=counts, marker={"color": BLUE}, text=counts, textposition="outside")],
+        xaxis={"type": "category"}, yaxis={"title": {"text": _("Members")}, "rangemode": "tozero"},
+    )
     average = round(sum(counts) / len(counts), 1) if counts else 0
     sentence = _("On average %(average)s members took part each month (wrote, voted or came to a meeting).",
                  average=format_decimal(average, format="#,##0.#")) if counts else _("No member took part in this period.")
@@ -460,16 +475,15 @@ def voice_chart(data: Data) -> Chart:
     labels = list(months)
     written = [w for w, _s in months.values()]
     spoken = [s for _w, s in months.values()]
-    figure = {
-        "data": [
-            {"type": "bar", "name": _("Written"), "x": labels, "y": written, "marker": {"color": BLUE},
-             "text": [n or "" for n in written], "textposition": "inside"},
-            {"type": "bar", "name": _("Voice"), "x": labels, "y": spoken,
-             "marker": {"color": ORANGE, "pattern": {"shape": "x"}}, "text": [n or "" for n in spoken],
-             "textposition": "inside"},
+    figure = _figure(
+        [
+            go.Bar(name=_("Written"), x=labels, y=written, marker={"color": BLUE},
+                   text=[n or "" for n in written], textposition="inside"),
+            go.Bar(name=_("Voice"), x=labels, y=spoken, marker={"color": ORANGE, "pattern": {"shape": "x"}},
+                   text=[n or "" for n in spoken], textposition="inside"),
         ],
-        "layout": _layout(barmode="stack", xaxis={"type": "category"}, yaxis={"rangemode": "tozero"}),
-    }
+        barmode="stack", xaxis={"type": "category"}, yaxis={"rangemode": "tozero"},
+    )
     total_w, total_s = sum(written), sum(spoken)
     sentence = _("Members wrote %(written)s posts and recorded %(spoken)s voice posts (%(share)s voice).",
                  written=total_w, spoken=total_s, share=_pct(total_s, total_w + total_s))
@@ -483,12 +497,12 @@ def languages_chart(data: Data) -> Chart:
     counts = metrics.languages(data.scope.program_ids)
     reader = str(get_locale())
     names = [language_name(code, reader) for code in counts]
-    figure = {
-        "data": [{"type": "bar", "orientation": "h", "y": names, "x": list(counts.values()),
-                  "marker": {"color": BLUE}, "text": list(counts.values()), "textposition": "outside"}],
-        "layout": _layout(margin={"l": 8, "r": 32, "t": 8, "b": 32}, height=max(180, 60 + 40 * len(counts)),
-                          yaxis={"autorange": "reversed", "automargin": True}),
-    }
+    figure = _figure(
+        [go.Bar(orientation="h", y=names, x=list(counts.values()), marker={"color": BLUE},
+                text=list(counts.values()), textposition="outside")],
+        margin={"l": 8, "r": 32, "t": 8, "b": 32}, height=max(180, 60 + 40 * len(counts)),
+        yaxis={"autorange": "reversed", "automargin": True},
+    )
     total = sum(counts.values())
     top = names[0] if names else "–"
     sentence = ngettext(
