@@ -3,9 +3,9 @@ emptied after every test, and small factories for the domain."""
 from __future__ import annotations
 
 import os
-import re
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 
 import pytest
@@ -14,8 +14,7 @@ import sqlalchemy as sa
 from feedback import create_app
 from feedback.config import TestConfig
 from feedback.extensions import db
-
-USE_POSTGRES = os.environ.get("TEST_DB") == "postgres"
+from tests.databases import PG_URL, USE_POSTGRES, with_psycopg
 
 
 def pytest_addoption(parser):
@@ -27,6 +26,8 @@ def pytest_addoption(parser):
 
 
 def pytest_configure(config):
+    config.addinivalue_line("markers", "real_password_hashing: hash passwords with the app's own Argon2id "
+                            "parameters instead of the cheap ones every other test uses")
     at = config.getoption("--at")
     if at:
         import time_machine
@@ -50,13 +51,6 @@ def pytest_report_header(config):
 
 
 _TRAVEL = pytest.StashKey()
-PG_URL = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
-
-
-def _pg(url: str) -> str:
-    return re.sub(r"^postgres(ql)?(\+psycopg)?://", "postgresql+psycopg://", url)
-
-
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory) -> Iterator[str]:
     """A database of our own: a temporary SQLite file, or a new PostgreSQL database."""
@@ -64,10 +58,10 @@ def database_url(tmp_path_factory) -> Iterator[str]:
         yield "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.db")
         return
     name = f"feedback_test_{uuid.uuid4().hex[:10]}"
-    admin = sa.create_engine(_pg(PG_URL), isolation_level="AUTOCOMMIT")
+    admin = sa.create_engine(with_psycopg(PG_URL), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    base = _pg(PG_URL).rsplit("/", 1)[0]
+    base = with_psycopg(PG_URL).rsplit("/", 1)[0]
     yield f"{base}/{name}"
     with admin.connect() as conn:
         conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
@@ -86,6 +80,19 @@ def _app(database_url):
     with app.app_context():
         db.drop_all()
         db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _fast_hashing(request, monkeypatch):
+    """Argon2id still, with the cheapest parameters: the real ones take a fifth of a second a
+    hash, and most tests log someone in. A test marked real_password_hashing keeps them."""
+    if request.node.get_closest_marker("real_password_hashing"):
+        return
+    from argon2 import PasswordHasher
+
+    from feedback.common import security
+
+    monkeypatch.setattr(security, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
 
 
 @pytest.fixture(autouse=True)
@@ -113,6 +120,29 @@ def app(_app):
     with _app.app_context():
         yield _app
         reset_database()
+
+
+@pytest.fixture
+def count_queries(app) -> Callable[..., AbstractContextManager[list[str]]]:
+    """`with count_queries() as statements:` the SQL statements the block sends, in order
+    (len(statements) is how many), on whichever engine the suite runs (SQLite or PostgreSQL),
+    or on the one given: count_queries(engine)."""
+
+    @contextmanager
+    def counting(engine: sa.Engine | None = None) -> Iterator[list[str]]:
+        engine = engine if engine is not None else db.engine
+        statements: list[str] = []
+
+        def record(_conn, _cursor, statement, _parameters, _context, _executemany) -> None:
+            statements.append(statement)
+
+        sa.event.listen(engine, "before_cursor_execute", record)
+        try:
+            yield statements
+        finally:
+            sa.event.remove(engine, "before_cursor_execute", record)
+
+    return counting
 
 
 @pytest.fixture
@@ -189,6 +219,30 @@ class Factory:
 @pytest.fixture
 def make(app) -> Factory:
     return Factory()
+
+
+@pytest.fixture
+def world(make):
+    """Two programs, one user in every role, and a record of each kind (tests/routes_support.py)."""
+    from tests.routes_support import build_world
+
+    return build_world(make)
+
+
+@pytest.fixture
+def english_world(make):
+    """The same world, with everyone reading in English so that tests can check the messages."""
+    from tests.routes_support import build_english_world
+
+    return build_english_world(make)
+
+
+@pytest.fixture
+def known(app):
+    """A program whose dashboard figures are known in advance (tests/dashboard_support.py)."""
+    from tests.dashboard_support import build_known
+
+    return build_known()
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ server where every request gets its own context.
 """
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -22,8 +21,6 @@ from flask.testing import FlaskClient
 
 from feedback.extensions import db
 
-USE_POSTGRES = os.environ.get("TEST_DB") == "postgres"
-
 
 class Client(FlaskClient):
     def open(self, *args: Any, **kwargs: Any):
@@ -33,17 +30,36 @@ class Client(FlaskClient):
         return super().open(*args, **kwargs)
 
 
-def use_fast_password_hashing(monkeypatch) -> None:
-    """Argon2id still, with the cheapest parameters: the real ones take a fifth of a second."""
-    from argon2 import PasswordHasher
-
-    from feedback.common import security
-
-    monkeypatch.setattr(security, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
-
-
 def new_client(app) -> Client:
     return Client(app, app.response_class, use_cookies=True)
+
+
+def client_as(app, login, world: World, role: str | None) -> Client:
+    """A new client, logged in as the world's user in this role (None: nobody)."""
+    c = new_client(app)
+    if role:
+        login(world.users[role], c)
+    return c
+
+
+def text(resp) -> str:
+    return resp.get_data(as_text=True)
+
+
+def upload(c, url, data: bytes, filename: str, body: str = "", **extra):
+    """A multipart post built here: for big files the test client would spool to a temporary
+    file of its own and leave it open."""
+    boundary = "voice-boundary-7d3f"
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode()
+        for k, v in {"body": body, **extra}.items()
+    ]
+    parts.append(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="voice"; filename="{filename}"\r\n'
+        f"Content-Type: application/octet-stream\r\n\r\n".encode() + data + b"\r\n"
+    )
+    payload = b"".join(parts) + f"--{boundary}--\r\n".encode()
+    return c.post(url, data=payload, content_type=f"multipart/form-data; boundary={boundary}")
 
 
 def snapshot() -> dict[str, list[tuple]]:

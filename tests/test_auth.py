@@ -12,13 +12,7 @@ from feedback.auth.models import LoginToken, TokenPurpose, User
 from feedback.auth.services import create_password_link, issue_member_link
 from feedback.common.clock import utcnow
 from feedback.extensions import db
-from tests.routes_support import is_login_redirect, new_client, use_fast_password_hashing
-
-
-@pytest.fixture(autouse=True)
-def _fast_hashing(monkeypatch):
-    use_fast_password_hashing(monkeypatch)
-
+from tests.routes_support import is_login_redirect, new_client
 
 PASSWORD = "correct-horse-battery"
 
@@ -48,8 +42,8 @@ def link_from(html: str) -> str:
 # --- staff password login --------------------------------------------------------------
 
 
-def test_password_is_stored_as_argon2(make, monkeypatch):
-    monkeypatch.undo()  # the real hashing parameters, not the fast ones of the other tests
+@pytest.mark.real_password_hashing
+def test_password_is_stored_as_argon2(make):
     user = make.staff(make.program(), password=PASSWORD)
     assert user.password_hash.startswith("$argon2id$")
     params = dict(p.split("=") for p in user.password_hash.split("$")[3].split(","))

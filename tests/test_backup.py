@@ -6,8 +6,8 @@ import pytest
 import sqlalchemy as sa
 
 from feedback.extensions import db
-from tests.routes_support import USE_POSTGRES
-from tests.test_migrations import migrated_app
+from tests.databases import USE_POSTGRES
+from tests.migration_support import migrated_app
 
 
 def everything(app) -> dict[str, list]:

@@ -1,7 +1,6 @@
 """The same member voting from many requests at once still leaves exactly one vote."""
 from __future__ import annotations
 
-import os
 import threading
 
 import pytest
@@ -12,8 +11,8 @@ from feedback.extensions import db
 from feedback.proposals.models import Proposal
 from feedback.votes import services as votes
 from feedback.votes.models import CHOICES, Vote, VoterRoll
+from tests.databases import USE_POSTGRES
 
-USE_POSTGRES = os.environ.get("TEST_DB") == "postgres"
 THREADS = 10
 
 

@@ -4,42 +4,29 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
 from feedback.changes.models import ChangeTranslation, ProgramChange
 from feedback.extensions import db
-from tests.routes_support import build_world, new_client, snapshot, use_fast_password_hashing
-
-
-@pytest.fixture(autouse=True)
-def _fast_hashing(monkeypatch):
-    use_fast_password_hashing(monkeypatch)
-
-
-@pytest.fixture
-def w(make):
-    return build_world(make)
-
+from tests.routes_support import new_client, snapshot
 
 CHANGE = {"title": "Fika", "description": "Nu finns fika.", "changed_on": "2026-11-01", "status": "in_progress",
           "progress": "50", "origin": "expert_group", "topic_id": "0"}
 
 
-def _save_change(app, login, w, **extra):
-    c = login(w.users["staff"], new_client(app))
-    return c.post(f"/staff/{w.prog.id}/changes/{w.change.id}/edit", data={**CHANGE, **extra})
+def _save_change(app, login, world, **extra):
+    c = login(world.users["staff"], new_client(app))
+    return c.post(f"/staff/{world.prog.id}/changes/{world.change.id}/edit", data={**CHANGE, **extra})
 
 
-def test_staff_add_a_translation_and_an_arabic_member_reads_it(app, login, w):
-    resp = _save_change(app, login, w, **{"t-ar-title": "قهوة", "t-ar-description": "الآن توجد قهوة."})
+def test_staff_add_a_translation_and_an_arabic_member_reads_it(app, login, world):
+    resp = _save_change(app, login, world, **{"t-ar-title": "قهوة", "t-ar-description": "الآن توجد قهوة."})
     assert resp.status_code == 302
     db.session.expire_all()
-    change = db.session.get(ProgramChange, w.change.id)
+    change = db.session.get(ProgramChange, world.change.id)
     assert [(t.language, t.title, t.description) for t in change.translations] == [("ar", "قهوة", "الآن توجد قهوة.")]
     assert change.text_in("ar") == ("قهوة", "الآن توجد قهوة.", "ar")
     assert change.text_in("fa") == ("Fika", "Nu finns fika.", "sv")
 
-    member = w.users["member"]
+    member = world.users["member"]
     member.preferred_language = "ar"
     db.session.commit()
     page = login(member, new_client(app)).get("/me/ideas").get_data(as_text=True)
@@ -47,9 +34,9 @@ def test_staff_add_a_translation_and_an_arabic_member_reads_it(app, login, w):
     assert '<p class="body-text" lang="ar">الآن توجد قهوة.</p>' in page
 
 
-def test_a_missing_version_shows_the_swedish_marked_in_her_language(app, login, w):
-    _save_change(app, login, w)
-    member = w.users["member"]
+def test_a_missing_version_shows_the_swedish_marked_in_her_language(app, login, world):
+    _save_change(app, login, world)
+    member = world.users["member"]
     member.preferred_language = "fa"
     db.session.commit()
     page = login(member, new_client(app)).get("/me/ideas").get_data(as_text=True)
@@ -58,52 +45,52 @@ def test_a_missing_version_shows_the_swedish_marked_in_her_language(app, login, 
     assert note and "سوئدی" in note.group(0)  # "Swedish", in Persian
 
 
-def test_an_empty_title_removes_the_translation(app, login, w):
-    _save_change(app, login, w, **{"t-so-title": "Kaafi", "t-so-description": ""})
+def test_an_empty_title_removes_the_translation(app, login, world):
+    _save_change(app, login, world, **{"t-so-title": "Kaafi", "t-so-description": ""})
     assert db.session.scalar(db.select(ChangeTranslation.title).where(ChangeTranslation.language == "so")) == "Kaafi"
-    _save_change(app, login, w, **{"t-so-title": "", "t-so-description": ""})
+    _save_change(app, login, world, **{"t-so-title": "", "t-so-description": ""})
     db.session.expire_all()
-    assert db.session.get(ProgramChange, w.change.id).translations == []
+    assert db.session.get(ProgramChange, world.change.id).translations == []
 
 
-def test_a_too_long_translation_is_refused_and_changes_nothing(app, login, w):
+def test_a_too_long_translation_is_refused_and_changes_nothing(app, login, world):
     before = snapshot()
-    resp = _save_change(app, login, w, **{"t-ar-title": "ق" * 161})
+    resp = _save_change(app, login, world, **{"t-ar-title": "ق" * 161})
     assert resp.status_code == 400
     assert snapshot() == before
 
 
-def test_a_language_the_app_does_not_offer_is_ignored(app, login, w):
+def test_a_language_the_app_does_not_offer_is_ignored(app, login, world):
     from feedback.changes import services
 
-    services.update_change(w.users["staff"], w.change, services.ChangeFields(
-        title="Fika", description="Nu finns fika.", changed_on=w.change.changed_on, status="in_progress",
+    services.update_change(world.users["staff"], world.change, services.ChangeFields(
+        title="Fika", description="Nu finns fika.", changed_on=world.change.changed_on, status="in_progress",
         progress=50, origin="expert_group", translations={"xx": ("Nope", ""), "ti": ("ቡን", "")}))
-    assert [t.language for t in w.change.translations] == ["ti"]
+    assert [t.language for t in world.change.translations] == ["ti"]
 
 
 # --- the members' summary of a meeting --------------------------------------------------------------
 
 
-def test_the_members_summary_in_her_language_or_the_swedish_marked(app, login, w):
+def test_the_members_summary_in_her_language_or_the_swedish_marked(app, login, world):
     from datetime import timedelta
 
     from feedback.common.clock import local_now
     from feedback.meetings.models import Meeting
 
-    meeting = db.session.get(Meeting, w.meeting.id)
+    meeting = db.session.get(Meeting, world.meeting.id)
     meeting.starts_at = local_now() - timedelta(days=2)
     db.session.commit()
-    staff = login(w.users["staff"], new_client(app))
-    resp = staff.post(f"/staff/{w.prog.id}/meetings/{meeting.id}/log/summary", data={
+    staff = login(world.users["staff"], new_client(app))
+    resp = staff.post(f"/staff/{world.prog.id}/meetings/{meeting.id}/log/summary", data={
         "s-summary": "Protokoll.", "s-member_summary": "Vi pratade om fika.",
         "s-member_summary-ar": "تحدثنا عن القهوة.", "s-member_summary-xx": "ignored"})
     assert resp.status_code == 302
     db.session.expire_all()
-    meeting = db.session.get(Meeting, w.meeting.id)
+    meeting = db.session.get(Meeting, world.meeting.id)
     assert [(t.language, t.member_summary) for t in meeting.summary_translations] == [("ar", "تحدثنا عن القهوة.")]
 
-    member = w.users["member"]
+    member = world.users["member"]
     member.preferred_language = "ar"
     db.session.commit()
     page = login(member, new_client(app)).get("/me").get_data(as_text=True)
@@ -115,18 +102,18 @@ def test_the_members_summary_in_her_language_or_the_swedish_marked(app, login, w
     assert 'class="tag tag-lang" lang="so"' in page
 
     # An empty box removes that language again.
-    staff.post(f"/staff/{w.prog.id}/meetings/{meeting.id}/log/summary", data={
+    staff.post(f"/staff/{world.prog.id}/meetings/{meeting.id}/log/summary", data={
         "s-summary": "Protokoll.", "s-member_summary": "Vi pratade om fika.", "s-member_summary-ar": ""})
     db.session.expire_all()
-    assert db.session.get(Meeting, w.meeting.id).summary_translations == []
+    assert db.session.get(Meeting, world.meeting.id).summary_translations == []
 
 
-def test_a_too_long_summary_translation_is_refused_and_changes_nothing(app, login, w):
+def test_a_too_long_summary_translation_is_refused_and_changes_nothing(app, login, world):
     from feedback.meetings.log import SUMMARY_MAX
 
     before = snapshot()
-    staff = login(w.users["staff"], new_client(app))
-    resp = staff.post(f"/staff/{w.prog.id}/meetings/{w.meeting.id}/log/summary", data={
+    staff = login(world.users["staff"], new_client(app))
+    resp = staff.post(f"/staff/{world.prog.id}/meetings/{world.meeting.id}/log/summary", data={
         "s-summary": "", "s-member_summary": "Kort.", "s-member_summary-fa": "x" * (SUMMARY_MAX + 1)})
     assert resp.status_code == 400
     assert snapshot() == before

@@ -17,7 +17,7 @@ from feedback.auth.models import User
 from feedback.demo import build_demo
 from feedback.extensions import db
 from tests.moments import MIDNIGHT, NEW_YEARS_EVE, local
-from tests.routes_support import new_client, use_fast_password_hashing
+from tests.routes_support import new_client
 
 MOMENTS = {
     "new-years-eve": NEW_YEARS_EVE,
@@ -84,8 +84,7 @@ def _crawl(app, client, start: str) -> tuple[int, list[str]]:
 
 
 @pytest.mark.parametrize("moment", list(MOMENTS))
-def test_every_linked_page_answers_at_an_awkward_moment(moment, app, time_machine, monkeypatch):
-    use_fast_password_hashing(monkeypatch)
+def test_every_linked_page_answers_at_an_awkward_moment(moment, app, time_machine):
     time_machine.move_to(MOMENTS[moment], tick=False)
     build_demo()
     errors, reached = [], {}

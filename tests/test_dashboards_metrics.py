@@ -9,12 +9,7 @@ import pytest
 from feedback.dashboards import metrics
 from feedback.dashboards.scope import Scope, parse_date, period_bounds
 from feedback.extensions import db
-from tests.dashboard_support import TODAY, _decide, _proposal, _votes, build_known
-
-
-@pytest.fixture
-def known(app):
-    return build_known()
+from tests.dashboard_support import TODAY, _decide, _proposal, _votes
 
 
 def scope_2026(k, topic=None, programs=None) -> Scope:

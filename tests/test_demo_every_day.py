@@ -20,7 +20,7 @@ from feedback.proposals.models import Proposal, ProposalEvent, Status
 from feedback.threads.models import Post
 from feedback.votes.models import Vote
 from tests.moments import AWKWARD, local
-from tests.routes_support import new_client, use_fast_password_hashing
+from tests.routes_support import new_client
 
 YEAR = 2027
 
@@ -36,11 +36,6 @@ def _ends_of_months() -> dict[str, datetime]:
 
 
 MOMENTS = {**_ends_of_months(), **AWKWARD}
-
-
-@pytest.fixture(autouse=True)
-def _fast_hashes(monkeypatch):
-    use_fast_password_hashing(monkeypatch)
 
 
 def _seed(runner) -> str:

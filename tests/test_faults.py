@@ -7,12 +7,8 @@ from sqlalchemy.exc import OperationalError
 
 from feedback.extensions import db
 from feedback.votes.models import Vote
-from tests.routes_support import USE_POSTGRES, new_client, use_fast_password_hashing
-
-
-@pytest.fixture(autouse=True)
-def _fast_hashing(monkeypatch):
-    use_fast_password_hashing(monkeypatch)
+from tests.databases import USE_POSTGRES
+from tests.routes_support import new_client
 
 
 def test_healthz_reports_the_database(client):

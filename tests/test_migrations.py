@@ -1,13 +1,6 @@
 """The Alembic migrations build exactly the schema the models describe, on SQLite and PostgreSQL."""
 from __future__ import annotations
 
-import logging
-import os
-import re
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import flask_migrate
 import pytest
 import sqlalchemy as sa
@@ -18,76 +11,12 @@ from alembic.script import ScriptDirectory
 from feedback import create_app
 from feedback.config import TestConfig
 from feedback.extensions import db
+from tests.migration_support import fresh_database, keep_logging, migrated_app
 
 # migrations/env.py (the older Flask-Migrate template) tries db.get_engine() first; Flask-SQLAlchemy
 # 3.1 warns about it and env.py falls back to db.engine. Harmless, but the suite turns warnings
 # into errors.
 pytestmark = pytest.mark.filterwarnings("ignore:'get_engine' is deprecated:DeprecationWarning")
-
-USE_POSTGRES = os.environ.get("TEST_DB") == "postgres"
-PG_URL = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
-
-
-def _pg(url: str) -> str:
-    return re.sub(r"^postgres(ql)?(\+psycopg)?://", "postgresql+psycopg://", url)
-
-
-@contextmanager
-def keep_logging() -> Iterator[None]:
-    """migrations/env.py calls logging.config.fileConfig, which disables every logger that
-    exists and replaces the root handlers: undo that for the rest of the test run."""
-    root = logging.getLogger()
-    handlers, level = root.handlers[:], root.level
-    disabled = {name: lg.disabled for name, lg in logging.Logger.manager.loggerDict.items()
-                if isinstance(lg, logging.Logger)}
-    try:
-        yield
-    finally:
-        root.handlers[:] = handlers
-        root.setLevel(level)
-        for name, lg in logging.Logger.manager.loggerDict.items():
-            if isinstance(lg, logging.Logger):
-                lg.disabled = disabled.get(name, False)
-
-
-@contextmanager
-def fresh_database(kind: str | None = None) -> Iterator[str]:
-    """A new, empty database: SQLite or PostgreSQL (by default the one the suite runs on)."""
-    if (kind or ("postgres" if USE_POSTGRES else "sqlite")) == "sqlite":
-        import tempfile
-
-        with tempfile.TemporaryDirectory() as tmp:
-            yield f"sqlite:///{tmp}/migrated.db"
-        return
-    name = f"feedback_mig_{uuid.uuid4().hex[:10]}"
-    admin = sa.create_engine(_pg(PG_URL), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield _pg(PG_URL).rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
-@contextmanager
-def migrated_app(kind: str | None = None) -> Iterator:
-    with fresh_database(kind) as url:
-
-        class Config(TestConfig):
-            SQLALCHEMY_DATABASE_URI = url
-
-        app = create_app(Config)
-        try:
-            with app.app_context(), keep_logging():
-                flask_migrate.upgrade()
-                yield app
-        finally:
-            with app.app_context():
-                db.session.remove()
-                db.engine.dispose()
-
 
 def schema_differences() -> list:
     with db.engine.connect() as conn:

@@ -14,11 +14,8 @@ from feedback.extensions import db
 from feedback.meetings.models import ActionItem, AgendaItem, Meeting, MeetingSummaryTranslation
 from feedback.proposals.models import Proposal, ProposalTranslation
 from feedback.topics.models import Topic
+from tests.payloads import CORPUS, check
 from tests.routes_support import build_world, new_client, snapshot
-from tests.test_threads_xss import PAYLOADS, check
-
-# The thread tests' payloads, and text that plays with direction and length.
-CORPUS = [*PAYLOADS, "\u202egnp.exe\u202c <b>fet</b>", "ا" * 150 + "<i>x</i>"]
 
 
 def _fill(w, payload: str) -> None:

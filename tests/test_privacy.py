@@ -12,17 +12,13 @@ from feedback.extensions import db
 from feedback.threads.models import Agreement, Post
 from feedback.votes import services as votes
 from feedback.votes.models import Vote, VoterRoll
-from tests.routes_support import build_english_world, new_client, snapshot, use_fast_password_hashing
-
-
-@pytest.fixture(autouse=True)
-def _fast_hashing(monkeypatch):
-    use_fast_password_hashing(monkeypatch)
+from tests.routes_support import new_client, snapshot
 
 
 @pytest.fixture
-def w(make):
-    world = build_english_world(make)
+def world_with_secret_vote(english_world, make):
+    """The world in English, and the member with a phone number and a vote in a secret ballot."""
+    world = english_world
     member = world.users["member"]
     member.phone = "070-1234567"
     secret = make.proposal(world.prog, "voting", title="Secret idea", anonymous=True)
@@ -32,8 +28,8 @@ def w(make):
     return world
 
 
-def test_she_sees_everything_about_her(app, login, w):
-    c = login(w.users["member"], new_client(app))
+def test_she_sees_everything_about_her(app, login, world_with_secret_vote):
+    c = login(world_with_secret_vote.users["member"], new_client(app))
     page = c.get("/me/data").get_data(as_text=True)
     for text in ("Mona Member", "070-1234567", "Decided idea", "Yes, good", "Yes, Saturdays are good.",
                  "You voted in 1 secret vote. What you voted is not kept with your name."):
@@ -42,13 +38,13 @@ def test_she_sees_everything_about_her(app, login, w):
     data = json.loads(c.get("/me/data.json").data)
     assert data["about_you"]["phone"] == "070-1234567"
     assert {v["proposal"] for v in data["votes"]} >= {"Decided idea", "Voted idea"}
-    assert data["secret_votes_cast"] == [{"proposal_id": w.secret.id, "proposal": "Secret idea"}]
+    assert data["secret_votes_cast"] == [{"proposal_id": world_with_secret_vote.secret.id, "proposal": "Secret idea"}]
     assert "disagree" not in json.dumps(data["secret_votes_cast"])
     assert [p["text"] for p in data["posts"]] == ["Yes, Saturdays are good."]
 
 
-def test_erasing_keeps_the_counts_and_removes_her(app, login, w):
-    member = w.users["member"]
+def test_erasing_keeps_the_counts_and_removes_her(app, login, world_with_secret_vote):
+    member = world_with_secret_vote.users["member"]
     uid = member.id
     c = login(member, new_client(app))
     before_votes = db.session.scalar(db.select(db.func.count()).select_from(Vote))
@@ -62,31 +58,31 @@ def test_erasing_keeps_the_counts_and_removes_her(app, login, w):
     assert db.session.scalar(db.select(db.func.count()).select_from(Vote)) == before_votes  # still counted
     assert db.session.scalar(db.select(db.func.count()).select_from(Vote).where(Vote.user_id == uid)) == 0
     assert db.session.scalar(db.select(db.func.count()).select_from(VoterRoll).where(VoterRoll.user_id == uid)) == 0
-    post = db.session.get(Post, w.own_post.id)
+    post = db.session.get(Post, world_with_secret_vote.own_post.id)
     assert (post.author_id, post.by_former_member, post.body) == (None, True, "Yes, Saturdays are good.")
     assert db.session.scalar(db.select(db.func.count()).select_from(LoginToken).where(LoginToken.user_id == uid)) == 0
     # She is logged out everywhere; the page of the thread says "a former member".
     assert c.get("/me").status_code == 302
-    staff = login(w.users["staff"], new_client(app))
-    page = staff.get(f"/talk/t/{w.thread.id}").get_data(as_text=True)
+    staff = login(world_with_secret_vote.users["staff"], new_client(app))
+    page = staff.get(f"/talk/t/{world_with_secret_vote.thread.id}").get_data(as_text=True)
     assert "A former member" in page
     assert "Mona Member" not in page
 
 
-def test_without_the_tick_nothing_is_erased(app, login, w):
+def test_without_the_tick_nothing_is_erased(app, login, world_with_secret_vote):
     before = snapshot()
-    c = login(w.users["member"], new_client(app))
+    c = login(world_with_secret_vote.users["member"], new_client(app))
     resp = c.post("/me/data/erase", data={})
     assert resp.status_code == 302 and resp.headers["Location"].endswith("/me/data#erase")
     assert snapshot() == before
 
 
-def test_staff_give_her_the_same_file_on_request(app, login, w):
-    member = w.users["member"]
+def test_staff_give_her_the_same_file_on_request(app, login, world_with_secret_vote):
+    member = world_with_secret_vote.users["member"]
     own = login(member, new_client(app)).get("/me/data.json").get_json()
-    staff = login(w.users["staff"], new_client(app))
-    assert "Download her data" in staff.get(f"/staff/{w.prog.id}/members/{member.id}/edit").get_data(as_text=True)
-    resp = staff.get(f"/staff/{w.prog.id}/members/{member.id}/data.json")
+    staff = login(world_with_secret_vote.users["staff"], new_client(app))
+    assert "Download her data" in staff.get(f"/staff/{world_with_secret_vote.prog.id}/members/{member.id}/edit").get_data(as_text=True)
+    resp = staff.get(f"/staff/{world_with_secret_vote.prog.id}/members/{member.id}/data.json")
     assert resp.status_code == 200 and resp.headers["Cache-Control"] == "no-store"
     assert "attachment" in resp.headers["Content-Disposition"]
     got = resp.get_json()
@@ -103,23 +99,23 @@ def test_staff_give_her_the_same_file_on_request(app, login, w):
 
     secret = db.session.scalar(db.select(Proposal).where(Proposal.title == "Secret idea"))
     proposals.close_voting(secret, None)
-    again = staff.get(f"/staff/{w.prog.id}/members/{member.id}/data.json").get_json()
+    again = staff.get(f"/staff/{world_with_secret_vote.prog.id}/members/{member.id}/data.json").get_json()
     assert again["secret_votes_cast"] == own["secret_votes_cast"]
     # Only for a member of this program, and only for its staff.
-    other = login(w.users["other_staff"], new_client(app))
-    assert other.get(f"/staff/{w.prog.id}/members/{member.id}/data.json").status_code in (403, 404)
-    assert staff.get(f"/staff/{w.prog.id}/members/{w.users['staff'].id}/data.json").status_code == 404
+    other = login(world_with_secret_vote.users["other_staff"], new_client(app))
+    assert other.get(f"/staff/{world_with_secret_vote.prog.id}/members/{member.id}/data.json").status_code in (403, 404)
+    assert staff.get(f"/staff/{world_with_secret_vote.prog.id}/members/{world_with_secret_vote.users['staff'].id}/data.json").status_code == 404
 
 
-def test_staff_erase_on_her_request_and_the_audit_log_forgets_her_name(app, login, w):
-    staff = login(w.users["staff"], new_client(app))
-    member = w.users["member"]
+def test_staff_erase_on_her_request_and_the_audit_log_forgets_her_name(app, login, world_with_secret_vote):
+    staff = login(world_with_secret_vote.users["staff"], new_client(app))
+    member = world_with_secret_vote.users["member"]
     # Staff once edited her: the audit log has her name and phone.
-    staff.post(f"/staff/{w.prog.id}/members/{member.id}/edit",
+    staff.post(f"/staff/{world_with_secret_vote.prog.id}/members/{member.id}/edit",
                data={"name": "Mona M", "preferred_language": "en", "phone": "070-1234567", "email": ""})
     assert "Mona M" in (db.session.scalar(db.select(AuditEntry.changes).where(
         AuditEntry.record_type == "users", AuditEntry.record_id == str(member.id))) or "")
-    resp = staff.post(f"/staff/{w.prog.id}/members/{member.id}/erase", data={"confirm": "yes"})
+    resp = staff.post(f"/staff/{world_with_secret_vote.prog.id}/members/{member.id}/erase", data={"confirm": "yes"})
     assert resp.status_code == 302
     logged = db.session.scalars(db.select(AuditEntry.changes).where(
         AuditEntry.record_type == "users", AuditEntry.record_id == str(member.id))).all()
@@ -127,29 +123,29 @@ def test_staff_erase_on_her_request_and_the_audit_log_forgets_her_name(app, logi
     assert not any("Mona" in (c or "") for c in db.session.scalars(db.select(AuditEntry.changes)))
 
 
-def test_staff_cannot_erase_an_office_user_or_another_programs_member(app, login, w):
-    staff = login(w.users["staff"], new_client(app))
+def test_staff_cannot_erase_an_office_user_or_another_programs_member(app, login, world_with_secret_vote):
+    staff = login(world_with_secret_vote.users["staff"], new_client(app))
     before = snapshot()
-    assert staff.post(f"/staff/{w.prog.id}/members/{w.users['staff'].id}/erase",
+    assert staff.post(f"/staff/{world_with_secret_vote.prog.id}/members/{world_with_secret_vote.users['staff'].id}/erase",
                       data={"confirm": "yes"}).status_code == 404
-    assert staff.post(f"/staff/{w.prog.id}/members/{w.users['other_member'].id}/erase",
+    assert staff.post(f"/staff/{world_with_secret_vote.prog.id}/members/{world_with_secret_vote.users['other_member'].id}/erase",
                       data={"confirm": "yes"}).status_code == 404
     assert snapshot() == before
 
 
-def test_office_users_cannot_erase_themselves_here(app, login, w):
-    staff = login(w.users["staff"], new_client(app))
+def test_office_users_cannot_erase_themselves_here(app, login, world_with_secret_vote):
+    staff = login(world_with_secret_vote.users["staff"], new_client(app))
     assert staff.post("/me/data/erase", data={"confirm": "yes"}).status_code == 403
-    assert db.session.get(User, w.users["staff"].id).erased_at is None
+    assert db.session.get(User, world_with_secret_vote.users["staff"].id).erased_at is None
 
 
-def test_her_agreements_go_with_her(app, login, w, make):
-    other = make.member(w.prog)
+def test_her_agreements_go_with_her(app, login, world_with_secret_vote, make):
+    other = make.member(world_with_secret_vote.prog)
     from feedback.threads import services as threads
 
-    threads.agree(w.users["member"], w.staff_post)
+    threads.agree(world_with_secret_vote.users["member"], world_with_secret_vote.staff_post)
     assert db.session.scalar(db.select(db.func.count()).select_from(Agreement)) == 1
-    login(w.users["member"], new_client(app)).post("/me/data/erase", data={"confirm": "yes"})
+    login(world_with_secret_vote.users["member"], new_client(app)).post("/me/data/erase", data={"confirm": "yes"})
     assert db.session.scalar(db.select(db.func.count()).select_from(Agreement)) == 0
     assert db.session.get(User, other.id).erased_at is None
 
@@ -157,26 +153,26 @@ def test_her_agreements_go_with_her(app, login, w, make):
 # --- retention and idle office sessions ------------------------------------------------------------
 
 
-def test_an_idle_office_session_ends_by_itself(app, login, w):
+def test_an_idle_office_session_ends_by_itself(app, login, world_with_secret_vote):
     from feedback.common.clock import epoch_seconds
 
-    staff = login(w.users["staff"], new_client(app))
-    assert staff.get(f"/staff/{w.prog.id}/").status_code == 200
+    staff = login(world_with_secret_vote.users["staff"], new_client(app))
+    assert staff.get(f"/staff/{world_with_secret_vote.prog.id}/").status_code == 200
     with staff.session_transaction() as s:
         s["seen"] = epoch_seconds() - 61 * 60
-    resp = staff.get(f"/staff/{w.prog.id}/")
+    resp = staff.get(f"/staff/{world_with_secret_vote.prog.id}/")
     assert resp.status_code == 302 and resp.headers["Location"].endswith("/login")
-    assert staff.get(f"/staff/{w.prog.id}/").status_code == 302  # logged out, not just sent away once
+    assert staff.get(f"/staff/{world_with_secret_vote.prog.id}/").status_code == 302  # logged out, not just sent away once
     from feedback.auth.models import UserSession
 
-    assert db.session.scalar(db.select(UserSession.ended_at).where(UserSession.user_id == w.users["staff"].id)) \
+    assert db.session.scalar(db.select(UserSession.ended_at).where(UserSession.user_id == world_with_secret_vote.users["staff"].id)) \
         is not None  # ended on the server too
 
 
-def test_members_stay_logged_in_on_their_phone(app, login, w):
+def test_members_stay_logged_in_on_their_phone(app, login, world_with_secret_vote):
     from feedback.common.clock import epoch_seconds
 
-    member = login(w.users["member"], new_client(app))
+    member = login(world_with_secret_vote.users["member"], new_client(app))
     assert member.get("/me").status_code == 200
     with member.session_transaction() as s:
         s["seen"] = epoch_seconds() - 30 * 24 * 3600

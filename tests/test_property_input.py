@@ -36,6 +36,8 @@ from werkzeug.routing import RequestRedirect
 from werkzeug.test import encode_multipart
 
 from feedback.extensions import db
+from tests.payloads import CORPUS
+from tests.route_specs import DEFAULT_ARGS, LOGIN, SPECS, Spec
 from tests.routes_support import (
     PLACEHOLDER,
     ROLES,
@@ -46,16 +48,7 @@ from tests.routes_support import (
     fill,
     new_client,
     snapshot,
-    use_fast_password_hashing,
 )
-from tests.test_payloads_everywhere import CORPUS
-from tests.test_routes_access import DEFAULT_ARGS, LOGIN, SPECS, Spec
-
-
-@pytest.fixture(autouse=True)
-def _fast_hashing(monkeypatch):
-    use_fast_password_hashing(monkeypatch)
-
 
 # --- what we send ----------------------------------------------------------------------------
 

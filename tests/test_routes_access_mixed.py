@@ -1,6 +1,6 @@
 """Who may open which page, for people with more than one role: every route of the app.
 
-The matrix in tests/test_routes_access.py has one role per person. Here, two more:
+The matrix in tests/route_specs.py (tests/test_routes_access.py) has one role per person. Here, two more:
 
 - "member_steering": a member of program A who is also in A's steering group. She has every
   member page and action of A (she votes, writes, agrees, answers follow-ups) and every
@@ -21,15 +21,10 @@ from typing import Any
 
 import pytest
 
-from tests.routes_support import SavedWorld, World, build_world, use_fast_password_hashing
-from tests.test_routes_access import LOGIN, SPEC_BY_ID, SPECS, check_roles
+from tests.route_specs import LOGIN, SPEC_BY_ID, SPECS, check_roles
+from tests.routes_support import SavedWorld, World, build_world
 
 MIXED_ROLES = ["member_steering", "member_and_other_staff"]
-
-
-@pytest.fixture(autouse=True)
-def _fast_hashing(monkeypatch):
-    use_fast_password_hashing(monkeypatch)
 
 
 def mixed(member_steering: Any, member_and_other_staff: Any) -> dict[str, Any]:

@@ -10,13 +10,7 @@ from feedback.auth.services import issue_member_link
 from feedback.extensions import db
 from feedback.votes import services as votes
 from feedback.votes.models import Vote, VoterRoll
-from tests.routes_support import count, is_login_redirect, new_client, snapshot, use_fast_password_hashing
-
-
-@pytest.fixture(autouse=True)
-def _fast_hashing(monkeypatch):
-    use_fast_password_hashing(monkeypatch)
-
+from tests.routes_support import count, is_login_redirect, new_client, snapshot
 
 XSS = "<script>alert(1)</script>"
 XSS_ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"

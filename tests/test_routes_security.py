@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 import pytest
 
 from feedback.votes import services as votes
-from tests.routes_support import build_world, new_client
+from tests.routes_support import client_as, new_client
 
 
 class PageAudit(HTMLParser):
@@ -120,24 +120,18 @@ POSTED_PAGES = [  # pages that answer a POST with HTML
 
 
 @pytest.fixture
-def world(make):
-    w = build_world(make)
-    votes.cast_vote(w.p_voting, w.users["member"], "agree", "a reason")
-    return w
+def world_with_a_vote(world):
+    """The world, with the member's vote (and its reason) on the voting proposal."""
+    votes.cast_vote(world.p_voting, world.users["member"], "agree", "a reason")
+    return world
 
 
-def _client(app, login, w, role):
-    client = new_client(app)
-    if role:
-        login(w.users[role], client)
-    return client
-
-
-def test_security_headers_and_no_inline_script_on_every_page(app, login, world):
+def test_security_headers_and_no_inline_script_on_every_page(app, login, world_with_a_vote):
+    world = world_with_a_vote
     problems = []
     seen_scripts = set()
     for role, url in pages(world):
-        resp = _client(app, login, world, role).get(url)
+        resp = client_as(app, login, world, role).get(url)
         assert resp.status_code in (200, 403, 404), (url, resp.status_code)
         problems += [f"{role} {url}: {p}" for p in header_problems(resp)]
         html = resp.get_data(as_text=True)
@@ -147,7 +141,7 @@ def test_security_headers_and_no_inline_script_on_every_page(app, login, world):
     for role, pattern, data in POSTED_PAGES:
         url = pattern.format(a=world.prog.id, target=world.target.id, staff=world.users["staff"].id,
                              p=world.p_voting.id)
-        resp = _client(app, login, world, role).post(url, data=data)
+        resp = client_as(app, login, world, role).post(url, data=data)
         problems += [f"POST {url}: {p}" for p in header_problems(resp) + audit(resp.get_data(as_text=True)).problems]
     assert not problems, "\n".join(problems)
     # Scripts come from our own origin only.

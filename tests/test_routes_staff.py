@@ -11,13 +11,7 @@ from feedback.programs.models import Membership, Program
 from feedback.programs.services import DEFAULT_TOPICS
 from feedback.proposals.models import Proposal, ProposalEvent, ProposalTranslation
 from feedback.topics.models import Topic
-from tests.routes_support import count, new_client, snapshot, use_fast_password_hashing
-
-
-@pytest.fixture(autouse=True)
-def _fast_hashing(monkeypatch):
-    use_fast_password_hashing(monkeypatch)
-
+from tests.routes_support import count, new_client, snapshot
 
 # --- admin -------------------------------------------------------------------------------
 

@@ -8,15 +8,10 @@ from feedback.auth.models import UserSession
 from feedback.auth.services import issue_member_link
 from feedback.auth.sessions import TOUCH_EVERY, describe
 from feedback.extensions import db
-from tests.routes_support import is_login_redirect, new_client, use_fast_password_hashing
+from tests.routes_support import is_login_redirect, new_client
 
 ANDROID = "Mozilla/5.0 (Linux; Android 14; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Mobile Safari/537.36"
 IPHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 Version/17.4 Mobile/15E148 Safari/604.1"
-
-
-@pytest.fixture(autouse=True)
-def _fast_hashing(monkeypatch):
-    use_fast_password_hashing(monkeypatch)
 
 
 @pytest.mark.parametrize(("agent", "name"), [(ANDROID, "Android phone · Chrome"), (IPHONE, "iPhone · Safari"),

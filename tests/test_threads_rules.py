@@ -330,29 +330,22 @@ def test_a_post_of_another_thread_cannot_be_a_source(group):
 # --- reading -------------------------------------------------------------------------------------
 
 
-def test_thread_view_takes_the_same_number_of_queries_for_many_posts(group, app):
-    from sqlalchemy import event
-
-    def count_queries(thread) -> int:
+def test_thread_view_takes_the_same_number_of_queries_for_many_posts(group, app, count_queries):
+    def queries(thread) -> int:
         db.session.expire_all()
         thread = db.session.get(Thread, thread.id)
-        seen = []
-        listener = lambda *a, **k: seen.append(1)  # noqa: E731
-        event.listen(db.engine, "before_cursor_execute", listener)
-        try:
+        with count_queries() as statements:
             view = threads.thread_view(thread, group["carmen"])
             for post in view.thread.posts:
                 _ = post.voice, post.author
-        finally:
-            event.remove(db.engine, "before_cursor_execute", listener)
-        return len(seen)
+        return len(statements)
 
     small = threads.start_thread(group["amal"], group["topic"], "Small")
     big = threads.start_thread(group["amal"], group["topic"], "Big")
     for i in range(12):
         threads.reply(group["berhane"] if i % 2 else group["dina"], big, f"Reply {i}")
         threads.agree(group["carmen"], big.posts[-1])
-    assert count_queries(big) <= count_queries(small) + 1  # authors: one more user at most
+    assert queries(big) <= queries(small) + 1  # authors: one more user at most
 
 
 def test_topics_list_counts_threads(group):

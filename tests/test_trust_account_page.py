@@ -9,14 +9,9 @@ from feedback.auth import services as auth
 from feedback.common.errors import RuleError
 from feedback.common.security import verify_password
 from feedback.extensions import db
-from tests.routes_support import new_client, use_fast_password_hashing
+from tests.routes_support import new_client
 
 OLD, NEW = "the right password 123", "violet kettle under seven bridges"
-
-
-@pytest.fixture(autouse=True)
-def _fast(monkeypatch):
-    use_fast_password_hashing(monkeypatch)
 
 
 @pytest.mark.parametrize("password", ["short words", "x" * 129, "Password123!", "qwertyuiopasdf", "karinkarin2027"])

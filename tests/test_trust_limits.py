@@ -9,15 +9,14 @@ import pytest
 from feedback import create_app
 from feedback.config import TestConfig
 from feedback.extensions import db
-from tests.routes_support import new_client, use_fast_password_hashing
+from tests.routes_support import new_client
 
 PASSWORD = "the right password 123"
 
 
 @pytest.fixture
-def behind_proxy(tmp_path, monkeypatch):
+def behind_proxy(tmp_path):
     """The app as deployed behind one proxy, on a database of its own."""
-    use_fast_password_hashing(monkeypatch)
 
     class Proxied(TestConfig):
         SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path}/proxied.db"
@@ -59,15 +58,13 @@ def test_only_the_configured_proxies_are_trusted(behind_proxy):
     assert codes == [400, 400, 400, 429]
 
 
-def test_without_a_proxy_the_header_is_ignored(app, make, monkeypatch):
-    use_fast_password_hashing(monkeypatch)
+def test_without_a_proxy_the_header_is_ignored(app, make):
     app.config["LOGIN_RATE_LIMIT"] = "3 per minute"
     client = new_client(app)
     assert [_try(client, f"203.0.113.{i}") for i in range(4)] == [400, 400, 400, 429]
 
 
-def test_wrong_passwords_for_one_account_are_limited_from_any_address(app, make, monkeypatch):
-    use_fast_password_hashing(monkeypatch)
+def test_wrong_passwords_for_one_account_are_limited_from_any_address(app, make):
     make.staff(make.program(), email="karin@example.org", password=PASSWORD)
     app.config["ACCOUNT_LOGIN_RATE_LIMIT"] = "3 per 15 minutes"
     codes = [new_client(app).post("/login", environ_base={"REMOTE_ADDR": f"10.0.0.{i}"},

@@ -9,12 +9,7 @@ from feedback.auth import services as auth
 from feedback.auth.models import TokenPurpose
 from feedback.common.errors import RuleError
 from feedback.extensions import db
-from tests.routes_support import new_client, use_fast_password_hashing
-
-
-@pytest.fixture(autouse=True)
-def _fast(monkeypatch):
-    use_fast_password_hashing(monkeypatch)
+from tests.routes_support import new_client
 
 
 def test_a_new_password_link_stops_the_ones_before(app, make):

@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 
 import pyotp
-import pytest
 import sqlalchemy as sa
 
 from feedback.audit import security
@@ -15,14 +14,9 @@ from feedback.auth.models import RecoveryCode
 from feedback.extensions import db
 from feedback.programs.models import Membership
 from tests.moments import local
-from tests.routes_support import new_client, use_fast_password_hashing
+from tests.routes_support import new_client
 
 PASSWORD = "the right password 123"
-
-
-@pytest.fixture(autouse=True)
-def _fast(monkeypatch):
-    use_fast_password_hashing(monkeypatch)
 
 
 def _log_in(app, email: str):

@@ -14,7 +14,7 @@ from feedback.meetings import services as meetings
 from feedback.proposals import services as proposals
 from feedback.proposals.models import Proposal
 from feedback.votes import services as votes
-from tests.conftest import USE_POSTGRES
+from tests.databases import USE_POSTGRES
 from tests.routes_support import count, new_client
 
 REASON = "I work on Saturdays, so no."

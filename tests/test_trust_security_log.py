@@ -12,14 +12,9 @@ from feedback.audit import security
 from feedback.audit.models import SecurityEvent
 from feedback.common.clock import utcnow
 from feedback.extensions import db
-from tests.routes_support import new_client, use_fast_password_hashing
+from tests.routes_support import new_client
 
 SECRET_TRY = "my-secret-guess-42"
-
-
-@pytest.fixture(autouse=True)
-def _fast(monkeypatch):
-    use_fast_password_hashing(monkeypatch)
 
 
 def _events() -> list[SecurityEvent]:

@@ -11,8 +11,7 @@ import pytest
 
 from feedback.threads import audio
 from feedback.threads.models import Post
-from tests.routes_support import build_world, count, new_client
-from tests.test_threads_routes import upload
+from tests.routes_support import build_world, count, new_client, upload
 
 M4A = (Path(__file__).parent / "fixtures" / "voice-1s.m4a").read_bytes()
 # Far more than any of these files needs when parsing is linear (about a second for 5 MB on a

@@ -20,7 +20,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from tests.routes_support import USE_POSTGRES
+from tests.databases import USE_POSTGRES
 
 pytestmark = pytest.mark.skipif(not USE_POSTGRES, reason="needs TEST_DB=postgres (and Redis)")
 

@@ -177,9 +177,7 @@ def test_reasons_are_listed_without_names(make):
     assert votes.reasons(p.id) == [("agree", "Bra för oss med barn."), ("disagree", "Jag arbetar då.")]
 
 
-def test_voted_on_finds_named_and_secret_votes_in_two_queries(make, app):
-    from sqlalchemy import event
-
+def test_voted_on_finds_named_and_secret_votes_in_two_queries(make, app, count_queries):
     prog = make.program()
     alice = make.member(prog)
     named = [make.proposal(prog, "voting") for _ in range(3)]
@@ -188,12 +186,7 @@ def test_voted_on_finds_named_and_secret_votes_in_two_queries(make, app):
     votes.cast_vote(secret[1], alice, "unsure")
     for p in [*named, *secret, alice]:
         db.session.refresh(p)  # loaded already, as on the home page
-    statements = []
-    listener = lambda *a: statements.append(a[2])  # noqa: E731
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
+    with count_queries() as statements:
         done = votes.voted_on(named + secret, alice)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
     assert done == {named[0].id, secret[1].id}
     assert len(statements) == 2
