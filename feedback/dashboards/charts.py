@@ -135,8 +135,9 @@ def period_phrase(scope: Scope) -> str:
 
 def _figure(traces: list, **layout) -> go.Figure:
     """A figure of these traces in the dashboards' layout, without a template: plotly.py would
-    add its default one (about 9 KB of JSON) to every figure, and plotly.js needs none."""
-    figure = go.Figure(data=traces, layout=go.Layout(_layout(**layout), template=go.layout.Template()))
+    copy its default one (about 9 KB of JSON) into every figure, and plotly.js needs none. The
+    layout goes in as a dict, so that go.Figure checks it once."""
+    figure = go.Figure(data=traces, layout={**_layout(**layout), "template": {}})
     figure.layout.template = None
     return figure
 
