@@ -10,6 +10,7 @@ from flask_login import current_user
 from feedback.audit.labels import security_kind_label
 from feedback.common import i18n
 from feedback.common.assets import asset_url
+from feedback.common.forms import EmptyForm
 from feedback.common.icons import CHOICE_ICONS, ICONS, icon, icon_path
 from feedback.common.lix import readability
 from feedback.common.text import linkify
@@ -76,6 +77,8 @@ def init_app(app: Flask) -> None:
 
     app.jinja_env.globals["g"] = g
     app.jinja_env.globals["icon"] = icon
+    # For rendering only: it never reads the request body (an error page may be about that body).
+    app.jinja_env.globals["empty_form"] = lambda: EmptyForm(formdata=None)
     app.jinja_env.globals["choice_label"] = lambda choice: str(CHOICE_LABELS.get(choice, choice))
     app.jinja_env.globals["readability"] = readability
     app.jinja_env.globals["lix_band_label"] = lix_band_label
