@@ -7,7 +7,7 @@ PORT   ?= 5000
 export FLASK_APP := wsgi.py
 export BASE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: run test install constraints assets translations db browsers lint bench extract-messages clean
+.PHONY: run test install constraints assets translations db browsers lint bench extract-messages clean FORCE
 
 # The project and its dev extra from pyproject.toml, within the pins of constraints.txt.
 $(VENV)/.installed: pyproject.toml constraints.txt
@@ -25,17 +25,27 @@ constraints:
 	{ sed -n '1,3p' constraints.txt; /tmp/feedback-constraints/bin/pip freeze --exclude-editable; } > constraints.new
 	mv constraints.new constraints.txt
 
-# Third-party front-end files come from the npm registry at set-up; never committed.
+# Third-party front-end files are copied in at set-up; never committed. htmx comes from the npm
+# registry.
 VENDOR := static/vendor
 $(VENDOR)/.installed: package.json
 	@command -v npm >/dev/null || (apt-get update -qq && apt-get install -y -qq npm)
 	npm install --no-audit --no-fund --no-package-lock --silent
 	mkdir -p $(VENDOR)
 	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx.min.js
-	cp node_modules/plotly.js-dist-min/plotly.min.js $(VENDOR)/plotly.min.js
 	touch $@
 
-assets: $(VENDOR)/.installed
+# plotly.js is the bundle the plotly Python package carries, the one its figures are checked
+# against. Compared on every run, so a new plotly in the venv (or an older copy) is replaced.
+# After `make install`; a venv installed without make (see Production in README.md) is used as it is.
+$(VENDOR)/plotly.min.js: $(if $(wildcard $(BIN)/python),$(wildcard $(VENV)/.installed),$(VENV)/.installed) FORCE
+	@mkdir -p $(VENDOR)
+	@src=$$($(BIN)/python -c "import os, plotly; print(os.path.join(os.path.dirname(plotly.__file__), 'package_data', 'plotly.min.js'))") \
+	  && { cmp -s "$$src" $@ || { cp "$$src" $@ && echo "cp $$src $@"; }; }
+
+FORCE:
+
+assets: $(VENDOR)/.installed $(VENDOR)/plotly.min.js
 
 translations: install
 	$(BIN)/pybabel compile -f -d feedback/translations
