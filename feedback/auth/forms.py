@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, StringField
+from wtforms import EmailField, HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 
@@ -26,3 +26,10 @@ class SetPasswordForm(FlaskForm):
 class CodeForm(FlaskForm):
     code = StringField(_l("Code"), validators=[DataRequired(), Length(max=40)],
                        description=_l("The 6 digits your app shows now, or one of your recovery codes."))
+
+
+class LanguageForm(FlaskForm):
+    """The language picker in every page's footer; an unknown code is ignored by the view."""
+
+    lang = StringField()
+    next = HiddenField()

@@ -19,7 +19,7 @@ from flask_login import current_user, login_user, logout_user
 
 from feedback.audit import security
 from feedback.auth import second_factor, services, sessions
-from feedback.auth.forms import CodeForm, LoginForm, SetPasswordForm
+from feedback.auth.forms import CodeForm, LanguageForm, LoginForm, SetPasswordForm
 from feedback.auth.models import User
 from feedback.common.clock import epoch_seconds, utcnow
 from feedback.common.errors import RuleError
@@ -209,10 +209,11 @@ def set_password(token: str):
 
 @bp.route("/language", methods=["POST"])
 def set_language():
-    code = request.form.get("lang", "")
+    form = LanguageForm()
+    code = form.lang.data or ""
     if code in current_app.config["LANGUAGES"]:
         session["lang"] = code
         if current_user.is_authenticated:
             current_user.preferred_language = code
             db.session.commit()
-    return redirect(safe_next(request.form.get("next")))
+    return redirect(safe_next(form.next.data))

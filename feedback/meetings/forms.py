@@ -6,6 +6,7 @@ from wtforms import (
     BooleanField,
     DateField,
     DateTimeLocalField,
+    HiddenField,
     IntegerField,
     SelectField,
     StringField,
@@ -77,3 +78,19 @@ class ActionForm(FlaskForm):
     title = StringField(_l("What is to be done"), validators=[DataRequired(), Length(max=300)])
     owner = StringField(_l("Who does it"), validators=[DataRequired(), Length(max=120)])
     due_on = DateField(_l("Due date"), validators=[DataRequired()])
+
+
+class RecommendForm(FlaskForm):
+    recommendation = StringField()  # checked by log.recommend, with its own message
+
+
+class ActionStatusForm(FlaskForm):
+    back = HiddenField()  # "log" goes back to the meeting's log
+
+
+class LiveControlForm(FlaskForm):
+    version = HiddenField()  # the state she saw; not a number counts as none
+
+
+class JoinForm(FlaskForm):
+    code = StringField()  # the code on the projector, checked by live.find_by_code

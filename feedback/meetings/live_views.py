@@ -11,6 +11,7 @@ from feedback.common.access import get_or_404, staff_required
 from feedback.common.errors import RuleError
 from feedback.extensions import db, limiter
 from feedback.meetings import live, log
+from feedback.meetings.forms import JoinForm, LiveControlForm
 from feedback.meetings.models import Meeting, MeetingStatus
 from feedback.meetings.views import bp as meetings_bp
 from feedback.members.cards import absolute_url, qr_data_uri
@@ -63,7 +64,7 @@ def control_action(program_id: int, meeting_id: int, action: str):
     if meeting is None or meeting.program_id != program_id:
         abort(404)
     try:
-        seen = int(request.form.get("version", ""))
+        seen = int(LiveControlForm().version.data or "")
     except ValueError:
         seen = None
     try:
@@ -87,9 +88,10 @@ def _member_meeting(meeting_id: int) -> Meeting:
 def join():
     """The code on the projector takes her to the live meeting; it never logs anyone in."""
     error = None
+    form = JoinForm()
     if request.method == "POST":
         try:
-            meeting = live.find_by_code(request.form.get("code", ""))
+            meeting = live.find_by_code(form.code.data or "")
             if not current_user.has_role(meeting.program_id, Role.MEMBER, Role.STAFF):
                 raise RuleError(_("This code does not work. Look at the screen and try again."), status=404)
         except RuleError as e:
@@ -99,7 +101,7 @@ def join():
             if meeting.status == MeetingStatus.OPEN and Role.MEMBER in current_user.roles_in(meeting.program_id):
                 log.mark_self_present(meeting, current_user.id)
             return redirect(url_for("live.follow", meeting_id=meeting.id))
-    code = request.form.get("code") or request.args.get("code", "")
+    code = form.code.data or request.args.get("code", "")
     return render_template("live/join.html", error=error, code=code[:12]), 404 if error else 200
 
 

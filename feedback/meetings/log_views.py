@@ -12,7 +12,7 @@ from feedback.common.errors import RuleError, show_on_form
 from feedback.common.i18n import translation_languages
 from feedback.extensions import db
 from feedback.meetings import log
-from feedback.meetings.forms import ActionForm, AttendanceForm, SummaryForm
+from feedback.meetings.forms import ActionForm, ActionStatusForm, AttendanceForm, RecommendForm, SummaryForm
 from feedback.meetings.models import ActionItem, Meeting
 from feedback.meetings.views import bp
 from feedback.members.services import program_members
@@ -115,7 +115,7 @@ def action_status(program_id: int, action_id: int, status: str):
     item = get_or_404(ActionItem, action_id, program_id)
     log.set_action_status(item, status)
     flash(_("Saved."), "success")
-    back = request.form.get("back")
+    back = ActionStatusForm().back.data
     if back == "log" and item.meeting_id:
         return redirect(url_for("meetings.log_page", program_id=program_id, meeting_id=item.meeting_id) + "#actions")
     return redirect(url_for("meetings.actions", program_id=program_id))
@@ -127,7 +127,7 @@ def log_recommend(program_id: int, meeting_id: int, proposal_id: int):
     meeting = get_or_404(Meeting, meeting_id, program_id)
     proposal = get_or_404(Proposal, proposal_id, program_id)
     try:
-        log.recommend(proposal, meeting, request.form.get("recommendation", ""), current_user.id)
+        log.recommend(proposal, meeting, RecommendForm().recommendation.data or "", current_user.id)
     except RuleError as e:
         db.session.rollback()
         flash(e.message, "error")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from xml.etree import ElementTree as ET
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask.wrappers import Response
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -20,6 +20,7 @@ from feedback.extensions import db
 from feedback.notifications import services as notifications
 from feedback.notifications.models import Kind
 from feedback.outcomes import services
+from feedback.outcomes.forms import PublicPageForm
 from feedback.programs.models import Program, Role
 
 bp = Blueprint("outcomes", __name__)
@@ -105,7 +106,7 @@ def feed(slug: str):
 @staff_required
 def toggle_public(program_id: int):
     program = db.session.get(Program, program_id)
-    program.public_page = request.form.get("public") == "1"
+    program.public_page = PublicPageForm().public.data == "1"
     db.session.commit()
     flash(_("The public page is on.") if program.public_page else _("The public page is off."), "success")
     return redirect(url_for("changes.index", program_id=program_id))

@@ -15,6 +15,7 @@ from feedback.common.clock import epoch_seconds
 from feedback.common.redirects import safe_next
 from feedback.members import services as members
 from feedback.privacy import retention, services
+from feedback.privacy.forms import ConfirmForm, ConsentForm
 
 bp = Blueprint("privacy", __name__)
 
@@ -60,17 +61,18 @@ def ask_for_consent():
 @login_required
 def consent():
     if request.method == "POST":
-        if request.form.get("agree") != "yes":
+        form = ConsentForm()
+        if form.agree.data != "yes":
             flash(_("Tick the box to say that you are sure."), "error")
-            return redirect(url_for("privacy.consent", next=request.form.get("next")))
+            return redirect(url_for("privacy.consent", next=form.next.data))
         services.give_consent(current_user._get_current_object())
-        return redirect(safe_next(request.form.get("next"), "portal.home"))
+        return redirect(safe_next(form.next.data, "portal.home"))
     return render_template("privacy/consent.html", next=request.args.get("next", ""),
                            periods=retention.periods_for(current_user))
 
 
 def _confirmed() -> bool:
-    return request.form.get("confirm") == "yes"
+    return ConfirmForm().confirm.data == "yes"
 
 
 @bp.route("/me/data")

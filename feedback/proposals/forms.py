@@ -34,3 +34,10 @@ class TranslationForm(FlaskForm):
     )
     summary = TextAreaField(_l("Short summary"), validators=[Optional(), Length(max=600)])
     body = TextAreaField(_l("Longer text (optional)"), validators=[Optional(), Length(max=5000)])
+
+
+class HandVoteForm(FlaskForm):
+    """A vote by hand: the view and the rules check the member and the choice, with their own messages."""
+
+    member_id = StringField()
+    choice = StringField()

@@ -14,7 +14,7 @@ from feedback.common.ids import parse_id
 from feedback.extensions import db
 from feedback.members.services import get_member, program_members
 from feedback.proposals import services
-from feedback.proposals.forms import ProposalForm, TranslationForm
+from feedback.proposals.forms import HandVoteForm, ProposalForm, TranslationForm
 from feedback.proposals.models import Proposal
 from feedback.threads import services as threads
 from feedback.topics.models import Topic
@@ -162,11 +162,12 @@ def close_voting(program_id: int, proposal_id: int):
 def hand_vote(program_id: int, proposal_id: int):
     """A member present who voted by hand or on paper."""
     p = get_or_404(Proposal, proposal_id, program_id)
-    member_id = parse_id(request.form.get("member_id"))
+    form = HandVoteForm()
+    member_id = parse_id(form.member_id.data)
     member = get_member(program_id, member_id) if member_id is not None else None
     if member is None:
         raise RuleError(_("Choose a member of this group."), status=400)
-    by_hand.record_for_member(p, member, request.form.get("choice", ""))
+    by_hand.record_for_member(p, member, form.choice.data or "")
     flash(_("The vote of %(name)s is recorded.", name=member.name), "success")
     return redirect(url_for("proposals.show", program_id=program_id, proposal_id=p.id) + "#by-hand")
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from feedback.threads.services import BODY_MAX, REASON_MAX, TRANSCRIPT_MAX
@@ -46,3 +46,11 @@ class TopicForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     icon = SelectField(_l("Icon"), validators=[DataRequired()])
     archived = BooleanField(_l("Closed"), description=_l("A closed topic takes no new conversations."))
+
+
+class OfficialForm(FlaskForm):
+    official = HiddenField()  # "1" marks the post as the official answer, anything else unmarks it
+
+
+class ShowAgainForm(FlaskForm):
+    next = HiddenField()  # "queue" goes back to the staff queue

@@ -20,7 +20,7 @@ from feedback.notifications.models import Kind
 from feedback.programs.models import Program, Role
 from feedback.proposals.models import Proposal, Status
 from feedback.threads import audio, services
-from feedback.threads.forms import EditForm, HideForm, PostForm, TranscriptForm
+from feedback.threads.forms import EditForm, HideForm, OfficialForm, PostForm, ShowAgainForm, TranscriptForm
 from feedback.threads.models import Post, Thread
 from feedback.topics.models import Topic
 
@@ -366,7 +366,7 @@ def show_again(post_id: int):
     post = _staff_post(post_id)
     services.show_again(current_user, post)
     flash(_("The post is shown again."), "success")
-    if request.form.get("next") == "queue":
+    if ShowAgainForm().next.data == "queue":
         return redirect(url_for("threads.staff_feedback", program_id=post.thread.program_id))
     return redirect(_back_to(post))
 
@@ -376,7 +376,7 @@ def show_again(post_id: int):
 def official(post_id: int):
     post = _staff_post(post_id)
     try:
-        services.set_official(current_user, post, request.form.get("official") == "1")
+        services.set_official(current_user, post, OfficialForm().official.data == "1")
     except RuleError as e:
         return _refused(post, e)
     return redirect(_back_to(post))
