@@ -25,7 +25,7 @@ def init_app(app: Flask) -> None:
 @with_appcontext
 def retention_command() -> None:
     """Delete what each program keeps no longer than its admins set: run it daily."""
-    from feedback.privacy.retention import delete_old_voice_notes, erase_members_who_left
+    from feedback.operations.retention import delete_old_voice_notes, erase_members_who_left
 
     voices = delete_old_voice_notes()
     click.echo(f"Deleted {voices} voice messages older than their program keeps them.")
@@ -34,6 +34,7 @@ def retention_command() -> None:
     from feedback.audit.security import delete_old
 
     click.echo(f"Deleted {delete_old()} security events older than {current_app.config['SECURITY_LOG_DAYS']} days.")
+    db.session.commit()
 
 
 @click.command("backup")
@@ -41,7 +42,7 @@ def retention_command() -> None:
 @with_appcontext
 def backup_command(path: str) -> None:
     """Write all data (voice notes too) to PATH, a consistent moment of the database."""
-    from feedback import backup
+    from feedback.operations import backup
 
     counts = backup.backup(path)
     click.echo(f"Saved {sum(counts.values())} rows from {len(counts)} tables to {path}.")
@@ -52,7 +53,7 @@ def backup_command(path: str) -> None:
 @with_appcontext
 def restore_command(path: str) -> None:
     """Load a backup into this database: it must be empty and migrated to the backup's revision."""
-    from feedback import backup
+    from feedback.operations import backup
 
     try:
         counts = backup.restore(path)
@@ -70,7 +71,6 @@ def create_admin(email: str, name: str, password: str) -> None:
     try:
         auth.create_user(name, email, password, is_admin=True)
     except RuleError as e:
-        db.session.rollback()
         raise click.ClickException(str(e.message)) from None
     db.session.commit()
     click.echo(f"Admin {email} created.")
@@ -120,3 +120,4 @@ def seed_demo(force: bool) -> None:
                 f"{'member':9} {user.name:22} {base}{url_for('auth.member_link', token=raw)}"
                 f"  ({user.preferred_language})"
             )
+    db.session.commit()  # the new links

@@ -156,7 +156,7 @@ def runner(app):
 
 
 class Factory:
-    """Small builders for test data; each commits."""
+    """Small builders for test data; each commits (services only flush: the caller commits)."""
 
     def __init__(self) -> None:
         self.n = 0
@@ -212,8 +212,10 @@ class Factory:
         from feedback.common.clock import local_now
         from feedback.meetings.services import create_meeting
 
-        return create_meeting(program.id, kw.pop("title", "Meeting"),
-                              local_now().replace(microsecond=0) + timedelta(days=days_ahead), **kw)
+        meeting = create_meeting(program.id, kw.pop("title", "Meeting"),
+                                 local_now().replace(microsecond=0) + timedelta(days=days_ahead), **kw)
+        db.session.commit()
+        return meeting
 
 
 @pytest.fixture
@@ -256,6 +258,7 @@ def login(client):
             sess["_user_id"] = user.get_id()
             sess["sid"] = start_session(user, "pytest")
             sess["_fresh"] = True
+        db.session.commit()  # the test is the caller here: a refused request must not undo her login
         return c
 
     return _login

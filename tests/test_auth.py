@@ -283,6 +283,7 @@ def test_revoked_link_logs_out_whoever_was_logged_in(app, make, login, staff_use
     member = make.member(make.program())
     raw = issue_member_link(member, None)
     issue_member_link(member, None)  # the first link is now stopped
+    db.session.commit()
     client = login(staff_user, new_client(app))
     assert client.get(f"/in/{raw}").status_code == 410
     assert logged_in_as(client) is None
@@ -364,6 +365,7 @@ def test_password_link_works_once(app, make, login, staff_user):
 
 def test_password_link_refuses_a_short_or_mismatched_password_and_stays_valid(app, staff_user):
     raw = create_password_link(staff_user, None, 24)
+    db.session.commit()
     client = new_client(app)
     before = staff_user.password_hash
     assert client.post(f"/password/{raw}", data={"password": "short", "confirm": "short"}).status_code == 400

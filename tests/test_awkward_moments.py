@@ -284,6 +284,7 @@ def test_voting_that_closes_at_midnight_is_dated_by_the_local_day(app, make, log
     time_machine.move_to(closes, tick=False)
     proposals.close_voting(proposal, None)
     time_machine.move_to(closes + timedelta(seconds=30), tick=False)
+    db.session.commit()
     with pytest.raises(RuleError):
         votes.cast_vote(proposal, late, "disagree")
     db.session.rollback()

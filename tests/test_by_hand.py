@@ -44,6 +44,7 @@ def test_show_of_hands_counts_replace_each_other(make):
     assert by_hand.hand_counts(p.id) == {"agree": 2, "unsure": 1, "disagree": 1}
     r = votes.results(p.id)
     assert (r.counts, r.by_hand) == ({"agree": 2, "unsure": 2, "disagree": 1}, 4)
+    db.session.commit()
     for bad in ({"agree": -1}, {"maybe": 1}, {"agree": 501}):
         with pytest.raises(RuleError):
             by_hand.set_hand_counts(p, bad)

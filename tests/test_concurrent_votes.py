@@ -29,6 +29,7 @@ def vote_from_threads(app, proposal_id: int, user_id: int) -> list[BaseException
                 user = db.session.get(User, user_id)
                 barrier.wait(timeout=30)
                 votes.cast_vote(proposal, user, CHOICES[i % len(CHOICES)], f"thread {i}")
+                db.session.commit()
                 db.session.remove()
         except BaseException as e:  # reported to the test below
             errors.append(e)

@@ -92,6 +92,7 @@ def test_an_old_view_is_refused(meeting):
     live.start(m, 0)
     seen = m.live_version
     live.step(m, 1, seen)  # one staff member moves on
+    db.session.commit()
     with pytest.raises(RuleError) as e:
         live.step(m, 1, seen)  # the other acts on the page she saw before
     assert e.value.status == 409

@@ -145,6 +145,7 @@ def test_notes_per_agenda_item(app, make, login):
     foreign = add_agenda_item(other, title="Elsewhere")
     log.save_item_notes(m, {item.id: "  Ten came.  "})
     assert item.notes == "Ten came."
+    db.session.commit()
     with pytest.raises(RuleError):
         log.save_item_notes(m, {foreign.id: "No"})
     db.session.rollback()

@@ -26,6 +26,7 @@ def test_support_fields_are_saved_and_language_codes_checked(make):
                                 interpreter_languages="AR, so;ar", travel_costs=True)
     assert (m.title, m.bring, m.childcare, m.travel_costs) == ("May", "CV", True, True)
     assert m.interpreter_codes == ["ar", "so"]
+    db.session.commit()
     with pytest.raises(RuleError) as e:
         services.save_meeting(m, prog.id, title="May", starts_at=m.starts_at, interpreter_languages="ar, klingon")
     assert e.value.field == "interpreter_languages"

@@ -10,7 +10,7 @@ from feedback.auth.models import LoginToken, User, UserSession
 from feedback.common.clock import utcnow
 from feedback.extensions import db
 from feedback.members import services as members
-from feedback.privacy import retention
+from feedback.operations import retention
 from feedback.programs.models import Membership, Program
 from feedback.threads.models import Post, VoiceNote
 from feedback.votes import services as votes

@@ -235,6 +235,7 @@ def test_revoked_link_is_410_and_not_logged_in(app, make):
     member = make.member(make.program(), language="en")
     raw = issue_member_link(member, None)
     issue_member_link(member, None)
+    db.session.commit()
     client = new_client(app)
     resp = client.get(f"/in/{raw}")
     assert resp.status_code == 410

@@ -25,6 +25,7 @@ def office_member(make):
     phone_key = start_session(hiba, "Android phone")
     old_link = auth.issue_member_link(hiba, staff)
     set_office_roles(hiba, {program.id: {"steering"}})
+    db.session.commit()
     return program, staff, hiba, old_link, phone_key
 
 

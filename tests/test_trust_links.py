@@ -16,6 +16,7 @@ def test_a_new_password_link_stops_the_ones_before(app, make):
     karin = make.staff(make.program())
     first = auth.create_password_link(karin, None, 24)
     second = auth.create_password_link(karin, None, 24)
+    db.session.commit()
     client = new_client(app)
     assert client.get(f"/password/{first}").status_code == 410
     assert client.get(f"/password/{second}").status_code == 200

@@ -84,6 +84,7 @@ def test_live_results_cannot_be_switched_on_for_a_secret_vote(app, make, login, 
     p = proposals.create_proposal(program.id, None, title="Saturdays", summary="We meet on Saturdays.", anonymous=True)
     if when == "voting":
         proposals.open_voting(p, None)
+    db.session.commit()
     resp = client.post(f"/staff/{program.id}/proposals/{p.id}/edit", data=form)
     assert resp.status_code == 400
     db.session.expire_all()

@@ -138,6 +138,7 @@ def test_database_refuses_a_second_named_vote(make):
     alice = make.member(prog)
     p = make.proposal(prog, "voting")
     votes.cast_vote(p, alice, "agree")
+    db.session.commit()
     db.session.add(Vote(proposal_id=p.id, user_id=alice.id, choice="agree", channel="phone"))
     with pytest.raises(sa.exc.IntegrityError):
         db.session.commit()

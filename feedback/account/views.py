@@ -13,7 +13,7 @@ from feedback.auth import second_factor, sessions
 from feedback.auth import services as auth
 from feedback.common.errors import RuleError, show_on_form
 from feedback.common.security import verify_password
-from feedback.extensions import db, limiter
+from feedback.extensions import limiter
 from feedback.members.cards import qr_data_uri
 
 bp = Blueprint("account", __name__, url_prefix="/account")
@@ -50,10 +50,8 @@ def change_password():
             raise RuleError(_("Your password now is not right."), field="current")
         auth.set_password(user, form.password.data)  # ends every session, this one too
     except RuleError as e:
-        db.session.rollback()
         show_on_form(form, e, "password")
         return _page(form, 400)
-    db.session.commit()
     # This browser goes on with a fresh session; every other one is logged out.
     session.clear()
     login_user(user)
@@ -117,10 +115,8 @@ def two_factor():
     try:
         codes = second_factor.turn_on(current_user._get_current_object(), session[_SETUP], form.code.data)
     except RuleError as e:
-        db.session.rollback()
         show_on_form(form, e, "code")
         return _two_factor_page(form, 400)
-    db.session.commit()
     session.pop(_SETUP, None)
     return render_template("account/recovery_codes.html", codes=codes)
 
@@ -133,11 +129,9 @@ def recovery_codes():
     if not user.totp_since:  # nothing to renew: the page to set it up
         return _two_factor_page(status=400)
     if not form.validate_on_submit() or not second_factor.check(user, form.code.data):
-        db.session.rollback()
         form.code.errors = [*form.code.errors, _("That code is not right. Type the 6 digits your app shows now.")]
         return _two_factor_page(form, 400)
     codes = second_factor.new_recovery_codes(user)
-    db.session.commit()
     return render_template("account/recovery_codes.html", codes=codes)
 
 
@@ -150,6 +144,5 @@ def two_factor_off():
         flash(_("Your password now is not right."), "error")
         return redirect(url_for("account.two_factor"))
     second_factor.turn_off(user)
-    db.session.commit()
     flash(_("The second step is off."), "success")
     return redirect(url_for("account.index"))

@@ -48,7 +48,6 @@ def program_form(program_id: int | None = None):
                 services.update_program(program, form.name.data, form.slug.data, form.city.data, form.description.data)
             services.set_retention(program, form.voice_retention_days.data, form.left_retention_days.data)
         except RuleError as e:
-            db.session.rollback()
             form.slug.errors = [*form.slug.errors, e.message]
         else:
             flash(_("Saved."), "success")
@@ -98,7 +97,6 @@ def user_form(user_id: int | None = None):
                 user.active = form.active.data
             services.set_office_roles(user, _wanted_roles(programs))
         except RuleError as e:
-            db.session.rollback()
             form.email.errors = [*form.email.errors, e.message]
         else:
             flash(_("Saved."), "success")

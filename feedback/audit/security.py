@@ -47,8 +47,7 @@ def record(kind: str, detail: str | None = None) -> None:
 
 
 def delete_old(now=None) -> int:
-    """Events older than SECURITY_LOG_DAYS go (run by `flask retention`)."""
+    """Events older than SECURITY_LOG_DAYS go (run by `flask retention`, which commits)."""
     cutoff = (now or utcnow()) - timedelta(days=current_app.config["SECURITY_LOG_DAYS"])
     result = db.session.execute(sa.delete(SecurityEvent).where(SecurityEvent.at < cutoff))
-    db.session.commit()
     return result.rowcount or 0

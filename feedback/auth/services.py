@@ -60,9 +60,10 @@ def set_password(user: User, password: str) -> None:
 
 def _make_token(user: User, purpose: str, by: User | None, expires_in: timedelta | None) -> str:
     raw = new_token()
-    db.session.add(
+    # Through her collection, so a later step of the same transaction (the next link revoking
+    # this one) sees it without a reload.
+    user.tokens.append(
         LoginToken(
-            user_id=user.id,
             purpose=purpose,
             token_hash=hash_token(raw),
             expires_at=utcnow() + expires_in if expires_in else None,
@@ -97,7 +98,7 @@ def issue_member_link(user: User, by: User | None) -> str:
                         status=403)
     revoke_member_links(user)
     raw = _make_token(user, TokenPurpose.MEMBER_LINK, by, None)
-    db.session.commit()
+    db.session.flush()
     return raw
 
 
@@ -133,10 +134,10 @@ def login_with_member_link(raw: str) -> User:
     if not token.user.is_member_only:
         # Made before she was given an office role: it never logs in an office account.
         token.revoked_at = utcnow()
-        db.session.commit()
+        db.session.commit()  # on its own: the refusal below rolls the request back, the stop must stay
         raise RuleError(_l("This link has been stopped. Ask the staff for a new link."), status=410)
     token.used_at = utcnow()
-    db.session.commit()
+    db.session.flush()
     return token.user
 
 
@@ -151,7 +152,7 @@ def create_password_link(user: User, by: User | None, hours: int) -> str:
     """A new link to set her password; links made before it stop working."""
     _revoke_password_links(user)
     raw = _make_token(user, TokenPurpose.PASSWORD_SET, by, timedelta(hours=hours))
-    db.session.commit()
+    db.session.flush()
     return raw
 
 
@@ -173,7 +174,7 @@ def use_password_link(raw: str, password: str) -> User:
     set_password(token.user, password)
     token.used_at = utcnow()
     _revoke_password_links(token.user)  # any other link she was sent stops with this one
-    db.session.commit()
+    db.session.flush()
     return token.user
 
 

@@ -38,7 +38,7 @@ def describe(user_agent: str) -> str:
 def start(user: User, user_agent: str) -> str:
     key = secrets.token_urlsafe(32)
     db.session.add(UserSession(user_id=user.id, key_hash=_hash(key), device=describe(user_agent or "")[:80]))
-    db.session.commit()
+    db.session.flush()
     return key
 
 
@@ -54,14 +54,14 @@ def touch(record: UserSession) -> None:
     now = utcnow()
     if now - record.last_seen_at > TOUCH_EVERY:
         record.last_seen_at = now
-        db.session.commit()
+        db.session.flush()
 
 
 def end(key: str | None) -> None:
     record = find(key)
     if record is not None:
         record.ended_at = utcnow()
-        db.session.commit()
+        db.session.flush()
 
 
 def end_one(user: User, session_id: int) -> bool:
@@ -69,7 +69,7 @@ def end_one(user: User, session_id: int) -> bool:
     if record is None or record.user_id != user.id or record.ended_at is not None:
         return False
     record.ended_at = utcnow()
-    db.session.commit()
+    db.session.flush()
     return True
 
 

@@ -128,7 +128,6 @@ def second_step():
             target = session[_PENDING].get("next")
             _begin_session(user)  # commits the step used
             return redirect(safe_next(target))
-        db.session.rollback()
         security.record(security.SECOND_FACTOR_FAILED, user.email)
         form.code.errors = [*form.code.errors, _("That code is not right. Type the 6 digits your app shows now.")]
     return render_template("auth/code.html", form=form), 400 if request.method == "POST" else 200
@@ -192,7 +191,6 @@ def set_password(token: str):
         try:
             user = services.use_password_link(token, form.password.data)
         except RuleError as e:
-            db.session.rollback()
             form.password.errors = [*form.password.errors, e.message]
         else:
             flash(_("Your password is saved."), "info")
@@ -215,5 +213,4 @@ def set_language():
         session["lang"] = code
         if current_user.is_authenticated:
             current_user.preferred_language = code
-            db.session.commit()
     return redirect(safe_next(form.next.data))

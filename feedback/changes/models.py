@@ -10,6 +10,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from feedback.common.clock import utcnow
+from feedback.common.translated import Translated
 from feedback.extensions import db
 
 if TYPE_CHECKING:
@@ -60,7 +61,7 @@ change_posts = sa.Table(
 )
 
 
-class ProgramChange(db.Model):
+class ProgramChange(Translated, db.Model):
     __tablename__ = "program_changes"
     __table_args__ = (
         sa.CheckConstraint("status IN ('planned','in_progress','done')", name="status_known"),
@@ -92,9 +93,8 @@ class ProgramChange(db.Model):
 
     def text_in(self, lang: str) -> tuple[str, str, str]:
         """Title and description in lang, else in Swedish; with the language they are in."""
-        for t in self.translations:
-            if t.language == lang and t.title:
-                return t.title, t.description or self.description, lang
+        if t := self.translation_in(lang, "title"):
+            return t.title, t.description or self.description, lang
         return self.title, self.description, "sv"
 
 

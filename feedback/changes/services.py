@@ -146,7 +146,7 @@ def create_change(user: User, program_id: int, f: ChangeFields) -> ProgramChange
     _mark_implemented(change, user.id)
     if change.origin == ChangeOrigin.EXPERT_GROUP:
         notifications.notify_members(program_id, Kind.CHANGE, change_id=change.id)
-    db.session.commit()
+    db.session.flush()
     return change
 
 
@@ -155,7 +155,7 @@ def update_change(user: User, change: ProgramChange, f: ChangeFields) -> None:
     with db.session.no_autoflush:
         _apply(change, f)
     _mark_implemented(change, user.id)
-    db.session.commit()
+    db.session.flush()
 
 
 def program_changes(program_id: int) -> list[ProgramChange]:
@@ -213,7 +213,7 @@ def answer_follow_up(user: User, change: ProgramChange, answer: str, reason: str
         conflict=["change_id", "user_id"],
         update=["answer", "reason", "answered_at"],
     )
-    db.session.commit()
+    db.session.flush()
 
 
 def follow_up_results(change_ids: list[int]) -> dict[int, dict[str, int]]:

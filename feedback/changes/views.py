@@ -14,7 +14,6 @@ from feedback.changes.models import ProgramChange
 from feedback.common.access import get_or_404, staff_required
 from feedback.common.errors import RuleError, show_on_form
 from feedback.common.i18n import translation_forms
-from feedback.extensions import db
 from feedback.programs.models import Role
 from feedback.topics.services import program_topics
 
@@ -94,7 +93,6 @@ def _save(program_id: int, change: ProgramChange | None):
                 else:
                     services.update_change(current_user, change, _fields(form, translations))
             except RuleError as e:
-                db.session.rollback()
                 show_on_form(form, e, "title")
                 status = e.status
             else:
@@ -129,7 +127,6 @@ def follow_up(change_id: int):
             raise RuleError(_("Choose one of the answers."))
         services.answer_follow_up(current_user, change, form.answer.data or "", form.reason.data)
     except RuleError as e:
-        db.session.rollback()
         flash(str(e.message), "error")
         return redirect(url_for("outcomes.ideas") + f"#change-{change.id}"), 303
     flash(_("Thank you for your answer!"), "success")

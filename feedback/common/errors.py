@@ -12,6 +12,10 @@ class RuleError(Exception):
         self.message = message
         self.status = status
         self.field = field  # the form field the message belongs next to, when there is one
+        # A refusal undoes its whole request, even when a view catches it to show the message.
+        from feedback.common.transaction import refuse
+
+        refuse()
 
 
 def show_on_form(form, error: RuleError, default_field: str) -> None:

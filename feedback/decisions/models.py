@@ -10,6 +10,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from feedback.common.clock import utcnow
+from feedback.common.translated import Translated
 from feedback.extensions import db
 
 if TYPE_CHECKING:
@@ -24,7 +25,7 @@ class Outcome(StrEnum):
     POSTPONED = "postponed"
 
 
-class Decision(db.Model):
+class Decision(Translated, db.Model):
     """One decision; a reopened proposal keeps its old decision, marked as replaced."""
 
     __tablename__ = "decisions"
@@ -53,9 +54,8 @@ class Decision(db.Model):
 
     def reason_in(self, lang: str) -> tuple[str, str | None, str]:
         """Reason and changes in lang, else in Swedish; with the language they are in."""
-        for t in self.translations:
-            if t.language == lang and t.reason:
-                return t.reason, t.changes or self.changes, lang
+        if t := self.translation_in(lang, "reason"):
+            return t.reason, t.changes or self.changes, lang
         return self.reason, self.changes, "sv"
 
 

@@ -121,7 +121,7 @@ def decide(
     db.session.add(decision)
     db.session.flush()
     notifications.notify_members(proposal.program_id, Kind.DECISION, proposal_id=proposal.id)
-    db.session.commit()
+    db.session.flush()
     return decision
 
 
@@ -135,4 +135,4 @@ def reopen(user: User, proposal: Proposal, note: str | None = None) -> None:
     if old is not None:
         old.replaced_at = utcnow()
     proposal.move_to(Status.IN_REVIEW, user.id, note=(note or "").strip()[:500] or "reopened")
-    db.session.commit()
+    db.session.flush()

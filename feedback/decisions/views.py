@@ -12,7 +12,6 @@ from feedback.common.i18n import translation_forms
 from feedback.decisions import services
 from feedback.decisions.forms import DecisionForm, DecisionTranslationForm, ReopenForm
 from feedback.decisions.labels import OUTCOME_LABELS
-from feedback.extensions import db
 from feedback.programs.models import Role
 from feedback.proposals.models import Proposal
 from feedback.threads import services as threads
@@ -60,7 +59,6 @@ def decide(program_id: int, proposal_id: int):
                     {code: (f.reason.data, f.changes.data) for code, f in translations.items()},
                 )
             except RuleError as e:
-                db.session.rollback()
                 if e.status == 403:
                     abort(403)
                 show_on_form(form, e, "outcome")
@@ -101,7 +99,6 @@ def reopen(program_id: int, proposal_id: int):
             raise RuleError(_("The note is too long."), status=400)
         services.reopen(current_user, p, form.note.data)
     except RuleError as e:
-        db.session.rollback()
         flash(str(e.message), "error")
         return redirect(url_for("decisions.decide", program_id=program_id, proposal_id=p.id)), 303
     flash(_("The proposal is open for a new decision. The old decision stays on record."), "success")

@@ -42,7 +42,7 @@ def _check(meeting: Meeting, seen_version: int | None, *, open_: bool = True) ->
 
 def _changed(meeting: Meeting) -> None:
     meeting.live_version += 1
-    db.session.commit()
+    db.session.flush()
 
 
 def _ordered(meeting: Meeting) -> list[AgendaItem]:

@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 
 from feedback.common.access import get_or_404, staff_required
 from feedback.common.errors import RuleError
-from feedback.extensions import db, limiter
+from feedback.extensions import limiter
 from feedback.meetings import live, log
 from feedback.meetings.forms import JoinForm, LiveControlForm
 from feedback.meetings.models import Meeting, MeetingStatus
@@ -70,7 +70,6 @@ def control_action(program_id: int, meeting_id: int, action: str):
     try:
         ACTIONS[action](meeting, seen)
     except RuleError as e:
-        db.session.rollback()
         flash(e.message, "error")
     return redirect(url_for("meetings.control", program_id=program_id, meeting_id=meeting_id))
 

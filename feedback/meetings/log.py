@@ -47,7 +47,7 @@ def set_attendance(meeting: Meeting, present_ids: set[int], guests: int) -> None
             update=["present", "source", "updated_at"],
         )
     meeting.guests = guests
-    db.session.commit()
+    db.session.flush()
 
 
 def present_count(meeting: Meeting) -> int:
@@ -84,7 +84,7 @@ def save_summaries(meeting: Meeting, summary: str | None, member_summary: str | 
             existing[lang].member_summary = text
         else:
             meeting.summary_translations.append(MeetingSummaryTranslation(language=lang, member_summary=text))
-    db.session.commit()
+    db.session.flush()
 
 
 def add_action(meeting: Meeting, title: str, owner: str, due_on: date, today: date, actor_id: int | None) -> ActionItem:
@@ -103,7 +103,7 @@ def add_action(meeting: Meeting, title: str, owner: str, due_on: date, today: da
         created_by_id=actor_id,
     )
     db.session.add(item)
-    db.session.commit()
+    db.session.flush()
     return item
 
 
@@ -112,7 +112,7 @@ def set_action_status(item: ActionItem, status: str) -> None:
         raise RuleError(_l("Unknown status."))
     item.status = status
     item.closed_at = None if status == ActionStatus.OPEN else utcnow()
-    db.session.commit()
+    db.session.flush()
 
 
 def open_actions(program_id: int) -> list[ActionItem]:
@@ -143,7 +143,7 @@ def save_item_notes(meeting: Meeting, notes: dict[int, str]) -> None:
         if len(text) > SUMMARY_MAX:
             raise RuleError(_l("The text is too long: at most %(n)s characters.", n=SUMMARY_MAX))
         items[item_id].notes = text.strip() or None
-    db.session.commit()
+    db.session.flush()
 
 
 RECOMMENDATION_MAX = 500
@@ -159,7 +159,7 @@ def recommend(proposal: Proposal, meeting: Meeting, text: str, actor_id: int | N
     if not proposal.can_move_to(Status.IN_REVIEW):
         raise RuleError(_l("Close the voting first; then the proposal can go to the steering group."), status=409)
     proposal.move_to(Status.IN_REVIEW, actor_id, note=text)
-    db.session.commit()
+    db.session.flush()
 
 
 def last_summary(program_ids: list[int], now) -> Meeting | None:
@@ -184,4 +184,4 @@ def mark_self_present(meeting: Meeting, user_id: int) -> None:
         conflict=["meeting_id", "user_id"],
         update=["present"],
     )
-    db.session.commit()
+    db.session.flush()

@@ -10,7 +10,6 @@ from feedback.common.access import get_or_404, staff_required
 from feedback.common.clock import add_months, local_today
 from feedback.common.errors import RuleError, show_on_form
 from feedback.common.i18n import translation_languages
-from feedback.extensions import db
 from feedback.meetings import log
 from feedback.meetings.forms import ActionForm, ActionStatusForm, AttendanceForm, RecommendForm, SummaryForm
 from feedback.meetings.models import ActionItem, Meeting
@@ -58,7 +57,6 @@ def log_summary(program_id: int, meeting_id: int):
     try:
         log.save_summaries(meeting, form.summary.data, form.member_summary.data, translations)
     except RuleError as e:
-        db.session.rollback()
         form.member_summary.errors = [str(e.message)]
         return _log_page(meeting, 400, summary_form=form)
     flash(_("Saved."), "success")
@@ -91,7 +89,6 @@ def log_action(program_id: int, meeting_id: int):
         try:
             log.add_action(meeting, form.title.data, form.owner.data, form.due_on.data, today, current_user.id)
         except RuleError as e:
-            db.session.rollback()
             show_on_form(form, e, "title")
         else:
             flash(_("The action item is saved."), "success")
@@ -129,7 +126,6 @@ def log_recommend(program_id: int, meeting_id: int, proposal_id: int):
     try:
         log.recommend(proposal, meeting, RecommendForm().recommendation.data or "", current_user.id)
     except RuleError as e:
-        db.session.rollback()
         flash(e.message, "error")
         return _log_page(meeting, e.status)
     flash(_("Sent to the steering group."), "success")

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from feedback.common.clock import utcnow
+from feedback.common.translated import Translated
 from feedback.extensions import db
 
 if TYPE_CHECKING:
@@ -26,7 +27,7 @@ class MeetingStatus(StrEnum):
     CLOSED = "closed"
 
 
-class Meeting(db.Model):
+class Meeting(Translated, db.Model):
     __tablename__ = "meetings"
     __table_args__ = (sa.CheckConstraint("status IN ('planned','open','closed')", name="status_known"),)
 
@@ -68,15 +69,15 @@ class Meeting(db.Model):
         back_populates="meeting", cascade="all, delete-orphan", order_by="AgendaItem.position"
     )
 
+    translations_attr = "summary_translations"
     summary_translations: so.Mapped[list[MeetingSummaryTranslation]] = so.relationship(
         cascade="all, delete-orphan", order_by="MeetingSummaryTranslation.language"
     )
 
     def member_summary_in(self, lang: str) -> tuple[str | None, str]:
         """The members' summary in lang, else in Swedish; with the language it is in."""
-        for t in self.summary_translations:
-            if t.language == lang and t.member_summary:
-                return t.member_summary, lang
+        if t := self.translation_in(lang, "member_summary"):
+            return t.member_summary, lang
         return self.member_summary, "sv"
 
     @property

@@ -79,7 +79,7 @@ def save_meeting(
 
         db.session.flush()
         notifications.notify_members(program_id, Kind.MEETING, meeting_id=meeting.id)
-    db.session.commit()
+    db.session.flush()
     return meeting
 
 
@@ -159,7 +159,7 @@ def add_to_agenda(meeting: Meeting, proposal: Proposal, actor_id: int | None) ->
     meeting.agenda.append(item)
     if proposal.status == Status.DRAFT:
         proposal.move_to(Status.ON_AGENDA, actor_id)
-    db.session.commit()
+    db.session.flush()
     return item
 
 
@@ -179,7 +179,7 @@ def add_agenda_item(meeting: Meeting, *, topic_id: int | None = None, title: str
         item = AgendaItem(kind="free", title=title)
     item.position = max((i.position for i in meeting.agenda), default=0) + 1
     meeting.agenda.append(item)
-    db.session.commit()
+    db.session.flush()
     return item
 
 
@@ -194,7 +194,7 @@ def move_agenda_item(meeting: Meeting, item: AgendaItem, step: int) -> None:
     # Renumber all, so equal or missing positions from older data end up in a clean order.
     for n, it in enumerate(items, start=1):
         it.position = n
-    db.session.commit()
+    db.session.flush()
 
 
 def remove_from_agenda(meeting: Meeting, item: AgendaItem, actor_id: int | None) -> None:
@@ -203,4 +203,4 @@ def remove_from_agenda(meeting: Meeting, item: AgendaItem, actor_id: int | None)
     db.session.flush()
     if proposal is not None and proposal.status == Status.ON_AGENDA and not proposal.agenda_items:
         proposal.move_to(Status.DRAFT, actor_id)
-    db.session.commit()
+    db.session.flush()

@@ -63,7 +63,6 @@ def form(program_id: int, meeting_id: int | None = None):
                 **form.support(),
             )
         except RuleError as e:
-            db.session.rollback()
             show_on_form(form, e, "title")
         else:
             flash(_("The meeting is saved."), "success")

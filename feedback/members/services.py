@@ -122,7 +122,7 @@ def leave(program_id: int, user: User) -> bool:
     last = not any(m.left_at is None for m in user.memberships)
     if last:  # no group left that she takes part in: nothing should still let her in
         revoke_member_links(user)
-    db.session.commit()
+    db.session.flush()
     return last
 
 
@@ -131,13 +131,13 @@ def come_back(program_id: int, user: User) -> None:
     if mine is None or mine.left_at is None:
         raise RuleError(_l("She has not left this group."), status=409)
     mine.left_at = None
-    db.session.commit()
+    db.session.flush()
 
 
 def add_member(program_id: int, name: str, language: str, phone: str | None = None, email: str | None = None) -> User:
     user = create_user(name, email, language=language, phone=phone)
     db.session.add(Membership(user_id=user.id, program_id=program_id, role=Role.MEMBER))
-    db.session.commit()
+    db.session.flush()
     return user
 
 
@@ -152,4 +152,4 @@ def update_member(user: User, name: str, language: str, phone: str | None, email
     user.preferred_language = language
     user.phone = (phone or "").strip() or None
     user.email = email
-    db.session.commit()
+    db.session.flush()

@@ -15,7 +15,6 @@ from feedback.auth.sessions import active as active_sessions
 from feedback.common.access import staff_required
 from feedback.common.errors import RuleError
 from feedback.common.i18n import languages
-from feedback.extensions import db
 from feedback.members import services
 from feedback.members.cards import login_url, qr_data_uri
 from feedback.members.forms import MemberForm
@@ -69,7 +68,6 @@ def new(program_id: int):
                 program_id, form.name.data, form.preferred_language.data, form.phone.data, form.email.data
             )
         except RuleError as e:
-            db.session.rollback()
             form.email.errors = [*form.email.errors, e.message]
         else:
             flash(_("%(name)s is added. Here is her personal link and card.", name=user.name), "success")
@@ -87,7 +85,6 @@ def edit(program_id: int, user_id: int):
         try:
             services.update_member(user, form.name.data, form.preferred_language.data, form.phone.data, form.email.data)
         except RuleError as e:
-            db.session.rollback()
             form.email.errors = [*form.email.errors, e.message]
         else:
             flash(_("Saved."), "success")
@@ -105,7 +102,6 @@ def leave(program_id: int, user_id: int):
     try:
         stopped = services.leave(program_id, user)
     except RuleError as e:
-        db.session.rollback()
         flash(e.message, "error")
     else:
         flash(_("%(name)s has left the group. Her link is stopped.", name=user.name) if stopped
@@ -120,7 +116,6 @@ def come_back(program_id: int, user_id: int):
     try:
         services.come_back(program_id, user)
     except RuleError as e:
-        db.session.rollback()
         flash(e.message, "error")
     else:
         flash(_("%(name)s is a member again. Give her a new link or card.", name=user.name), "success")
@@ -148,6 +143,5 @@ def all_cards(program_id: int):
 def revoke(program_id: int, user_id: int):
     user = _current_member_or_404(program_id, user_id)
     revoke_member_links(user)
-    db.session.commit()
     flash(_("The link of %(name)s is stopped. She is logged out on every phone.", name=user.name), "success")
     return redirect(url_for("members.index", program_id=program_id))

@@ -100,7 +100,7 @@ def mark_read(user: User, *, kinds: Iterable[str] | None = None, **target: int) 
     ids = list(db.session.scalars(sa.select(Notification.id).where(*where)))
     if ids:
         db.session.execute(sa.update(Notification).where(Notification.id.in_(ids)).values(read_at=utcnow()))
-        db.session.commit()
+        db.session.flush()
 
 
 MEMBER_KINDS = (Kind.REPLY, Kind.ANSWER, Kind.MEETING, Kind.VOTE, Kind.DECISION, Kind.CHANGE)

@@ -107,6 +107,5 @@ def feed(slug: str):
 def toggle_public(program_id: int):
     program = db.session.get(Program, program_id)
     program.public_page = PublicPageForm().public.data == "1"
-    db.session.commit()
     flash(_("The public page is on.") if program.public_page else _("The public page is off."), "success")
     return redirect(url_for("changes.index", program_id=program_id))

@@ -166,7 +166,7 @@ def _her_keyed_ballots(uid: int) -> list[int]:
 def give_consent(user: User) -> None:
     if user.consented_at is None:
         user.consented_at = utcnow()
-        db.session.commit()
+        db.session.flush()
 
 
 def erase(user: User) -> None:
@@ -201,4 +201,4 @@ def erase(user: User) -> None:
     # The audit log holds what staff once typed about her (her name, her phone): only the fact stays.
     db.session.execute(sa.update(AuditEntry).where(AuditEntry.record_type == "users", AuditEntry.record_id == str(uid))
                        .values(changes=None))
-    db.session.commit()
+    db.session.flush()

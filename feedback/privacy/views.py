@@ -14,7 +14,8 @@ from feedback.common.access import staff_required
 from feedback.common.clock import epoch_seconds
 from feedback.common.redirects import safe_next
 from feedback.members import services as members
-from feedback.privacy import retention, services
+from feedback.operations import retention
+from feedback.privacy import services
 from feedback.privacy.forms import ConfirmForm, ConsentForm
 
 bp = Blueprint("privacy", __name__)

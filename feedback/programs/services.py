@@ -53,7 +53,7 @@ def create_program(
     if with_topics:
         for i, (topic, icon) in enumerate(DEFAULT_TOPICS):
             db.session.add(Topic(program_id=program.id, name=topic, icon=icon, position=i))
-    db.session.commit()
+    db.session.flush()
     return program
 
 
@@ -67,7 +67,7 @@ def set_retention(program: Program, voice_days: int, left_days: int) -> None:
             raise RuleError(_l("Choose between %(low)s and %(high)s days.", low=RETENTION_DAYS_MIN,
                                high=RETENTION_DAYS_MAX))
     program.voice_retention_days, program.left_retention_days = voice_days, left_days
-    db.session.commit()
+    db.session.flush()
 
 
 def update_program(program: Program, name: str, slug: str, city: str | None, description: str | None) -> None:
@@ -77,7 +77,7 @@ def update_program(program: Program, name: str, slug: str, city: str | None, des
     program.name, program.slug = name.strip(), slug
     program.city = (city or "").strip() or None
     program.description = (description or "").strip() or None
-    db.session.commit()
+    db.session.flush()
 
 
 def all_programs() -> list[Program]:
@@ -106,7 +106,7 @@ def set_office_roles(user: User, wanted: dict[int, set[str]]) -> None:
         revoke_member_links(user)
         user.session_version += 1
         sessions.end_all(user)
-    db.session.commit()
+    db.session.flush()
 
 
 def office_users() -> list[User]:

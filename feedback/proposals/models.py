@@ -10,6 +10,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from feedback.common.clock import utcnow
+from feedback.common.translated import Translated
 from feedback.extensions import db
 
 if TYPE_CHECKING:
@@ -53,7 +54,7 @@ class Origin(StrEnum):
 _STATUS_SQL = ",".join(f"'{s.value}'" for s in Status)
 
 
-class Proposal(db.Model):
+class Proposal(Translated, db.Model):
     __tablename__ = "proposals"
     __table_args__ = (
         sa.CheckConstraint(f"status IN ({_STATUS_SQL})", name="status_known"),
@@ -126,9 +127,8 @@ class Proposal(db.Model):
 
     def text_in(self, lang: str) -> ProposalText:
         """Title, summary and body in lang, falling back to the source text."""
-        for t in self.translations:
-            if t.language == lang and t.title:
-                return ProposalText(t.title, t.summary or self.summary, t.body or self.body, lang)
+        if t := self.translation_in(lang, "title"):
+            return ProposalText(t.title, t.summary or self.summary, t.body or self.body, lang)
         return ProposalText(self.title, self.summary, self.body, self.source_language)
 
 

@@ -71,7 +71,7 @@ def create_proposal(
     # The first event: the proposal exists. Lifecycle durations start here.
     proposal.events.append(ProposalEvent(from_status=None, to_status=Status.DRAFT, actor_id=actor_id))
     if commit:
-        db.session.commit()
+        db.session.flush()
     else:
         db.session.flush()
     return proposal
@@ -98,7 +98,7 @@ def update_proposal(
     proposal.body = (body or "").strip() or None
     proposal.icon, proposal.topic_id = icon, topic_id
     proposal.anonymous, proposal.results_live = anonymous, results_live
-    db.session.commit()
+    db.session.flush()
 
 
 def set_translation(proposal: Proposal, language: str, title: str, summary: str, body: str | None) -> None:
@@ -108,7 +108,7 @@ def set_translation(proposal: Proposal, language: str, title: str, summary: str,
     if not title:
         if existing:
             proposal.translations.remove(existing)
-        db.session.commit()
+        db.session.flush()
         return
     if not summary:
         raise RuleError(_l("Write a short summary in this language too."))
@@ -116,7 +116,7 @@ def set_translation(proposal: Proposal, language: str, title: str, summary: str,
         existing = ProposalTranslation(language=language)
         proposal.translations.append(existing)
     existing.title, existing.summary, existing.body = title, summary, (body or "").strip() or None
-    db.session.commit()
+    db.session.flush()
 
 
 def _move(proposal: Proposal, status: str, actor_id: int | None, message, also=None) -> None:
@@ -129,7 +129,7 @@ def _move(proposal: Proposal, status: str, actor_id: int | None, message, also=N
         raise RuleError(message, status=409) from None
     if also is not None:
         also()
-    db.session.commit()
+    db.session.flush()
 
 
 def open_voting(proposal: Proposal, actor_id: int | None) -> None:

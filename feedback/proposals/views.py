@@ -64,7 +64,6 @@ def new(program_id: int):
         try:
             p = services.create_proposal(program_id, current_user.id, **_fields(form))
         except RuleError as e:
-            db.session.rollback()
             form.icon.errors = [*form.icon.errors, e.message]
         else:
             flash(_("The proposal is saved as a draft."), "success")
@@ -81,7 +80,6 @@ def edit(program_id: int, proposal_id: int):
         try:
             services.update_proposal(p, **_fields(form))
         except RuleError as e:
-            db.session.rollback()
             form.anonymous.errors = [*form.anonymous.errors, e.message]
         else:
             flash(_("Saved."), "success")
@@ -130,7 +128,6 @@ def translation(program_id: int, proposal_id: int, lang_code: str):
         try:
             services.set_translation(p, lang_code, form.title.data or "", form.summary.data or "", form.body.data)
         except RuleError as e:
-            db.session.rollback()
             flash(e.message, "error")
         else:
             flash(_("The translation is saved."), "success")

@@ -16,6 +16,7 @@ from feedback.auth.models import User
 from feedback.common.clock import utcnow
 from feedback.common.errors import RuleError
 from feedback.common.security import ballot_secret, keyed_digest
+from feedback.common.transaction import asked
 from feedback.common.upsert import insert_ignore
 from feedback.extensions import db
 from feedback.meetings.models import Meeting
@@ -155,7 +156,7 @@ def start_thread(
     db.session.flush()
     if role == Role.MEMBER:
         notifications.notify_staff(program_id, Kind.NEW_POST, thread_id=thread.id)
-    db.session.commit()
+    db.session.flush()
     return thread
 
 
@@ -171,7 +172,7 @@ def reply(
     notifications.notify(earlier, thread.program_id, Kind.ANSWER if official else Kind.REPLY, thread_id=thread.id)
     if post.author_role == Role.MEMBER:
         notifications.notify_staff(thread.program_id, Kind.NEW_POST, thread_id=thread.id)
-    db.session.commit()
+    db.session.flush()
     return post
 
 
@@ -185,11 +186,7 @@ def check_can_change(post: Post, user: User) -> None:
 
 
 def can_change(post: Post, user: User) -> bool:
-    try:
-        check_can_change(post, user)
-    except RuleError:
-        return False
-    return True
+    return asked(check_can_change, post, user)
 
 
 def edit_post(user: User, post: Post, body: str | None) -> None:
@@ -201,7 +198,7 @@ def edit_post(user: User, post: Post, body: str | None) -> None:
         raise RuleError(_l("Write something or record your voice."), field="body")
     if text != post.body:
         post.body, post.edited_at = text, utcnow()
-    db.session.commit()
+    db.session.flush()
 
 
 def delete_post(user: User, post: Post) -> None:
@@ -211,7 +208,7 @@ def delete_post(user: User, post: Post) -> None:
         audit.as_member(db.session)
     post.body, post.transcript, post.voice, post.deleted_at = None, None, None, utcnow()
     db.session.execute(sa.delete(ProposalSource).where(ProposalSource.post_id == post.id))
-    db.session.commit()
+    db.session.flush()
 
 
 # --- agreeing and reporting -------------------------------------------------------------------
@@ -230,9 +227,8 @@ def agree(user: User, post: Post) -> None:
     _member_action_allowed(user, post, _l("This is your own post."))
     if not insert_ignore(db.session, Agreement.__table__, {"post_id": post.id, "user_id": user.id, "created_at": utcnow()},
                          ["post_id", "user_id"]):
-        db.session.rollback()
         raise RuleError(_l("You have already said that you agree."), status=409)
-    db.session.commit()
+    db.session.flush()
 
 
 def report(user: User, post: Post) -> bool:
@@ -240,7 +236,6 @@ def report(user: User, post: Post) -> bool:
     _member_action_allowed(user, post, _l("You cannot report your own post."))
     if not insert_ignore(db.session, Report.__table__, {"post_id": post.id, "user_id": user.id, "created_at": utcnow()},
                          ["post_id", "user_id"]):
-        db.session.rollback()
         raise RuleError(_l("You have already reported this post. Staff will look at it."), status=409)
     since = post.reports_cleared_at
     count_q = sa.select(sa.func.count()).select_from(Report).where(Report.post_id == post.id)
@@ -251,7 +246,7 @@ def report(user: User, post: Post) -> bool:
         post.held_for_review = True
         _refresh_answered(post.thread)
     notifications.notify_staff(post.thread.program_id, Kind.REPORT, thread_id=post.thread_id)
-    db.session.commit()
+    db.session.flush()
     return held
 
 
@@ -279,7 +274,7 @@ def hide(user: User, post: Post, reason: str) -> None:
     post.hidden_at, post.hidden_reason, post.hidden_by_id = now, reason, user.id
     post.held_for_review, post.reports_cleared_at = False, now
     _refresh_answered(post.thread)
-    db.session.commit()
+    db.session.flush()
 
 
 def show_again(user: User, post: Post) -> None:
@@ -288,7 +283,7 @@ def show_again(user: User, post: Post) -> None:
     post.hidden_at = post.hidden_reason = post.hidden_by_id = None
     post.held_for_review, post.reports_cleared_at = False, utcnow()
     _refresh_answered(post.thread)
-    db.session.commit()
+    db.session.flush()
 
 
 def set_official(user: User, post: Post, official: bool) -> None:
@@ -302,7 +297,7 @@ def set_official(user: User, post: Post, official: bool) -> None:
     if official:
         authors = {p.author_id for p in post.thread.posts if p.author_id and p.author_role == Role.MEMBER}
         notifications.notify(authors, post.thread.program_id, Kind.ANSWER, thread_id=post.thread_id)
-    db.session.commit()
+    db.session.flush()
 
 
 def set_transcript(user: User, post: Post, text: str | None) -> None:
@@ -313,7 +308,7 @@ def set_transcript(user: User, post: Post, text: str | None) -> None:
     if len(text) > TRANSCRIPT_MAX:
         raise RuleError(_l("The text is too long. Write at most %(n)s letters.", n=TRANSCRIPT_MAX), field="transcript")
     post.transcript = text or None
-    db.session.commit()
+    db.session.flush()
 
 
 def _excerpt(text: str, limit: int) -> str:
@@ -343,7 +338,7 @@ def proposal_from_posts(user: User, thread: Thread, post_ids: list[int]) -> Prop
         commit=False,
     )
     db.session.add_all(ProposalSource(proposal_id=proposal.id, post_id=p.id) for p in chosen)
-    db.session.commit()
+    db.session.flush()
     return proposal
 
 

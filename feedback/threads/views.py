@@ -13,6 +13,7 @@ from feedback.common.access import get_or_404, staff_required
 from feedback.common.error_pages import error_fragment
 from feedback.common.errors import RuleError, show_on_form
 from feedback.common.request_guards import accepts_upload
+from feedback.common.transaction import asked
 from feedback.extensions import db, limiter
 from feedback.meetings.models import Meeting
 from feedback.notifications import services as notifications
@@ -123,23 +124,11 @@ def subject(kind: str, subject_id: int):
     form = _post_form(subj.program_id)
     status = 200
     if form.validate_on_submit():
-        try:
-            thread = services.start_thread(
-                current_user,
-                subj,
-                form.body.data,
-                _voice_bytes(form),
-                anonymous=_flag(form, "anonymous"),
-                fully_anonymous=_flag(form, "fully_anonymous"),
-            )
-        except RuleError as e:
-            db.session.rollback()
-            if e.status == 403:
-                abort(403)
-            show_on_form(form, e, "body")
-            status = e.status
-        else:
-            flash(_("Thank you! Your post is sent."), "success")
+        thread, status = _sent(form, lambda: services.start_thread(
+            current_user, subj, form.body.data, _voice_bytes(form),
+            anonymous=_flag(form, "anonymous"), fully_anonymous=_flag(form, "fully_anonymous"),
+        ))
+        if thread is not None:
             return redirect(url_for("threads.thread", thread_id=thread.id))
     elif form.is_submitted():
         status = 400
@@ -155,11 +144,7 @@ def subject(kind: str, subject_id: int):
 
 
 def _can_write(program_id: int) -> bool:
-    try:
-        services.writer_role(current_user, program_id)
-    except RuleError:
-        return False
-    return True
+    return asked(services.writer_role, current_user, program_id)
 
 
 def _thread_context(thread: Thread, form: PostForm | None = None) -> dict:
@@ -205,25 +190,27 @@ def thread(thread_id: int):
     form = _post_form(t.program_id)
     status = 400
     if form.validate_on_submit():
-        try:
-            post = services.reply(
-                current_user,
-                t,
-                form.body.data,
-                _voice_bytes(form),
-                anonymous=_flag(form, "anonymous"),
-                official=_flag(form, "official"),
-            )
-        except RuleError as e:
-            db.session.rollback()
-            if e.status == 403:
-                abort(403)
-            show_on_form(form, e, "body")
-            status = e.status
-        else:
-            flash(_("Thank you! Your post is sent."), "success")
+        post, status = _sent(form, lambda: services.reply(
+            current_user, t, form.body.data, _voice_bytes(form),
+            anonymous=_flag(form, "anonymous"), official=_flag(form, "official"),
+        ))
+        if post is not None:
             return redirect(url_for("threads.thread", thread_id=t.id) + f"#post-{post.id}")
     return render_template("threads/thread.html", **_thread_context(t, form)), status
+
+
+def _sent(form: PostForm, write):
+    """Writes a new thread or a reply: (what it made, 200), or (None, status) with the refusal
+    shown under the text box. A refusal of her role is the 403 page."""
+    try:
+        made = write()
+    except RuleError as e:
+        if e.status == 403:
+            abort(403)
+        show_on_form(form, e, "body")
+        return None, e.status
+    flash(_("Thank you! Your post is sent."), "success")
+    return made, 200
 
 
 def _back_to(post: Post, anchor: bool = True) -> str:
@@ -231,7 +218,6 @@ def _back_to(post: Post, anchor: bool = True) -> str:
 
 
 def _refused(post: Post, e: RuleError):
-    db.session.rollback()
     if e.status == 403:
         abort(403)
     if request.htmx:
@@ -285,7 +271,6 @@ def edit(post_id: int):
         try:
             services.edit_post(current_user, post, form.body.data)
         except RuleError as e:
-            db.session.rollback()
             show_on_form(form, e, "body")
             status = e.status
         else:
@@ -410,7 +395,6 @@ def to_proposal(thread_id: int):
     try:
         proposal = services.proposal_from_posts(current_user, t, post_ids)
     except RuleError as e:
-        db.session.rollback()
         flash(str(e.message), "error")
         return redirect(url_for("threads.thread", thread_id=t.id) + "#to-proposal"), 303
     flash(_("A draft proposal is made from the feedback. Check and finish it."), "success")

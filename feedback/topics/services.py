@@ -38,14 +38,14 @@ def add_topic(program_id: int, name: str, icon: str) -> Topic:
     last = db.session.scalar(sa.select(sa.func.max(Topic.position)).where(Topic.program_id == program_id))
     topic = Topic(program_id=program_id, name=name, icon=icon, position=(last or 0) + 1)
     db.session.add(topic)
-    db.session.commit()
+    db.session.flush()
     return topic
 
 
 def update_topic(topic: Topic, name: str, icon: str, archived: bool) -> None:
     topic.name = _check(topic.program_id, name, icon, topic)
     topic.icon, topic.archived = icon, bool(archived)
-    db.session.commit()
+    db.session.flush()
 
 
 def move_topic(topic: Topic, step: int) -> None:
@@ -57,4 +57,4 @@ def move_topic(topic: Topic, step: int) -> None:
         topics[i], topics[j] = topics[j], topics[i]
         for position, t in enumerate(topics):
             t.position = position
-        db.session.commit()
+        db.session.flush()

@@ -8,7 +8,6 @@ from flask_babel import gettext as _
 from feedback.common.access import get_or_404, staff_required
 from feedback.common.errors import RuleError, show_on_form
 from feedback.common.icons import ICONS
-from feedback.extensions import db
 from feedback.threads.forms import TopicForm
 from feedback.threads.services import thread_counts
 from feedback.topics import services
@@ -40,7 +39,6 @@ def index(program_id: int):
         try:
             services.add_topic(program_id, form.name.data, form.icon.data)
         except RuleError as e:
-            db.session.rollback()
             show_on_form(form, e, "name")
             return _page(program_id, form, e.status)
         flash(_("The topic is added."), "success")
@@ -58,7 +56,6 @@ def edit(program_id: int, topic_id: int):
         try:
             services.update_topic(topic, form.name.data, form.icon.data, form.archived.data)
         except RuleError as e:
-            db.session.rollback()
             show_on_form(form, e, "name")
             status = e.status
         else:

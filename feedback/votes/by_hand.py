@@ -45,7 +45,7 @@ def record_for_member(proposal: Proposal, member: User, choice: str) -> None:
             _l("%(name)s has already voted on her phone. Her own vote counts.", name=member.name), status=409
         )
     store_ballot(proposal, member, choice, None, "staff")
-    db.session.commit()
+    db.session.flush()
 
 
 def set_hand_counts(proposal: Proposal, counts: dict[str, int]) -> None:
@@ -60,7 +60,7 @@ def set_hand_counts(proposal: Proposal, counts: dict[str, int]) -> None:
     rows = [{"proposal_id": proposal.id, "choice": c, "channel": "staff"} for c, n in counts.items() for _ in range(n)]
     if rows:
         db.session.execute(sa.insert(Vote), rows)
-    db.session.commit()
+    db.session.flush()
 
 
 def hand_counts(proposal_id: int) -> dict[str, int]:

@@ -160,14 +160,6 @@ def cast_vote_and_count(
     check_can_vote(proposal, user)
     store_ballot(proposal, user, choice, reason, "phone")
     counted = results(proposal.id) if proposal.results_visible else None
-    # The vote changed no loaded object, so nothing needs reloading after this commit:
-    # saves reloading her and the proposal (two queries) on the busiest request we have.
-    session = db.session()
-    session.expire_on_commit = False
-    try:
-        session.commit()
-    finally:
-        session.expire_on_commit = True
     return MyVote(choice, reason), counted
 
 

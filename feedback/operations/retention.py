@@ -51,7 +51,7 @@ def delete_old_voice_notes(now: datetime | None = None) -> int:
             sa.delete(VoiceNote).where(VoiceNote.created_at < cutoff, VoiceNote.post_id.in_(in_program))
         )
         deleted += result.rowcount or 0
-    db.session.commit()
+    db.session.flush()
     return deleted
 
 

@@ -1,0 +1,1 @@
+"""Operations code, run by `flask` commands on the server: backups and retention."""
