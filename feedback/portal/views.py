@@ -33,6 +33,7 @@ from feedback.meetings.services import current_or_next
 from feedback.members.cards import absolute_url
 from feedback.notifications import services as notifications
 from feedback.notifications.models import Kind
+from feedback.portal.forms import VoteForm
 from feedback.programs.models import Role
 from feedback.proposals import services as proposals
 from feedback.proposals.models import Proposal, Status
@@ -137,8 +138,9 @@ def _talk_context(p: Proposal) -> dict:
 @login_required
 def vote(proposal_id: int):
     p = _visible_proposal(proposal_id)
-    choice = request.form.get("choice", "")
-    reason = request.form.get("reason", "")
+    form = VoteForm()
+    choice = form.choice.data or ""
+    reason = form.reason.data or ""
     try:
         mine, counted = votes.cast_vote_and_count(p, current_user, choice, reason)
     except RuleError as e:
