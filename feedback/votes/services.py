@@ -47,7 +47,7 @@ def check_can_vote(proposal: Proposal, user: User) -> None:
 
 
 def cast_vote(proposal: Proposal, user: User, choice: str, reason: str | None = None) -> MyVote:
-    """Record or change the member's vote. Commits and returns the vote as stored; raises
+    """Record or change the member's vote (the caller commits). Returns the vote as stored; raises
     RuleError and changes nothing when a rule says no."""
     return cast_vote_and_count(proposal, user, choice, reason)[0]
 

@@ -43,7 +43,7 @@ FAKE_VOICES = """
 })();
 """
 
-STAFF_EMAIL = "staff@demo.example"  # demo users, see feedback/demo.py
+STAFF_EMAIL = "staff@demo.example"  # demo users, see feedback/demo/
 ADMIN_EMAIL = "admin@demo.example"
 STEERING_EMAIL = "steering@demo.example"
 

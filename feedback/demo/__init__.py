@@ -5,10 +5,12 @@ from __future__ import annotations
 import random
 from datetime import datetime, time, timedelta
 
+import sqlalchemy as sa
+
 from feedback.auth.services import create_user
 from feedback.common.clock import local_now, utcnow
-from feedback.demo_outcomes import build_demo_outcomes
-from feedback.demo_threads import build_demo_threads
+from feedback.demo.outcomes import build_demo_outcomes
+from feedback.demo.threads import build_demo_threads
 from feedback.extensions import db
 from feedback.meetings.models import AgendaItem, Attendance, Meeting, MeetingStatus
 from feedback.programs.models import Membership, Role
@@ -20,8 +22,8 @@ from feedback.proposals.models import (
     Status,
 )
 from feedback.topics.models import Topic
-from feedback.votes.models import Vote, VoterRoll
-from feedback.votes.services import ballot_key
+from feedback.votes import services as votes
+from feedback.votes.models import Vote
 
 DEMO_SLUG = "uppsala-demo"
 DEMO_PASSWORD = "demo-password-2026"
@@ -203,6 +205,18 @@ def meeting_time(local: datetime, before_next: int) -> datetime:
     return datetime.combine(datetime(year, month + 1, MEETING_DAY), MEETING_TIME)
 
 
+def _demo_votes(p: Proposal, voters: list, rng: random.Random, at: datetime) -> None:
+    """Members vote through the same rule as on their phones; named votes are dated to the
+    time voting was open (the first member of the open vote has not voted yet)."""
+    lean = rng.choice([(6, 2, 2), (4, 3, 3), (3, 2, 5)])
+    for user in voters:
+        if rng.random() < 0.15:
+            continue
+        votes.cast_vote(p, user, rng.choices(["agree", "unsure", "disagree"], weights=lean)[0], rng.choice(REASONS))
+    if not p.anonymous:
+        db.session.execute(sa.update(Vote).where(Vote.proposal_id == p.id).values(created_at=at, updated_at=at))
+
+
 def build_demo() -> None:
     rng = random.Random(2026)
     now = utcnow()
@@ -296,32 +310,11 @@ def build_demo() -> None:
             event.at = at
             if step == Status.VOTING:
                 p.voting_opened_at = at
+                _demo_votes(p, members if status != Status.VOTING else members[1:8], rng, at)
             if step == Status.VOTED:
                 p.voting_closed_at = at
-        if status in (Status.VOTING, Status.VOTED, Status.IN_REVIEW):
-            voters = members if status != Status.VOTING else members[1:8]  # the first member has not voted yet
-            lean = rng.choice([(6, 2, 2), (4, 3, 3), (3, 2, 5)])
-            for user in voters:
-                if rng.random() < 0.15:
-                    continue
-                choice = rng.choices(["agree", "unsure", "disagree"], weights=lean)[0]
-                reason = rng.choice(REASONS)
                 if anonymous:
-                    db.session.add(VoterRoll(proposal_id=p.id, user_id=user.id))
-                    db.session.add(
-                        Vote(proposal_id=p.id, ballot_key=ballot_key(p.id, user.id), choice=choice, reason=reason)
-                    )
-                else:
-                    db.session.add(
-                        Vote(
-                            proposal_id=p.id,
-                            user_id=user.id,
-                            choice=choice,
-                            reason=reason,
-                            created_at=at,
-                            updated_at=at,
-                        )
-                    )
+                    votes.scatter_anonymous_ballots(p.id)  # as closing a secret vote does
     # The next meeting also opens with coffee and discusses a feedback topic.
     upcoming = meetings[0]
     db.session.add(AgendaItem(meeting_id=upcoming.id, kind="free", title="Fika och presentation", position=0))
@@ -334,9 +327,10 @@ def build_demo() -> None:
             position=len(PROPOSALS) + 1,
         )
     )
-    db.session.commit()
+    db.session.flush()
     voting = db.session.scalar(
         db.select(Proposal).where(Proposal.program_id == program.id, Proposal.status == Status.VOTING).limit(1)
     )
     build_demo_threads(topics, members, staff, meetings[2], voting)
     build_demo_outcomes(program, steering, staff, members)
+    db.session.commit()  # the demo is built in one transaction, like any command

@@ -77,4 +77,4 @@ def build_demo_outcomes(program: Program, steering: User, staff: User, members: 
         db.session.add(ChangeFeedback(change_id=childcare.id, user_id=member.id, answer=answer,
                                       reason="Nu kan jag komma." if answer == "yes" else None))
     program.public_page = True
-    db.session.commit()
+    db.session.flush()

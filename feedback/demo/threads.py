@@ -72,4 +72,4 @@ def build_demo_threads(topics: list[Topic], members: list[User], staff: User, me
         # The proposal grew out of a member's words: the link shows both ways.
         first = db.session.scalar(db.select(Post).order_by(Post.id).limit(1))
         db.session.add(ProposalSource(proposal_id=proposal.id, post_id=first.id))
-    db.session.commit()
+    db.session.flush()
