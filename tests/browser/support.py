@@ -89,6 +89,7 @@ class Live:
         with self.app.app_context():
             try:
                 yield
+                db.session.commit()  # the seeding is the caller here: services only flush
             finally:
                 db.session.remove()
 
