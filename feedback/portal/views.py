@@ -144,7 +144,6 @@ def vote(proposal_id: int):
     try:
         mine, counted = votes.cast_vote_and_count(p, current_user, choice, reason)
     except RuleError as e:
-        db.session.rollback()
         ctx = _panel_context(p, error=e.message, form_choice=choice, form_reason=reason)
         if request.htmx:
             # 200 so htmx swaps the panel in; the message is inside it.
