@@ -128,6 +128,7 @@ def test_fifty_members_voting_and_changing_at_once_end_with_exact_counts(app, ma
                 choice = CHOICES[(i + k) % 3]
                 with app.app_context():
                     votes.cast_vote(db.session.get(Proposal, pid), db.session.get(User, user_id), choice)
+                    db.session.commit()
                     db.session.remove()
                 last[user_id] = choice
         except BaseException as e:
@@ -168,6 +169,7 @@ def test_two_staff_closing_the_same_vote_at_once_leave_one_result(app, make):
             barrier.wait(timeout=30)
             try:
                 proposals.close_voting(p, None)
+                db.session.commit()
                 outcomes.append("closed")
             except RuleError:
                 outcomes.append("told it was closed")

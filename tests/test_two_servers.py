@@ -117,6 +117,7 @@ def test_two_servers_behave_as_one(app, make, servers):
     add_to_agenda(meeting, proposal, None)
     db.session.commit()
     token = issue_member_link(member, None)
+    db.session.commit()
 
     # Logged in through A, she is logged in on B.
     phone = Browser()
@@ -140,8 +141,10 @@ def test_two_servers_behave_as_one(app, make, servers):
 
     # The live meeting looks the same from both.
     live.start(meeting)
+    link = issue_member_link(member, None)
+    db.session.commit()
     watcher = Browser()
-    watcher.request(a, "GET", f"/in/{issue_member_link(member, None)}")
+    watcher.request(a, "GET", f"/in/{link}")
     now_a = watcher.request(a, "GET", f"/live/{meeting.id}/now")[1]
     now_b = watcher.request(b, "GET", f"/live/{meeting.id}/now")[1]
     strip = re.compile(r'name="csrf_token" value="[^"]+"')
