@@ -65,15 +65,15 @@ browsers:
 lint: install
 	$(BIN)/ruff check .
 
-# SQLite always; PostgreSQL as well when TEST_DATABASE_URL is set (CI sets it).
-# With PostgreSQL, its run (no browser) goes alongside the SQLite one: two cores, half the wait.
+# SQLite always (the browser tests too); PostgreSQL as well when TEST_DATABASE_URL is set (CI sets it).
+# pytest-xdist spreads each run over every core; both runs go to the end and either failing fails the target.
+TEST_WORKERS ?= auto
 test: install assets translations browsers lint
-	@if [ -z "$$TEST_DATABASE_URL" ]; then exec $(BIN)/pytest -q; fi; \
-	log=$$(mktemp); \
-	( TEST_DB=postgres $(BIN)/pytest -q -m "not browser" -p no:cacheprovider > $$log 2>&1 ) & pid=$$!; \
-	$(BIN)/pytest -q; sqlite=$$?; \
-	wait $$pid; pg=$$?; \
-	echo "== on PostgreSQL ($$TEST_DATABASE_URL)"; cat $$log; rm -f $$log; \
+	@$(BIN)/pytest -q -n $(TEST_WORKERS); sqlite=$$?; pg=0; \
+	if [ -n "$$TEST_DATABASE_URL" ]; then \
+	  echo "== on PostgreSQL ($$TEST_DATABASE_URL)"; \
+	  TEST_DB=postgres $(BIN)/pytest -q -n $(TEST_WORKERS) -m "not browser" -p no:cacheprovider; pg=$$?; \
+	fi; \
 	test $$sqlite -eq 0 -a $$pg -eq 0
 
 bench: install assets translations browsers
