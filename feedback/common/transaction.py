@@ -28,13 +28,16 @@ def asked(check, *args) -> bool:
     """A rule asked as a question ("may she write here?"): a no answers False and refuses nothing."""
     from feedback.common.errors import RuleError
 
-    g.asking = True
+    in_request = has_request_context()
+    if in_request:
+        g.asking = True
     try:
         check(*args)
     except RuleError:
         return False
     finally:
-        g.asking = False
+        if in_request:
+            g.asking = False
     return True
 
 
