@@ -8,7 +8,6 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import joinedload
 from werkzeug.routing import IntegerConverter
 
 from feedback.common.ids import DB_INT_MAX
@@ -121,10 +120,12 @@ def _import_models() -> None:
 
 
 def _setup_login(app: Flask) -> None:
+    from flask import g, session
     from flask_babel import lazy_gettext as _l
 
+    from feedback.auth import sessions
     from feedback.auth.models import User
-    from feedback.extensions import db, login_manager
+    from feedback.extensions import login_manager
 
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please log in to see this page.")
@@ -147,10 +148,12 @@ def _setup_login(app: Flask) -> None:
         ident, _, version = user_id.partition(":")
         if not ident.isdigit() or not version.isdigit():
             return None
-        # Memberships come in the same query: every page checks roles.
-        user = db.session.get(User, int(ident), options=[joinedload(User.memberships)])
+        # Her memberships (every page checks roles) and her server session come in the same query;
+        # auth.views.check_server_session reads the session from g.
+        user, record = sessions.user_and_session(int(ident), session.get(sessions.COOKIE_KEY))
         if user is None or user.session_version != int(version):
             return None
+        g.server_session = record
         return user
 
 

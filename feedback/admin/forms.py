@@ -1,16 +1,16 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, Regexp
 
+from feedback.common.forms import Form
 from feedback.programs.services import RETENTION_DAYS_MAX, RETENTION_DAYS_MIN
 
 _DAYS = [InputRequired(), NumberRange(min=RETENTION_DAYS_MIN, max=RETENTION_DAYS_MAX)]
 
 
-class ProgramForm(FlaskForm):
+class ProgramForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     slug = StringField(
         _l("Short name for web addresses"),
@@ -29,7 +29,7 @@ class ProgramForm(FlaskForm):
     )
 
 
-class UserForm(FlaskForm):
+class UserForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
     is_admin = BooleanField(_l("Admin of the whole site"))

@@ -1,17 +1,18 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from feedback.common.forms import Form
 
-class LoginForm(FlaskForm):
+
+class LoginForm(Form):
     email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
 
 
-class SetPasswordForm(FlaskForm):
+class SetPasswordForm(Form):
     password = PasswordField(
         _l("New password"),
         validators=[DataRequired(), Length(max=200)],  # the rules are the service's (check_new_password)
@@ -23,12 +24,12 @@ class SetPasswordForm(FlaskForm):
     )
 
 
-class CodeForm(FlaskForm):
+class CodeForm(Form):
     code = StringField(_l("Code"), validators=[DataRequired(), Length(max=40)],
                        description=_l("The 6 digits your app shows now, or one of your recovery codes."))
 
 
-class LanguageForm(FlaskForm):
+class LanguageForm(Form):
     """The language picker in every page's footer; an unknown code is ignored by the view."""
 
     lang = StringField()

@@ -8,6 +8,7 @@ from flask import (
     Blueprint,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
@@ -42,8 +43,8 @@ def check_server_session():
     """A browser whose session was ended (logout elsewhere, staff, a new link) is logged out here."""
     if request.endpoint == "static" or not current_user.is_authenticated:
         return None
-    record = sessions.find(session.get(sessions.COOKIE_KEY))
-    if record is None or record.user_id != current_user.id:
+    record = g.get("server_session")  # loaded with her by the user loader
+    if record is None:
         logout_user()
         session.clear()
         return None

@@ -1,14 +1,14 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
 from feedback.changes.labels import ORIGIN_LABELS, STATUS_LABELS
+from feedback.common.forms import Form
 
 
-class ChangeForm(FlaskForm):
+class ChangeForm(Form):
     title = StringField(_l("Title"), validators=[Optional(), Length(max=160)],
                         description=_l("Short and clear. For example: Childcare at every meeting"))
     description = TextAreaField(_l("What changed, in easy Swedish"), validators=[Optional(), Length(max=3000)],
@@ -33,7 +33,7 @@ class ChangeForm(FlaskForm):
         self.origin.choices = [(k.value, str(v)) for k, v in ORIGIN_LABELS.items()]
 
 
-class ChangeTranslationForm(FlaskForm):
+class ChangeTranslationForm(Form):
     """The change in one more language; the Swedish is shown where this is empty."""
 
     class Meta:

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import RadioField, TextAreaField
 from wtforms.validators import Optional
 
 from feedback.changes.labels import HELPED_LABELS
+from feedback.common.forms import Form
 
 
-class FollowUpForm(FlaskForm):
+class FollowUpForm(Form):
     answer = RadioField(_l("Did this change help?"), validators=[Optional()])
     reason = TextAreaField(_l("Why? (short)"), validators=[Optional()], render_kw={"rows": 2, "maxlength": 500})
 

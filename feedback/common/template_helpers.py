@@ -43,6 +43,14 @@ def _unread_news() -> int:
     return g.unread_news
 
 
+def _empty_form() -> EmptyForm:
+    """One per request, however many bare buttons a page has: the token is the same for all.
+    For rendering only: it never reads the request body (an error page may be about that body)."""
+    if "empty_form" not in g:
+        g.empty_form = EmptyForm(formdata=None)
+    return g.empty_form
+
+
 def _duration(ms: int) -> str:
     seconds = round(ms / 1000)
     return f"{seconds // 60}:{seconds % 60:02d}"
@@ -77,8 +85,7 @@ def init_app(app: Flask) -> None:
 
     app.jinja_env.globals["g"] = g
     app.jinja_env.globals["icon"] = icon
-    # For rendering only: it never reads the request body (an error page may be about that body).
-    app.jinja_env.globals["empty_form"] = lambda: EmptyForm(formdata=None)
+    app.jinja_env.globals["empty_form"] = _empty_form
     app.jinja_env.globals["choice_label"] = lambda choice: str(CHOICE_LABELS.get(choice, choice))
     app.jinja_env.globals["readability"] = readability
     app.jinja_env.globals["lix_band_label"] = lix_band_label

@@ -1,14 +1,14 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, RadioField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
+from feedback.common.forms import Form
 from feedback.decisions.labels import OUTCOME_LABELS
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(Form):
     outcome = RadioField(_l("Decision"), validators=[Optional()])
     reason = TextAreaField(
         _l("Why? In easy Swedish"),
@@ -31,10 +31,10 @@ class DecisionForm(FlaskForm):
         self.outcome.choices = [(k.value, str(v)) for k, v in OUTCOME_LABELS.items()]
 
 
-class DecisionTranslationForm(FlaskForm):
+class DecisionTranslationForm(Form):
     reason = TextAreaField(_l("Why?"), validators=[Optional(), Length(max=1500)], render_kw={"rows": 3})
     changes = TextAreaField(_l("What is different?"), validators=[Optional(), Length(max=1500)], render_kw={"rows": 2})
 
 
-class ReopenForm(FlaskForm):
+class ReopenForm(Form):
     note = StringField(_l("Why is it reopened?"), validators=[Optional(), Length(max=500)])

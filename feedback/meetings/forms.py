@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -14,8 +13,10 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from feedback.common.forms import Form
 
-class MeetingForm(FlaskForm):
+
+class MeetingForm(Form):
     title = StringField(
         _l("Title"), validators=[DataRequired(), Length(max=160)], description=_l("For example: Meeting in March")
     )
@@ -45,15 +46,15 @@ class MeetingForm(FlaskForm):
         }
 
 
-class AgendaAddForm(FlaskForm):
+class AgendaAddForm(Form):
     proposal_id = SelectField(_l("Proposal"), coerce=int, validators=[DataRequired()])
 
 
-class AgendaTopicForm(FlaskForm):
+class AgendaTopicForm(Form):
     topic_id = SelectField(_l("Feedback topic to discuss"), coerce=int, validators=[DataRequired()])
 
 
-class AgendaFreeForm(FlaskForm):
+class AgendaFreeForm(Form):
     title = StringField(
         _l("Other item"),
         validators=[DataRequired(), Length(max=200)],
@@ -61,7 +62,7 @@ class AgendaFreeForm(FlaskForm):
     )
 
 
-class SummaryForm(FlaskForm):
+class SummaryForm(Form):
     summary = TextAreaField(_l("Minutes for staff and the steering group"), validators=[Optional(), Length(max=10_000)])
     member_summary = TextAreaField(
         _l("Short summary for members, in easy Swedish"),
@@ -70,27 +71,27 @@ class SummaryForm(FlaskForm):
     )
 
 
-class AttendanceForm(FlaskForm):
+class AttendanceForm(Form):
     guests = IntegerField(_l("Guests"), validators=[InputRequired(), NumberRange(min=0, max=500)], default=0)
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     title = StringField(_l("What is to be done"), validators=[DataRequired(), Length(max=300)])
     owner = StringField(_l("Who does it"), validators=[DataRequired(), Length(max=120)])
     due_on = DateField(_l("Due date"), validators=[DataRequired()])
 
 
-class RecommendForm(FlaskForm):
+class RecommendForm(Form):
     recommendation = StringField()  # checked by log.recommend, with its own message
 
 
-class ActionStatusForm(FlaskForm):
+class ActionStatusForm(Form):
     back = HiddenField()  # "log" goes back to the meeting's log
 
 
-class LiveControlForm(FlaskForm):
+class LiveControlForm(Form):
     version = HiddenField()  # the state she saw; not a number counts as none
 
 
-class JoinForm(FlaskForm):
+class JoinForm(Form):
     code = StringField()  # the code on the projector, checked by live.find_by_code

@@ -6,6 +6,7 @@ import re
 from datetime import datetime, time
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from babel import Locale, UnknownLocaleError
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
@@ -118,7 +119,13 @@ def by_month(meetings: list[Meeting]) -> list[tuple[datetime, list[Meeting]]]:
     return groups
 
 
-def current_or_next(program_ids: list[int], now: datetime) -> Meeting | None:
+def with_agenda() -> tuple:
+    """Loads the agenda with its proposals in their languages, for a page that lists them: three
+    queries whatever the length of the agenda. (A function: the models are all mapped by then.)"""
+    return (so.selectinload(Meeting.agenda).selectinload(AgendaItem.proposal).selectinload(Proposal.translations),)
+
+
+def current_or_next(program_ids: list[int], now: datetime, options: tuple = ()) -> Meeting | None:
     """An open meeting if there is one, else the next planned one (today's counts).
 
     `now` is the program's wall-clock time, as meeting times are."""
@@ -126,6 +133,7 @@ def current_or_next(program_ids: list[int], now: datetime) -> Meeting | None:
         return None
     open_one = db.session.scalar(
         sa.select(Meeting)
+        .options(*options)
         .where(Meeting.program_id.in_(program_ids), Meeting.status == MeetingStatus.OPEN)
         .order_by(Meeting.starts_at)
         .limit(1)
@@ -137,6 +145,7 @@ def current_or_next(program_ids: list[int], now: datetime) -> Meeting | None:
     midnight = datetime.combine(now.date(), time())
     return db.session.scalar(
         sa.select(Meeting)
+        .options(*options)
         .where(
             Meeting.program_id.in_(program_ids),
             Meeting.status == MeetingStatus.PLANNED,

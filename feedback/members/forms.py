@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
+from feedback.common.forms import Form
 
-class MemberForm(FlaskForm):
+
+class MemberForm(Form):
     name = StringField(
         _l("Name"),
         validators=[DataRequired(), Length(max=120)],

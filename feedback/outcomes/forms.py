@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import HiddenField
 
+from feedback.common.forms import Form
 
-class PublicPageForm(FlaskForm):
+
+class PublicPageForm(Form):
     public = HiddenField()  # "1" turns the public page on, anything else off

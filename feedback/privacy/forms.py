@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField
 
+from feedback.common.forms import Form
 
-class ConsentForm(FlaskForm):
+
+class ConsentForm(Form):
     agree = StringField()  # "yes" when ticked
     next = HiddenField()
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     confirm = StringField()  # "yes" when ticked (the confirm_form macro)

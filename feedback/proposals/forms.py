@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from feedback.common.forms import Form
 
-class ProposalForm(FlaskForm):
+
+class ProposalForm(Form):
     title = StringField(
         _l("Title"),
         validators=[DataRequired(), Length(max=160)],
@@ -28,7 +29,7 @@ class ProposalForm(FlaskForm):
     )
 
 
-class TranslationForm(FlaskForm):
+class TranslationForm(Form):
     title = StringField(
         _l("Title"), validators=[Optional(), Length(max=160)], description=_l("Leave empty to remove this language.")
     )
@@ -36,7 +37,7 @@ class TranslationForm(FlaskForm):
     body = TextAreaField(_l("Longer text (optional)"), validators=[Optional(), Length(max=5000)])
 
 
-class HandVoteForm(FlaskForm):
+class HandVoteForm(Form):
     """A vote by hand: the view and the rules check the member and the choice, with their own messages."""
 
     member_id = StringField()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from flask_babel import lazy_gettext as _l
 
 from feedback.common.errors import RuleError
@@ -153,6 +154,7 @@ def open_for_voting(program_ids: list[int]) -> list[Proposal]:
     return list(
         db.session.scalars(
             sa.select(Proposal)
+            .options(so.selectinload(Proposal.translations))  # text_in: no query per proposal
             .where(Proposal.program_id.in_(program_ids), Proposal.status == Status.VOTING)
             .order_by(Proposal.voting_opened_at, Proposal.id)
         )
@@ -165,6 +167,7 @@ def recently_closed(program_ids: list[int], limit: int = 5) -> list[Proposal]:
     return list(
         db.session.scalars(
             sa.select(Proposal)
+            .options(so.selectinload(Proposal.translations))  # text_in: no query per proposal
             .where(
                 Proposal.program_id.in_(program_ids),
                 Proposal.voting_closed_at.is_not(None),
