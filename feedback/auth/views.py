@@ -127,7 +127,7 @@ def second_step():
     if form.validate_on_submit():
         if second_factor.check(user, form.code.data):
             target = session[_PENDING].get("next")
-            _begin_session(user)  # commits the step used
+            _begin_session(user)  # the step used is saved with her new session, at the end of this request
             return redirect(safe_next(target))
         security.record(security.SECOND_FACTOR_FAILED, user.email)
         form.code.errors = [*form.code.errors, _("That code is not right. Type the 6 digits your app shows now.")]
