@@ -4,8 +4,10 @@ recovery code, each used once; required for admins and the steering group where 
 from __future__ import annotations
 
 import re
+from typing import Any, NamedTuple
 
 import pyotp
+import pytest
 import sqlalchemy as sa
 
 from feedback.audit import security
@@ -45,6 +47,26 @@ def _turn_on(app, client, time_machine, moment) -> tuple[str, list[str]]:
     return secret, codes
 
 
+class Karin(NamedTuple):
+    program: Any
+    staff: Any
+    client: Any
+    secret: str
+    codes: list[str]
+
+
+@pytest.fixture
+def karin_on(app, make, time_machine):
+    """Karin (staff) has just turned the second step on, at 09:00 on 4 May 2027: her program, her,
+    the client she did it on, her app's secret and her recovery codes."""
+    program = make.program()
+    karin = make.staff(program, email="karin@example.org", password=PASSWORD, language="en")
+    time_machine.move_to(local(2027, 5, 4, 9, 0), tick=False)
+    client, _ = _log_in(app, "karin@example.org")
+    secret, codes = _turn_on(app, client, time_machine, local(2027, 5, 4, 9, 0))
+    return Karin(program, karin, client, secret, codes)
+
+
 def test_setting_it_up_and_logging_in_with_a_code(app, make, time_machine):
     program = make.program()
     staff = make.staff(program, email="karin@example.org", password=PASSWORD, language="en")
@@ -73,12 +95,8 @@ def test_setting_it_up_and_logging_in_with_a_code(app, make, time_machine):
     assert again.post("/login/code", data={"code": _code(secret, now)}).status_code == 400
 
 
-def test_a_recovery_code_works_once(app, make, time_machine):
-    program = make.program()
-    make.staff(program, email="karin@example.org", password=PASSWORD, language="en")
-    time_machine.move_to(local(2027, 5, 4, 9, 0), tick=False)
-    client, _ = _log_in(app, "karin@example.org")
-    _secret, codes = _turn_on(app, client, time_machine, local(2027, 5, 4, 9, 0))
+def test_a_recovery_code_works_once(app, karin_on):
+    codes = karin_on.codes
     first, _ = _log_in(app, "karin@example.org")
     assert first.post("/login/code", data={"code": codes[0].upper()}).status_code == 302
     second, _ = _log_in(app, "karin@example.org")
@@ -86,12 +104,8 @@ def test_a_recovery_code_works_once(app, make, time_machine):
     assert second.post("/login/code", data={"code": codes[1]}).status_code == 302
 
 
-def test_a_waiting_login_expires(app, make, time_machine):
-    program = make.program()
-    make.staff(program, email="karin@example.org", password=PASSWORD, language="en")
-    time_machine.move_to(local(2027, 5, 4, 9, 0), tick=False)
-    client, _ = _log_in(app, "karin@example.org")
-    secret, _codes = _turn_on(app, client, time_machine, local(2027, 5, 4, 9, 0))
+def test_a_waiting_login_expires(app, karin_on, time_machine):
+    secret = karin_on.secret
     phone, _ = _log_in(app, "karin@example.org")
     later = local(2027, 5, 4, 9, 6)
     time_machine.move_to(later, tick=False)
@@ -120,12 +134,9 @@ def test_required_for_steering_and_admins_but_not_staff(app, make, login):
         app.config["TWO_FACTOR_REQUIRED"] = False
 
 
-def test_turning_it_off_needs_her_password(app, make, time_machine):
-    program = make.program()
-    staff = make.staff(program, email="karin@example.org", password=PASSWORD, language="en")
-    time_machine.move_to(local(2027, 5, 4, 9, 0), tick=False)
-    client, _ = _log_in(app, "karin@example.org")
-    _turn_on(app, client, time_machine, local(2027, 5, 4, 9, 0))
+def test_turning_it_off_needs_her_password(karin_on):
+    staff = karin_on.staff
+    client = karin_on.client
     client.post("/account/two-factor/off", data={"current": "not my password 1"})
     db.session.refresh(staff)
     assert staff.totp_since is not None
@@ -134,29 +145,23 @@ def test_turning_it_off_needs_her_password(app, make, time_machine):
     assert staff.totp_since is None and staff.totp_secret is None
 
 
-def test_the_secret_and_the_recovery_codes_stay_out_of_the_audit_log(app, make, time_machine):
+def test_the_secret_and_the_recovery_codes_stay_out_of_the_audit_log(karin_on):
     """Found by the ASVS review: turning the second step on wrote her TOTP secret into /admin/audit."""
     from feedback.audit.models import AuditEntry
 
-    program = make.program()
-    make.staff(program, email="karin@example.org", password=PASSWORD, language="en")
-    time_machine.move_to(local(2027, 5, 4, 9, 0), tick=False)
-    client, _ = _log_in(app, "karin@example.org")
-    secret, codes = _turn_on(app, client, time_machine, local(2027, 5, 4, 9, 0))
+    secret = karin_on.secret
+    codes = karin_on.codes
     logged = " ".join(e.changes or "" for e in db.session.scalars(sa.select(AuditEntry)))
     assert secret not in logged and "totp_secret" not in logged and "code_hash" not in logged
     assert not any(c in logged for c in codes)
 
 
-def test_a_password_link_does_not_skip_the_second_step(app, make, time_machine):
+def test_a_password_link_does_not_skip_the_second_step(app, karin_on):
     """Found by the ASVS review: a password link logged her straight in past the second step."""
     from feedback.auth.services import create_password_link
 
-    program = make.program()
-    karin = make.staff(program, email="karin@example.org", password=PASSWORD, language="en")
-    time_machine.move_to(local(2027, 5, 4, 9, 0), tick=False)
-    client, _ = _log_in(app, "karin@example.org")
-    _turn_on(app, client, time_machine, local(2027, 5, 4, 9, 0))
+    program = karin_on.program
+    karin = karin_on.staff
     link = create_password_link(karin, None, 24)
     fresh = new_client(app)
     new = "violet kettle under seven bridges"
