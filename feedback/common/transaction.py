@@ -44,10 +44,12 @@ def asked(check, *args) -> bool:
 def init_app(app: Flask) -> None:
     @app.after_request
     def end_transaction(resp):
+        session = db.session()
+        if not session.in_transaction():  # a static file, or nothing read: nothing to end
+            return resp
         if resp.status_code >= 400 or g.get("refused"):
             db.session.rollback()
             return resp
-        session = db.session()
         # The page is rendered: nothing reads these objects again, so don't expire them.
         session.expire_on_commit = False
         try:

@@ -49,7 +49,12 @@ def check_can_vote(proposal: Proposal, user: User) -> None:
 def cast_vote(proposal: Proposal, user: User, choice: str, reason: str | None = None) -> MyVote:
     """Record or change the member's vote (the caller commits). Returns the vote as stored; raises
     RuleError and changes nothing when a rule says no."""
-    return cast_vote_and_count(proposal, user, choice, reason)[0]
+    if choice not in CHOICES:
+        raise RuleError(_l("Choose one of the answers."))
+    reason = clean_reason(reason)
+    check_can_vote(proposal, user)
+    store_ballot(proposal, user, choice, reason, "phone")
+    return MyVote(choice, reason)
 
 
 def store_ballot(proposal: Proposal, user: User, choice: str, reason: str | None, channel: str) -> None:
@@ -152,15 +157,10 @@ def scatter_anonymous_ballots(proposal_id: int) -> None:
 def cast_vote_and_count(
     proposal: Proposal, user: User, choice: str, reason: str | None = None
 ) -> tuple[MyVote, Results | None]:
-    """cast_vote, plus the results she may see now (None while they are hidden), counted in
-    the same transaction: one round trip to the database fewer than counting afterwards."""
-    if choice not in CHOICES:
-        raise RuleError(_l("Choose one of the answers."))
-    reason = clean_reason(reason)
-    check_can_vote(proposal, user)
-    store_ballot(proposal, user, choice, reason, "phone")
-    counted = results(proposal.id) if proposal.results_visible else None
-    return MyVote(choice, reason), counted
+    """cast_vote, plus the results she may see now (None while they are hidden), counted in the
+    same transaction as her vote, so they include it."""
+    mine = cast_vote(proposal, user, choice, reason)
+    return mine, (results(proposal.id) if proposal.results_visible else None)
 
 
 @dataclass(frozen=True)
