@@ -1,4 +1,4 @@
-"""Forms shared by every part of the app, and the base every form of ours is built on."""
+"""The base every form of ours is built on."""
 
 from __future__ import annotations
 
@@ -26,6 +26,3 @@ class Form(FlaskForm):
                 return None
             return _wtforms_translations(str(get_locale()))
 
-
-class EmptyForm(Form):
-    """A bare button: no fields, only the CSRF token (checked by CSRFProtect for every POST anyway)."""

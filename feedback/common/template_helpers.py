@@ -10,7 +10,6 @@ from flask_login import current_user
 from feedback.audit.labels import security_kind_label
 from feedback.common import i18n
 from feedback.common.assets import asset_url
-from feedback.common.forms import EmptyForm
 from feedback.common.icons import CHOICE_ICONS, ICONS, icon, icon_path
 from feedback.common.lix import readability
 from feedback.common.text import linkify
@@ -41,14 +40,6 @@ def _unread_news() -> int:
     if "unread_news" not in g:
         g.unread_news = unread_count(current_user)
     return g.unread_news
-
-
-def _empty_form() -> EmptyForm:
-    """One per request, however many bare buttons a page has: the token is the same for all.
-    For rendering only: it never reads the request body (an error page may be about that body)."""
-    if "empty_form" not in g:
-        g.empty_form = EmptyForm(formdata=None)
-    return g.empty_form
 
 
 def _duration(ms: int) -> str:
@@ -85,7 +76,6 @@ def init_app(app: Flask) -> None:
 
     app.jinja_env.globals["g"] = g
     app.jinja_env.globals["icon"] = icon
-    app.jinja_env.globals["empty_form"] = _empty_form
     app.jinja_env.globals["choice_label"] = lambda choice: str(CHOICE_LABELS.get(choice, choice))
     app.jinja_env.globals["readability"] = readability
     app.jinja_env.globals["lix_band_label"] = lix_band_label
