@@ -85,11 +85,19 @@ def create_app(config: Any = None) -> Flask:
     _register_blueprints(app)
 
     from feedback import cli, routes
-    from feedback.common import assets, error_pages, headers, request_guards, template_helpers, transaction
+    from feedback.common import (
+        assets,
+        cookie_session,
+        error_pages,
+        headers,
+        request_guards,
+        template_helpers,
+        transaction,
+    )
 
     # after_request hooks run last-registered first: the commit (so a failed one still gets
     # the headers), then the headers, then buffer_static, then compression.
-    for part in (assets, request_guards, headers, error_pages, template_helpers, routes, cli, transaction):
+    for part in (cookie_session, assets, request_guards, headers, error_pages, template_helpers, routes, cli, transaction):
         part.init_app(app)
     return app
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from functools import wraps
+from functools import cache, wraps
 from typing import Any, TypeVar
 
+import sqlalchemy as sa
 from flask import abort, g
 from flask_login import current_user, login_required
 
@@ -15,12 +16,20 @@ from feedback.programs.models import Program, Role
 T = TypeVar("T")
 
 
+@cache
+def _by_id(model: type) -> sa.Select:
+    # A select built once runs from SQLAlchemy's compiled cache; Session.get builds its query
+    # anew each time, which cost 7% of a vote request (bench/vote_load).
+    (key,) = sa.inspect(model).primary_key  # every model get_or_404 serves has a one-column key
+    return sa.select(model).where(key == sa.bindparam("ident"))
+
+
 def get_or_404(model: type[T], ident: Any, program_id: int | None = None) -> T:
     """The record, or 404 when it is unknown or belongs to another program."""
     ident = parse_id(ident)
     if ident is None:
         abort(404)
-    obj = db.session.get(model, ident)
+    obj = db.session.execute(_by_id(model), {"ident": ident}).scalar_one_or_none()
     if obj is None or (program_id is not None and getattr(obj, "program_id", None) != program_id):
         abort(404)
     return obj

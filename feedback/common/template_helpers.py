@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, g
-from flask_babel import format_datetime, get_locale
+from flask_babel import format_datetime, get_locale, get_translations
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -42,6 +42,22 @@ def _unread_news() -> int:
     return g.unread_news
 
 
+def page_translations():
+    """The catalog for the language in force. Flask-Babel looks it up anew for every string (its
+    request namespace, the locale, the cache key), which was a third of rendering the vote panel;
+    here it is kept on that namespace per locale, so force_locale (an e-mail or a calendar file in
+    her language) still switches it."""
+    ns = g.get("_flask_babel")
+    locale = getattr(ns, "babel_locale", None)
+    if locale is None:  # the first string of the request: Flask-Babel picks the language
+        return get_translations()
+    kept = getattr(ns, "page_translations", None)
+    if kept is None or kept[0] is not locale:
+        kept = (locale, get_translations())
+        ns.page_translations = kept
+    return kept[1]
+
+
 def _duration(ms: int) -> str:
     seconds = round(ms / 1000)
     return f"{seconds // 60}:{seconds % 60:02d}"
@@ -75,6 +91,16 @@ def init_app(app: Flask) -> None:
         }
 
     app.jinja_env.globals["g"] = g
+    app.jinja_env.install_gettext_callables(  # in place of Flask-Babel's, which look up the catalog each time
+        gettext=lambda s: page_translations().ugettext(s),
+        ngettext=lambda s, p, n: page_translations().ungettext(s, p, n),
+        pgettext=lambda c, s: page_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: page_translations().unpgettext(c, s, p, n),
+        newstyle=True,
+    )
+    # For the shared macros, which are imported without the page's context (see _macros.html).
+    app.jinja_env.globals["page_lang"] = lambda: str(get_locale() or app.config["BABEL_DEFAULT_LOCALE"])
+    app.jinja_env.globals["language_name_in"] = i18n.language_name
     app.jinja_env.globals["icon"] = icon
     app.jinja_env.globals["choice_label"] = lambda choice: str(CHOICE_LABELS.get(choice, choice))
     app.jinja_env.globals["readability"] = readability
