@@ -2,7 +2,10 @@
 phones a member is logged in and can end one, a new link or password ends them all."""
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
+import time_machine
 
 from feedback.auth.models import UserSession
 from feedback.auth.services import issue_member_link
@@ -88,3 +91,23 @@ def test_a_cookie_without_a_server_session_is_not_enough(app, make):
     with c.session_transaction() as s:
         s["_user_id"] = member.get_id()  # forged or left over from before: no session on the server
     assert is_login_redirect(c.get("/me"))
+
+
+def _sets_session_cookie(resp) -> bool:
+    return any(h.startswith("session=") for h in resp.headers.getlist("Set-Cookie"))
+
+
+def test_her_cookie_is_renewed_once_a_day_and_lives_on(app, make):
+    """Flask would sign the cookie again on every answer; once a day moves its expiry as far."""
+    with time_machine.travel(datetime(2026, 12, 31, 22, 50, tzinfo=UTC), tick=False) as moment:
+        member = make.member(make.program())
+        phone = _phone(app, member)
+        assert not _sets_session_cookie(phone.get("/me"))  # the same day: nothing to sign
+        moment.move_to(datetime(2027, 1, 1, 0, 10, tzinfo=UTC))  # a new day (UTC) in the new year
+        first_of_day = phone.get("/me")
+        assert first_of_day.status_code == 200 and _sets_session_cookie(first_of_day)
+        expires = phone.get_cookie("session").expires
+        assert expires > datetime(2027, 6, 29, tzinfo=UTC)  # 180 days from today, not from her login
+        assert not _sets_session_cookie(phone.get("/me"))
+        # A change to the session is written at once, whatever the day.
+        assert _sets_session_cookie(phone.post("/language", data={"lang": "en"}))
