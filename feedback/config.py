@@ -90,6 +90,9 @@ class Config:
     # On in production; off elsewhere unless asked for, so that the demo's people log in with
     # the printed password alone.
     TWO_FACTOR_REQUIRED = os.environ.get("TWO_FACTOR_REQUIRED", "1" if PRODUCTION else "0") == "1"
+    # How often an open page asks the server for news, in seconds: the live meeting on her phone,
+    # the projector, a thread, a proposal's results. Browser tests shorten them to wait less.
+    POLL_SECONDS = {"live": 3, "projector": 2, "thread": 10, "results": 10}
     # A member says yes to what is kept about her before she takes part (off in most tests).
     CONSENT_REQUIRED = os.environ.get("CONSENT_REQUIRED", "1") == "1"
 

@@ -271,7 +271,7 @@ def test_after_15_minutes_the_edit_page_says_why_not(app, login, english_world):
 def test_polling_is_204_until_something_changes(app, login, english_world):
     c = client_as(app, login, english_world, "member")
     page = text(c.get(f"/talk/t/{english_world.thread.id}"))
-    poll = re.search(r'hx-get="([^"]+)" hx-trigger="every 10s"', page).group(1).replace("&amp;", "&")
+    poll = re.search(r'hx-get="([^"]+)" hx-trigger="every 10000ms"', page).group(1).replace("&amp;", "&")
     assert c.get(poll, headers={"HX-Request": "true"}).status_code == 204
     threads.reply(english_world.users["staff"], db.session.get(Thread, english_world.thread.id), "Here is the answer.", official=True)
     resp = c.get(poll, headers={"HX-Request": "true"})

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, g
+from flask import Flask, current_app, g
 from flask_babel import format_datetime, get_locale, get_translations
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -58,6 +58,11 @@ def page_translations():
     return kept[1]
 
 
+def poll_trigger(kind: str) -> str:
+    """htmx's trigger for a page part that asks for news every POLL_SECONDS[kind] seconds."""
+    return f"every {round(current_app.config['POLL_SECONDS'][kind] * 1000)}ms"
+
+
 def _duration(ms: int) -> str:
     seconds = round(ms / 1000)
     return f"{seconds // 60}:{seconds % 60:02d}"
@@ -102,6 +107,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["page_lang"] = lambda: str(get_locale() or app.config["BABEL_DEFAULT_LOCALE"])
     app.jinja_env.globals["language_name_in"] = i18n.language_name
     app.jinja_env.globals["icon"] = icon
+    app.jinja_env.globals["poll_trigger"] = poll_trigger
     app.jinja_env.globals["choice_label"] = lambda choice: str(CHOICE_LABELS.get(choice, choice))
     app.jinja_env.globals["readability"] = readability
     app.jinja_env.globals["lix_band_label"] = lix_band_label

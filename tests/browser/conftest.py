@@ -31,6 +31,8 @@ def live(tmp_path_factory) -> Iterator[Live]:
     class BrowserConfig(TestConfig):
         SQLALCHEMY_DATABASE_URI = f"sqlite:///{db_file}"
         WTF_CSRF_ENABLED = True  # real forms, real tokens
+        # Pages ask for news as they do on a phone, only sooner: tests wait for what arrives.
+        POLL_SECONDS = {"live": 0.5, "projector": 0.5, "thread": 1, "results": 1}
 
     app = create_app(BrowserConfig)
     with app.app_context():

@@ -16,7 +16,7 @@ from .support import Live, Member, assert_accessible, assert_touch_targets, axe_
 pytestmark = [pytest.mark.browser]
 
 VOICE = Path(__file__).parent.parent / "fixtures" / "voice-1s.webm"
-POLL_WAIT_MS = 15_000  # the thread page asks for news every 10 s
+POLL_WAIT_MS = 15_000  # the most to wait: the thread page asks for news every second here (conftest)
 _n = itertools.count(1)
 
 
