@@ -47,6 +47,8 @@ from tests.routes_support import (
     build_world,
     fill,
     new_client,
+    put_back,
+    rows_now,
     snapshot,
 )
 
@@ -221,24 +223,6 @@ class FormReader(HTMLParser):
 Rows = dict[str, list[dict[str, Any]]]
 
 
-def dump() -> Rows:
-    db.session.commit()
-    with db.engine.connect() as conn:
-        return {t.name: [dict(r._mapping) for r in conn.execute(sa.select(t).order_by(*t.primary_key.columns))]
-                for t in db.metadata.sorted_tables}
-
-
-def restore(rows: Rows) -> None:
-    db.session.rollback()
-    with db.engine.begin() as conn:
-        for table in reversed(db.metadata.sorted_tables):
-            conn.execute(table.delete())
-        for table in db.metadata.sorted_tables:
-            if rows[table.name]:
-                conn.execute(table.insert(), rows[table.name])
-    db.session.expire_all()
-
-
 @dataclass
 class Template:
     rows: Rows
@@ -247,7 +231,7 @@ class Template:
     query_keys: dict[str, set[str]]  # GET route -> query parameters its links and filter forms use
 
     def world(self) -> World:
-        restore(self.rows)
+        put_back(self.rows)
         return World(**{name: _revive(ref) for name, ref in self.refs.items()})
 
 
@@ -275,7 +259,7 @@ def template(app, make, login) -> Template:
     if _TEMPLATE:
         return _TEMPLATE[0]
     w = build_world(make)
-    rows, refs = dump(), {f.name: _ref(getattr(w, f.name)) for f in fields(World)}
+    rows, refs = rows_now(), {f.name: _ref(getattr(w, f.name)) for f in fields(World)}
     names: dict[str, set[str]] = {}
     query_keys: dict[str, set[str]] = {}
     adapter = app.url_map.bind("localhost")
@@ -513,7 +497,7 @@ def test_hostile_forms_give_no_server_error_and_refusals_change_nothing(app, mak
            multipart=st.booleans(), htmx=st.booleans())
     def check(role, path, args, pairs, multipart, htmx):
         if dirty[0]:  # the last example changed data: start again from the world as built
-            restore(tpl.rows)
+            put_back(tpl.rows)
         client = new_client(app)
         if role != "anon":
             login(w.users[role], client)
@@ -553,7 +537,7 @@ def test_hostile_parameters_give_no_server_error_and_change_nothing(app, make, l
            htmx=st.booleans())
     def check(role, path, args, htmx):
         if dirty[0]:  # a page that writes by design, or a failure: the next example starts afresh
-            restore(tpl.rows)
+            put_back(tpl.rows)
         client = new_client(app)
         if role != "anon":
             login(w.users[role], client)

@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 
 from tests.route_specs import LOGIN, SPEC_BY_ID, SPECS, check_roles
-from tests.routes_support import SavedWorld, World, build_world
+from tests.routes_support import build_world
 
 MIXED_ROLES = ["member_steering", "member_and_other_staff"]
 
@@ -218,20 +218,8 @@ def _cases():
         yield pytest.param(spec, id=spec.id, marks=marks)
 
 
-# The world is built once and put back before each route and each allowed POST.
-_SAVED: list[SavedWorld] = []
-
-
-def _world(make) -> World:
-    if _SAVED:
-        return _SAVED[0].restore()
-    world = build_world(make)
-    _SAVED.append(SavedWorld.of(world))
-    return world
-
-
 @pytest.mark.parametrize("spec", list(_cases()))
 def test_access_mixed_roles(app, make, login, spec):
     """Both people on one route, checked as test_access checks one role each."""
-    problems = check_roles(app, login, spec, MIXED_ROLES, MIXED[spec.id], lambda: _world(make))
+    problems = check_roles(app, login, spec, MIXED_ROLES, MIXED[spec.id], lambda: build_world(make))
     assert not problems, "\n".join(problems)
