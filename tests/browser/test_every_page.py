@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import pytest
 import sqlalchemy as sa
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from feedback.auth.models import User
 from feedback.common.clock import utcnow
@@ -188,23 +188,43 @@ def office_language(live: Live) -> Iterator[Callable[[str, str], None]]:
         db.session.commit()
 
 
-def _page_for(request, new_context, page_type: PageType, lang: str, ids: Ids, office_language) -> Page:
+@pytest.fixture(scope="module")
+def shared_pages(browser: Browser, browser_context_args: dict) -> Iterator[dict[tuple[str, str], Page]]:
+    """One phone per role and language, kept for the whole module: each page type is a new
+    address on it, as when she goes from page to page, instead of a new browser and a new login
+    per page type (and the browser keeps plotly.js in its cache between the two chart pages)."""
+    pages: dict[tuple[str, str], Page] = {}
+    yield pages
+    for page in pages.values():
+        page.context.close()
+
+
+def _page_for(request, shared_pages, browser: Browser, browser_context_args: dict, page_type: PageType, lang: str,
+              ids: Ids, office_language) -> Page:
+    if page_type.role in OFFICE:
+        office_language(OFFICE[page_type.role], lang)
+    key = (page_type.role, lang)
+    if key in shared_pages:
+        return shared_pages[key]
     if page_type.role == "member":
-        page = new_context().new_page()
+        page = browser.new_context(**browser_context_args).new_page()
         page.goto(ids.member[lang])
-        return page
-    if page_type.role == "anon":
-        return new_context(locale=lang, extra_http_headers={"Accept-Language": lang}).new_page()
-    office_language(OFFICE[page_type.role], lang)
-    state = request.getfixturevalue(f"{page_type.role}_state")
-    return new_context(storage_state=state).new_page()
+    elif page_type.role == "anon":
+        page = browser.new_context(**browser_context_args, locale=lang,
+                                   extra_http_headers={"Accept-Language": lang}).new_page()
+    else:
+        state = request.getfixturevalue(f"{page_type.role}_state")
+        page = browser.new_context(**browser_context_args, storage_state=state).new_page()
+    shared_pages[key] = page
+    return page
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 @pytest.mark.parametrize("endpoint", sorted(PAGES))
-def test_page_is_accessible(request, new_context, live: Live, ids: Ids, office_language, endpoint: str, lang: str):
+def test_page_is_accessible(request, shared_pages, browser, browser_context_args, live: Live, ids: Ids,
+                            office_language, endpoint: str, lang: str):
     page_type = PAGES[endpoint]
-    page = _page_for(request, new_context, page_type, lang, ids, office_language)
+    page = _page_for(request, shared_pages, browser, browser_context_args, page_type, lang, ids, office_language)
     path = page_type.path(live, ids, lang).replace("{pid}", str(live.program_id))
     resp = page.goto(path)
     assert resp is not None and resp.status < 400, f"{endpoint}: {path} answered {resp and resp.status}"
