@@ -45,6 +45,21 @@ def pytest_unconfigure(config):
         traveller.stop()
 
 
+def pytest_collection_modifyitems(config, items):
+    """The PostgreSQL run keeps only the tests that reach a database: one that uses no database
+    fixture, in a module that opens no database of its own, checks the same thing on both runs."""
+    if not USE_POSTGRES:
+        return
+    keep, drop = [], []
+    for item in items:
+        module = vars(getattr(item, "module", None) or object)
+        own_database = any(name in module for name in ("USE_POSTGRES", "PG_URL", "fresh_database"))
+        (keep if "database_url" in item.fixturenames or own_database else drop).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
 def pytest_report_header(config):
     at = config.getoption("--at")
     return f"the clock starts at {at}" if at else None

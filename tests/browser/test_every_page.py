@@ -190,9 +190,10 @@ def office_language(live: Live) -> Iterator[Callable[[str, str], None]]:
 
 @pytest.fixture(scope="module")
 def shared_pages(browser: Browser, browser_context_args: dict) -> Iterator[dict[tuple[str, str], Page]]:
-    """One phone per role and language, kept for the whole module: each page type is a new
-    address on it, as when she goes from page to page, instead of a new browser and a new login
-    per page type (and the browser keeps plotly.js in its cache between the two chart pages)."""
+    """One phone per member language, one for each office role (her language is switched on the
+    server), kept for the whole module: each page type is a new address on it, as when she goes
+    from page to page, instead of a new browser and a new login per page type (and the browser
+    keeps plotly.js in its cache from one chart page to the next)."""
     pages: dict[tuple[str, str], Page] = {}
     yield pages
     for page in pages.values():
@@ -203,7 +204,7 @@ def _page_for(request, shared_pages, browser: Browser, browser_context_args: dic
               ids: Ids, office_language) -> Page:
     if page_type.role in OFFICE:
         office_language(OFFICE[page_type.role], lang)
-    key = (page_type.role, lang)
+    key = (page_type.role, "" if page_type.role in OFFICE else lang)
     if key in shared_pages:
         return shared_pages[key]
     if page_type.role == "member":
