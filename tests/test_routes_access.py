@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from feedback.extensions import db
 from tests.route_specs import (
     DEFAULT_ARGS,
     MEETING_FORM,
@@ -29,6 +30,19 @@ def test_every_route_is_in_the_matrix(app):
     }
     assert routes - SPEC_BY_ID.keys() == set(), "routes without a row in the access matrix"
     assert SPEC_BY_ID.keys() - routes == set(), "rows in the access matrix for routes that no longer exist"
+
+
+def test_a_snapshot_sees_a_new_row_and_a_changed_value(app, make):
+    """The refused-request checks compare snapshots: on both databases, a change must show."""
+    program = make.program()
+    before = snapshot()
+    assert before["programs"], "the program is in it"
+    member = make.member(program)
+    after = snapshot()
+    assert after != before
+    member.name = "Another name"
+    db.session.commit()
+    assert snapshot() != after
 
 
 @pytest.mark.parametrize("spec", SPECS, ids=[s.id for s in SPECS])
