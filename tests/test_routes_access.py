@@ -57,7 +57,7 @@ def test_access(app, make, login, spec):
 
 def _url_with(spec: Spec, w: World, name: str, value: str) -> str:
     args = {**DEFAULT_ARGS, **spec.args, name: lambda w: value}
-    return fill(spec.rule, {k: f(w) for k, f in args.items()})
+    return fill(spec.rule, {k: args[k](w) for k in set(PLACEHOLDER.findall(spec.rule))})
 
 
 ID_SPECS = [s for s in SPECS if PLACEHOLDER.search(s.rule)]

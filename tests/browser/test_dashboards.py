@@ -13,6 +13,22 @@ from .support import STAFF_EMAIL, Live, axe_problems
 pytestmark = [pytest.mark.browser]
 
 
+@pytest.fixture(scope="module")
+def staff_browser(browser, browser_context_args, staff_state):
+    """One logged-in staff browser for the module: its tabs share the cache, so plotly.js
+    (4.6 MB) comes from the server once, as on her computer."""
+    context = browser.new_context(**browser_context_args, storage_state=staff_state)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def dashboard_tab(staff_browser) -> Page:
+    tab = staff_browser.new_page()
+    yield tab
+    tab.close()
+
+
 def _funnel(page: Page) -> list[int]:
     plot = page.locator("#chart-loop .chart-plot")
     expect(plot).to_have_attribute("data-drawn", "1")
@@ -21,8 +37,8 @@ def _funnel(page: Page) -> list[int]:
     return page.evaluate("() => document.querySelector('#chart-loop .chart-plot').data[0].x")
 
 
-def test_a_filter_changes_the_charts_without_a_reload(staff_page: Page, live: Live):
-    page = staff_page
+def test_a_filter_changes_the_charts_without_a_reload(dashboard_tab: Page, live: Live):
+    page = dashboard_tab
     page.goto(f"/staff/{live.program_id}/dashboard?period=all")
     before = _funnel(page)
     assert before[1] > 0  # the demo has proposals
@@ -46,8 +62,8 @@ def test_a_filter_changes_the_charts_without_a_reload(staff_page: Page, live: Li
     expect(page.locator("#filter-topic")).to_have_value(topic_id)
 
 
-def test_choosing_dates_chooses_the_custom_period(staff_page: Page, live: Live):
-    page = staff_page
+def test_choosing_dates_chooses_the_custom_period(dashboard_tab: Page, live: Live):
+    page = dashboard_tab
     page.goto(f"/staff/{live.program_id}/dashboard?period=all")
     _funnel(page)
     page.locator("#filter-from").fill("2001-01-01")
@@ -62,8 +78,8 @@ def test_choosing_dates_chooses_the_custom_period(staff_page: Page, live: Live):
     expect(page.locator("#chart-loop .chart-plot")).to_be_visible()
 
 
-def test_the_table_behind_the_toggle_and_the_downloads(staff_page: Page, live: Live):
-    page = staff_page
+def test_the_table_behind_the_toggle_and_the_downloads(dashboard_tab: Page, live: Live):
+    page = dashboard_tab
     page.goto(f"/staff/{live.program_id}/dashboard?period=all")
     card = page.locator("#chart-influence")
     table = card.locator("details table")
@@ -88,8 +104,8 @@ def test_the_dashboard_works_without_javascript(log_in_as, live: Live):
     expect(page.locator("#filter-period")).to_have_value("year")
 
 
-def test_dashboard_and_report_are_accessible(staff_page: Page, live: Live):
-    page = staff_page
+def test_dashboard_and_report_are_accessible(dashboard_tab: Page, live: Live):
+    page = dashboard_tab
     problems: list[str] = []
     page.goto(f"/staff/{live.program_id}/dashboard?period=all")
     _funnel(page)
@@ -105,8 +121,8 @@ def test_dashboard_and_report_are_accessible(staff_page: Page, live: Live):
     assert not problems, "axe-core found serious/critical violations:\n" + "\n".join(problems)
 
 
-def test_the_report_prints_on_a4(staff_page: Page, live: Live):
-    page = staff_page
+def test_the_report_prints_on_a4(dashboard_tab: Page, live: Live):
+    page = dashboard_tab
     page.goto(f"/staff/{live.program_id}/report?period=all")
     _funnel(page)
     page.emulate_media(media="print")
