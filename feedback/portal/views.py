@@ -38,7 +38,7 @@ from feedback.proposals import services as proposals
 from feedback.proposals.models import Proposal, Status
 from feedback.threads import services as threads
 from feedback.votes import services as votes
-from feedback.votes.labels import CHOICE_LABELS
+from feedback.votes.labels import choice_labels
 
 bp = Blueprint("portal", __name__)
 
@@ -109,7 +109,7 @@ def _panel_context(
         "form_choice": form_choice if form_choice is not None else (mine.choice if mine else None),
         "form_reason": form_reason if form_reason is not None else (mine.reason if mine and mine.reason else ""),
         "results": counted or (votes.results(proposal.id) if proposal.results_visible else None),
-        "labels": CHOICE_LABELS,
+        "labels": choice_labels(),
         "reason_max": votes.REASON_MAX,
     }
 

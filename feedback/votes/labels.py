@@ -9,3 +9,9 @@ CHOICE_LABELS = {
     "unsure": _l("Not sure"),
     "disagree": _l("No, not good"),
 }
+
+
+def choice_labels() -> dict[str, str]:
+    """The three words in the language in force, translated once: a vote panel shows each up to
+    three times, and a lazy string is translated again at every use."""
+    return {choice: str(label) for choice, label in CHOICE_LABELS.items()}
