@@ -120,6 +120,7 @@ def _import_models() -> None:
     from feedback.decisions import models as _d  # noqa: F401
     from feedback.meetings import models as _m  # noqa: F401
     from feedback.notifications import models as _n  # noqa: F401
+    from feedback.outbox import models as _o  # noqa: F401
     from feedback.programs import models as _p  # noqa: F401
     from feedback.proposals import models as _pr  # noqa: F401
     from feedback.threads import models as _th  # noqa: F401

@@ -1,4 +1,4 @@
-"""flask commands: create-admin, seed-demo, backup, restore, retention."""
+"""flask commands: create-admin, seed-demo, backup, restore, retention, outbox."""
 
 from __future__ import annotations
 
@@ -19,18 +19,55 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
     app.cli.add_command(retention_command)
+    app.cli.add_command(outbox_group)
+
+
+@click.group("outbox")
+def outbox_group() -> None:
+    """Send the messages in the outbox (SMS, e-mail)."""
+
+
+@outbox_group.command("run-once")
+@click.option("--limit", default=100, show_default=True, help="messages claimed at a time")
+@with_appcontext
+def outbox_run_once(limit: int) -> None:
+    """Send what is due now and stop (for cron)."""
+    from feedback.outbox.worker import run_once
+
+    done = run_once(current_app._get_current_object(), limit)  # type: ignore[attr-defined]
+    click.echo("Outbox: " + (", ".join(f"{n} {what}" for what, n in sorted(done.items())) or "nothing was due") + ".")
+
+
+@outbox_group.command("work")
+@click.option("--idle", default=5.0, show_default=True, help="seconds to wait when nothing is due")
+@with_appcontext
+def outbox_work(idle: float) -> None:
+    """Keep sending as messages come due, until stopped (several may run on PostgreSQL)."""
+    from feedback.outbox.worker import work
+
+    click.echo("Outbox worker started; Ctrl-C stops it.")
+    try:
+        work(current_app._get_current_object(), idle)  # type: ignore[attr-defined]
+    except KeyboardInterrupt:
+        click.echo("Outbox worker stopped.")
 
 
 @click.command("retention")
 @with_appcontext
 def retention_command() -> None:
     """Delete what each program keeps no longer than its admins set: run it daily."""
-    from feedback.operations.retention import delete_old_voice_notes, erase_members_who_left
+    from feedback.operations.retention import (
+        delete_old_outbox_messages,
+        delete_old_voice_notes,
+        erase_members_who_left,
+    )
 
     voices = delete_old_voice_notes()
     click.echo(f"Deleted {voices} voice messages older than their program keeps them.")
     erased = erase_members_who_left()
     click.echo(f"Erased the personal data of {erased} members who left.")
+    outbox = delete_old_outbox_messages()
+    click.echo(f"Deleted {outbox} sent messages older than {current_app.config['OUTBOX_KEEP_DAYS']} days.")
     from feedback.audit.security import delete_old
 
     click.echo(f"Deleted {delete_old()} security events older than {current_app.config['SECURITY_LOG_DAYS']} days.")

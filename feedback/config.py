@@ -93,6 +93,28 @@ class Config:
     # How often an open page asks the server for news, in seconds: the live meeting on her phone,
     # the projector, a thread, a proposal's results. Browser tests shorten them to wait less.
     POLL_SECONDS = {"live": 3, "projector": 2, "thread": 10, "results": 10}
+    # The outbox (feedback/outbox): how messages leave. SMS_PROVIDER is "console" (printed to the
+    # log, for development), "46elks" (ELKS_* below) or "" (none); e-mail goes over SMTP when
+    # SMTP_HOST is set, else to the log too.
+    SMS_PROVIDER = os.environ.get("SMS_PROVIDER", "console")
+    SMS_FROM = os.environ.get("SMS_FROM", "Expertgrupp")
+    ELKS_URL = os.environ.get("ELKS_URL", "https://api.46elks.com")
+    ELKS_USERNAME = os.environ.get("ELKS_USERNAME", "")
+    ELKS_PASSWORD = os.environ.get("ELKS_PASSWORD", "")
+    SMTP_HOST = os.environ.get("SMTP_HOST", "")
+    SMTP_PORT = int(os.environ.get("SMTP_PORT", "587"))
+    SMTP_STARTTLS = os.environ.get("SMTP_STARTTLS", "1") == "1"
+    SMTP_USERNAME = os.environ.get("SMTP_USERNAME", "")
+    SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD", "")
+    MAIL_FROM = os.environ.get("MAIL_FROM", "noreply@localhost")
+    # A provider that fails for a while: tries, and the wait before each new try (doubling).
+    OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "6"))
+    OUTBOX_FIRST_RETRY_SECONDS = int(os.environ.get("OUTBOX_FIRST_RETRY_SECONDS", "60"))
+    OUTBOX_PROVIDER_TIMEOUT = float(os.environ.get("OUTBOX_PROVIDER_TIMEOUT", "10"))
+    # Sent (or given-up) messages are deleted by `flask retention` after this many days.
+    OUTBOX_KEEP_DAYS = int(os.environ.get("OUTBOX_KEEP_DAYS", "90"))
+    # No SMS at night, in the program's zone: held until the morning.
+    QUIET_HOURS = (21, 8)
     # A member says yes to what is kept about her before she takes part (off in most tests).
     CONSENT_REQUIRED = os.environ.get("CONSENT_REQUIRED", "1") == "1"
 

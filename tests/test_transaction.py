@@ -28,6 +28,7 @@ OWN_COMMITS = {
     "feedback/demo/__init__.py": "the demo is built in one transaction, like a command",
     "feedback/audit/security.py": "a security event is written for a refused request",
     "feedback/auth/services.py": "a link stopped on refusal must stay stopped",
+    "feedback/outbox/worker.py": "the outbox worker runs outside requests: a claim, and each message, commit",
 }
 
 

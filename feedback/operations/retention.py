@@ -81,3 +81,17 @@ def erase_members_who_left(now: datetime | None = None) -> int:
     for user in users:
         erase(user)
     return len(users)
+
+
+def delete_old_outbox_messages() -> int:
+    """Messages that were sent, given up or dropped more than OUTBOX_KEEP_DAYS ago: staff see
+    recent ones to help a member who got nothing; older ones serve no one."""
+    from flask import current_app
+
+    from feedback.outbox.models import OutboxMessage, State
+
+    cutoff = utcnow() - timedelta(days=current_app.config["OUTBOX_KEEP_DAYS"])
+    return db.session.execute(
+        sa.delete(OutboxMessage).where(OutboxMessage.state.in_((State.SENT, State.FAILED, State.DROPPED)),
+                                       OutboxMessage.created_at < cutoff)
+    ).rowcount

@@ -19,6 +19,7 @@ from feedback.common.clock import utc_to_local, utcnow
 from feedback.extensions import db
 from feedback.meetings.models import Attendance, Meeting
 from feedback.notifications.models import Notification
+from feedback.outbox.models import OutboxMessage
 from feedback.programs.models import Membership, Program
 from feedback.proposals.models import Proposal, Status
 from feedback.threads.models import Agreement, Post, Report, Thread, VoiceNote
@@ -111,6 +112,11 @@ def my_data(user: User, *, program_id: int | None = None) -> dict:
         .order_by(UserSession.created_at)
     ).all()
     notices = db.session.scalar(sa.select(sa.func.count()).select_from(Notification).where(Notification.user_id == uid))
+    messages = db.session.execute(
+        sa.select(OutboxMessage.channel, OutboxMessage.kind, OutboxMessage.state, OutboxMessage.created_at,
+                  OutboxMessage.sent_at)
+        .where(OutboxMessage.user_id == uid).order_by(OutboxMessage.created_at)
+    ).all()
     return {
         "about_you": {"name": user.name, "phone": user.phone, "email": user.email,
                       "language": user.preferred_language, "since": _iso(user.created_at)},
@@ -139,6 +145,8 @@ def my_data(user: User, *, program_id: int | None = None) -> dict:
         "logged_in_on": [{"device": device, "since": _day(since), "last_seen": _day(seen)}
                          for device, since, seen in browsers],
         "notices": notices,
+        "messages_to_you": [{"by": channel, "about": kind, "state": state, "made": _iso(made), "sent": _iso(sent)}
+                            for channel, kind, state, made, sent in messages],
     }
 
 
@@ -189,7 +197,7 @@ def erase(user: User) -> None:
     db.session.execute(sa.delete(VoiceNote).where(VoiceNote.post_id.in_(her_posts)))
     db.session.execute(sa.update(Post).where(Post.author_id == uid).values(
         author_id=None, author_key=None, anonymous=False, by_former_member=True, transcript=None))
-    for model in (Agreement, Report, ChangeFeedback, Notification, LoginToken, Membership, UserSession):
+    for model in (Agreement, Report, ChangeFeedback, Notification, OutboxMessage, LoginToken, Membership, UserSession):
         db.session.execute(sa.delete(model).where(model.user_id == uid))
     user.name = "–"
     user.email = user.phone = user.password_hash = None

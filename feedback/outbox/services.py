@@ -1,0 +1,41 @@
+"""Putting a message in the outbox. The caller's transaction holds the row: if the event that
+causes the message is rolled back, so is the message, and if it commits, the message is there for
+the worker (feedback/outbox/worker.py) even when the server stops the next moment."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from feedback.auth.models import User
+from feedback.common.clock import utcnow
+from feedback.common.upsert import insert_ignore
+from feedback.extensions import db
+from feedback.outbox.models import Channel, OutboxMessage, State
+
+SUBJECT_MAX = 200
+
+
+def enqueue(user: User, channel: str, kind: str, key: str, body: str, subject: str | None = None,
+            not_before: datetime | None = None) -> bool:
+    """One message to her on this channel; key names the event (e.g. "vote-open:17"), so the
+    same event never queues the same message twice. True when it was queued now."""
+    if channel not in set(Channel):
+        raise ValueError(f"unknown channel {channel!r}")
+    now = utcnow()
+    return insert_ignore(
+        db.session,
+        OutboxMessage.__table__,
+        {
+            "idempotency_key": f"{key}:{channel}:{user.id}"[:160],
+            "user_id": user.id,
+            "channel": channel,
+            "kind": kind,
+            "subject": subject[:SUBJECT_MAX] if subject else None,
+            "body": body,
+            "state": State.QUEUED,
+            "attempts": 0,
+            "next_attempt_at": max(not_before or now, now),
+            "created_at": now,
+        },
+        ["idempotency_key"],
+    )

@@ -1,0 +1,154 @@
+"""The outbox worker: claims the messages whose time has come, sends each through its channel's
+provider, and writes down what happened. Run by `flask outbox work` (a long-running process) or
+`flask outbox run-once` (from cron).
+
+Several workers may run at once on PostgreSQL: a claim locks the rows it reads (FOR UPDATE SKIP
+LOCKED), so each worker takes other rows. Every claim is also a conditional update of the row's
+state, which makes a double claim impossible on SQLite too (where one worker is the plan). A
+message is claimed for CLAIM_FOR; a worker that dies leaves it to be claimed again after that,
+which is the one case where a provider may see a message twice (it sent, we did not hear back).
+
+This module commits: it runs outside any request, one transaction per claim and per message."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import Counter
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from flask import Flask, current_app
+
+from feedback.auth.models import User
+from feedback.common.clock import local_to_utc, utc_to_local, utcnow
+from feedback.extensions import db
+from feedback.outbox.models import Channel, OutboxMessage, State
+from feedback.outbox.providers import Outgoing, PermanentFailure, Provider, TemporaryFailure, providers_for
+from feedback.programs.models import Role
+
+log = logging.getLogger(__name__)
+
+CLAIM_FOR = timedelta(minutes=5)
+ERROR_MAX = 500
+
+
+def quiet_until(now_utc: datetime, quiet: tuple[int, int]) -> datetime | None:
+    """When the night is over (UTC), if it is night now in the app's zone; else None.
+    quiet is (evening hour, morning hour), e.g. (21, 8)."""
+    start, end = quiet
+    wall = utc_to_local(now_utc)
+    if end <= wall.hour < start:
+        return None
+    morning = wall.replace(hour=end, minute=0, second=0, microsecond=0)
+    if wall.hour >= start:
+        morning += timedelta(days=1)
+    return local_to_utc(morning)
+
+
+def backoff(attempts: int, first_seconds: int) -> timedelta:
+    """The wait before try number attempts + 1: the first wait, then doubling, at most a day."""
+    return timedelta(seconds=min(first_seconds * 2 ** max(0, attempts - 1), 86400))
+
+
+def address_of(user: User, channel: str) -> tuple[str | None, str | None]:
+    """(her address on this channel, None) or (None, why nothing is sent to her)."""
+    if user.erased_at is not None:
+        return None, "her data was erased"
+    if not user.active:
+        return None, "her account is stopped"
+    roles = [m for m in user.memberships if m.left_at is None]
+    if not user.is_admin and not roles:
+        return None, "she is in no group any more"
+    address = user.phone if channel == Channel.SMS else user.email
+    if not address:
+        return None, "she has no phone number" if channel == Channel.SMS else "she has no e-mail address"
+    return address, None
+
+
+def claim(limit: int, now: datetime) -> list[int]:
+    """Up to limit due messages, now ours until now + CLAIM_FOR; their ids, oldest first."""
+    due = sa.and_(
+        OutboxMessage.next_attempt_at <= now,
+        sa.or_(OutboxMessage.state == State.QUEUED,
+               sa.and_(OutboxMessage.state == State.SENDING, OutboxMessage.claimed_until < now)),
+    )
+    query = sa.select(OutboxMessage.id).where(due).order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit)
+    if db.session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    ids = []
+    for (message_id,) in db.session.execute(query).all():
+        taken = db.session.execute(
+            sa.update(OutboxMessage).where(OutboxMessage.id == message_id, due)
+            .values(state=State.SENDING, claimed_until=now + CLAIM_FOR)
+        ).rowcount
+        if taken == 1:
+            ids.append(message_id)
+    db.session.commit()
+    return ids
+
+
+def deliver(message_id: int, providers: dict[str, Provider | None]) -> str:
+    """Send one claimed message; returns what became of it (a State, or "held" for the night)."""
+    app = current_app
+    message = db.session.get(OutboxMessage, message_id)
+    now = utcnow()
+    user = db.session.get(User, message.user_id)
+    address, why_not = address_of(user, message.channel)
+    provider = providers.get(message.channel)
+    if why_not is None and provider is None:
+        why_not = f"no provider for {message.channel} is set up"
+    if why_not is not None:
+        return _finish(message, State.DROPPED, error=why_not)
+    if message.channel == Channel.SMS and user.memberships and all(m.role == Role.MEMBER for m in user.memberships):
+        morning = quiet_until(now, app.config["QUIET_HOURS"])
+        if morning is not None:
+            message.state, message.next_attempt_at, message.claimed_until = State.QUEUED, morning, None
+            db.session.commit()
+            return "held"
+    message.attempts += 1
+    try:
+        provider_id = provider.send(Outgoing(address, message.subject, message.body))
+    except PermanentFailure as e:
+        return _finish(message, State.FAILED, error=str(e))
+    except TemporaryFailure as e:
+        if message.attempts >= app.config["OUTBOX_MAX_ATTEMPTS"]:
+            return _finish(message, State.FAILED, error=f"gave up after {message.attempts} tries: {e}")
+        message.state, message.claimed_until = State.QUEUED, None
+        message.next_attempt_at = now + backoff(message.attempts, app.config["OUTBOX_FIRST_RETRY_SECONDS"])
+        message.last_error = str(e)[:ERROR_MAX]
+        db.session.commit()
+        return "retry"
+    message.provider_id, message.sent_at = provider_id[:120], utcnow()
+    return _finish(message, State.SENT)
+
+
+def _finish(message: OutboxMessage, state: str, error: str | None = None) -> str:
+    message.state, message.claimed_until = state, None
+    if error is not None:
+        message.last_error = error[:ERROR_MAX]
+    db.session.commit()
+    return state
+
+
+def run_once(app: Flask, limit: int = 100) -> Counter:
+    """Claim and send what is due now, once; what became of each message."""
+    providers = providers_for(app)
+    outcome: Counter = Counter()
+    while True:
+        ids = claim(limit, utcnow())
+        for message_id in ids:
+            outcome[deliver(message_id, providers)] += 1
+        if len(ids) < limit:
+            return outcome
+
+
+def work(app: Flask, idle_seconds: float = 5.0, stop=lambda: False) -> None:
+    """Send as messages come due, until stop() says so (or the process is stopped)."""
+    while not stop():
+        done = run_once(app)
+        if done:
+            log.info("outbox: %s", dict(done))
+        else:
+            time.sleep(idle_seconds)
+        db.session.remove()

@@ -1,0 +1,370 @@
+"""The outbox: a message is a row written with the event that causes it, sent once by the worker
+through a real protocol (SMTP to a mail server started here, 46elks' HTTP API to a server started
+here), retried with backoff when the provider fails for a while, given up with a reason, held
+during the night, and never sent to someone who left or was erased."""
+from __future__ import annotations
+
+import base64
+import json
+import socket
+import threading
+from datetime import UTC, datetime, timedelta
+from email import message_from_bytes
+from email.policy import default as default_policy
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from urllib.parse import parse_qs
+
+import pytest
+import sqlalchemy as sa
+from aiosmtpd.controller import Controller
+
+from feedback.common.clock import utcnow
+from feedback.extensions import db
+from feedback.outbox.models import OutboxMessage, State
+from feedback.outbox.services import enqueue
+from feedback.outbox.worker import backoff, claim, quiet_until, run_once
+from tests.databases import USE_POSTGRES
+
+NOON = datetime(2027, 1, 12, 11, 0, tzinfo=UTC)  # 12:00 in Stockholm, a Tuesday
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _messages() -> list[OutboxMessage]:
+    db.session.expire_all()
+    return list(db.session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.id)))
+
+
+@pytest.fixture
+def member(make):
+    program = make.program()
+    m = make.member(program, name="Amina")
+    m.phone, m.email = "+46701234567", "amina@example.org"
+    db.session.commit()
+    return m
+
+
+# --- queueing ---------------------------------------------------------------------------
+
+
+def test_the_same_event_queues_one_message(app, member):
+    assert enqueue(member, "sms", "vote_open", "vote-open:7", "Röstningen har börjat.") is True
+    assert enqueue(member, "sms", "vote_open", "vote-open:7", "Röstningen har börjat.") is False
+    assert enqueue(member, "email", "vote_open", "vote-open:7", "Röstningen har börjat.", subject="Rösta") is True
+    db.session.commit()
+    assert [(m.channel, m.state) for m in _messages()] == [("sms", State.QUEUED), ("email", State.QUEUED)]
+
+
+def test_a_message_is_rolled_back_with_its_event(app, member):
+    enqueue(member, "sms", "vote_open", "vote-open:8", "Röstningen har börjat.")
+    db.session.rollback()  # the event failed: its message was never there
+    assert _messages() == []
+
+
+def test_an_unknown_channel_is_refused(app, member):
+    with pytest.raises(ValueError, match="unknown channel"):
+        enqueue(member, "pigeon", "vote_open", "k", "x")
+
+
+# --- sending ----------------------------------------------------------------------------
+
+
+def test_the_console_sends_each_message_once(app, member, time_machine):
+    time_machine.move_to(NOON, tick=False)
+    enqueue(member, "sms", "vote_open", "vote-open:1", "Röstningen har börjat.")
+    enqueue(member, "email", "vote_open", "vote-open:1", "Röstningen har börjat.", subject="Rösta")
+    db.session.commit()
+    assert run_once(app) == {State.SENT: 2}
+    sent = _messages()
+    assert all(m.state == State.SENT and m.provider_id and m.attempts == 1 and m.sent_at for m in sent)
+    assert run_once(app) == {}  # nothing is sent twice
+
+
+@pytest.mark.parametrize(("change", "reason"), [
+    (lambda u: setattr(u, "phone", None), "she has no phone number"),
+    (lambda u: setattr(u, "active", False), "her account is stopped"),
+    (lambda u: setattr(u, "erased_at", utcnow()), "her data was erased"),
+    (lambda u: [setattr(m, "left_at", utcnow()) for m in u.memberships], "she is in no group any more"),
+])
+def test_nothing_is_sent_to_her_and_the_row_says_why(app, member, time_machine, change, reason):
+    time_machine.move_to(NOON, tick=False)
+    enqueue(member, "sms", "meeting", "meeting:1", "Träff på lördag.")
+    change(member)
+    db.session.commit()
+    assert run_once(app) == {State.DROPPED: 1}
+    (message,) = _messages()
+    assert message.state == State.DROPPED and message.last_error == reason and message.attempts == 0
+
+
+def test_no_sms_provider_means_nothing_is_sent(app, member, monkeypatch, time_machine):
+    time_machine.move_to(NOON, tick=False)
+    monkeypatch.setitem(app.config, "SMS_PROVIDER", "")
+    enqueue(member, "sms", "meeting", "meeting:2", "Träff på lördag.")
+    db.session.commit()
+    run_once(app)
+    assert _messages()[0].last_error == "no provider for sms is set up"
+
+
+# --- quiet hours ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("now_utc", "morning_utc"), [
+    (datetime(2027, 1, 12, 11, 0), None),  # noon
+    (datetime(2027, 1, 12, 6, 59), datetime(2027, 1, 12, 7, 0)),  # 07:59 in Stockholm: wait a minute
+    (datetime(2027, 1, 12, 20, 0), datetime(2027, 1, 13, 7, 0)),  # 21:00: until tomorrow 08:00 (UTC+1)
+    (datetime(2026, 12, 31, 22, 30), datetime(2027, 1, 1, 7, 0)),  # 23:30 on new year's eve
+    (datetime(2027, 3, 27, 22, 0), datetime(2027, 3, 28, 6, 0)),  # the night the clocks go forward
+    (datetime(2027, 10, 30, 21, 0), datetime(2027, 10, 31, 7, 0)),  # the night they go back
+])
+def test_the_night_ends_at_eight_in_stockholm(app, now_utc, morning_utc):
+    assert quiet_until(now_utc, (21, 8)) == morning_utc
+
+
+def test_an_sms_to_a_member_waits_for_the_morning_and_email_does_not(app, member, time_machine):
+    time_machine.move_to(datetime(2027, 1, 12, 21, 30, tzinfo=UTC), tick=False)  # 22:30 in Stockholm
+    enqueue(member, "sms", "vote_open", "vote-open:3", "Röstningen har börjat.")
+    enqueue(member, "email", "vote_open", "vote-open:3", "Röstningen har börjat.", subject="Rösta")
+    db.session.commit()
+    assert run_once(app) == {"held": 1, State.SENT: 1}
+    sms = next(m for m in _messages() if m.channel == "sms")
+    assert sms.state == State.QUEUED and sms.attempts == 0 and sms.next_attempt_at == datetime(2027, 1, 13, 7, 0)
+    time_machine.move_to(datetime(2027, 1, 13, 7, 0, 1, tzinfo=UTC), tick=False)
+    assert run_once(app) == {State.SENT: 1}
+
+
+# --- 46elks, a real HTTP exchange ----------------------------------------------------------
+
+
+class _Elks(BaseHTTPRequestHandler):
+    answers: list[int] = []
+    received: list[dict] = []
+
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers["Content-Length"])).decode()
+        auth = self.headers.get("Authorization", "")
+        ok_auth = auth == "Basic " + base64.b64encode(b"u123:secret").decode()
+        status = self.answers.pop(0) if self.answers else 200
+        if self.path != "/a1/sms" or not ok_auth:
+            status = 401
+        self.received.append({"path": self.path, "auth": ok_auth, **{k: v[0] for k, v in parse_qs(body).items()}})
+        payload = json.dumps({"id": f"s{len(self.received)}", "status": "created"} if status == 200
+                             else {"error": "no"}).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def elks(app, monkeypatch):
+    _Elks.answers, _Elks.received = [], []
+    server = HTTPServer(("127.0.0.1", _free_port()), _Elks)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    for key, value in {"SMS_PROVIDER": "46elks", "ELKS_URL": f"http://127.0.0.1:{server.server_port}",
+                       "ELKS_USERNAME": "u123", "ELKS_PASSWORD": "secret", "SMS_FROM": "Expert"}.items():
+        monkeypatch.setitem(app.config, key, value)
+    yield _Elks
+    server.shutdown()
+    server.server_close()
+
+
+def test_46elks_gets_the_number_the_text_and_the_password(app, member, elks, time_machine):
+    time_machine.move_to(NOON, tick=False)
+    enqueue(member, "sms", "vote_open", "vote-open:4", "Röstningen har börjat. Rösta i appen.")
+    db.session.commit()
+    assert run_once(app) == {State.SENT: 1}
+    assert elks.received == [{"path": "/a1/sms", "auth": True, "from": "Expert", "to": "+46701234567",
+                              "message": "Röstningen har börjat. Rösta i appen."}]
+    assert _messages()[0].provider_id == "s1"
+
+
+def test_a_failing_provider_is_tried_again_later_and_then_given_up(app, member, elks, monkeypatch, time_machine):
+    monkeypatch.setitem(app.config, "OUTBOX_MAX_ATTEMPTS", 3)
+    monkeypatch.setitem(app.config, "OUTBOX_FIRST_RETRY_SECONDS", 60)
+    elks.answers = [500, 503, 500]
+    time_machine.move_to(NOON, tick=False)
+    enqueue(member, "sms", "vote_open", "vote-open:5", "Röstningen har börjat.")
+    db.session.commit()
+    assert run_once(app) == {"retry": 1}
+    (m,) = _messages()
+    assert m.state == State.QUEUED and m.attempts == 1 and "500" in m.last_error
+    assert m.next_attempt_at == NOON.replace(tzinfo=None) + timedelta(seconds=60)
+    assert run_once(app) == {}  # not before its time
+    time_machine.move_to(NOON + timedelta(seconds=61), tick=False)
+    assert run_once(app) == {"retry": 1}
+    assert _messages()[0].next_attempt_at == NOON.replace(tzinfo=None) + timedelta(seconds=61 + 120)
+    time_machine.move_to(NOON + timedelta(seconds=200), tick=False)
+    assert run_once(app) == {State.FAILED: 1}
+    (m,) = _messages()
+    assert m.state == State.FAILED and m.attempts == 3 and m.last_error.startswith("gave up after 3 tries")
+    assert len(elks.received) == 3
+
+
+def test_a_refused_password_is_not_tried_again(app, member, elks, monkeypatch, time_machine):
+    time_machine.move_to(NOON, tick=False)
+    monkeypatch.setitem(app.config, "ELKS_PASSWORD", "wrong")
+    enqueue(member, "sms", "vote_open", "vote-open:6", "Röstningen har börjat.")
+    db.session.commit()
+    assert run_once(app) == {State.FAILED: 1}
+    assert "401" in _messages()[0].last_error and len(elks.received) == 1
+
+
+def test_a_provider_that_does_not_answer_is_a_temporary_failure(app, member, monkeypatch, time_machine):
+    time_machine.move_to(NOON, tick=False)
+    with socket.socket() as silent:  # accepts connections, never answers
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        for key, value in {"SMS_PROVIDER": "46elks", "ELKS_URL": f"http://127.0.0.1:{silent.getsockname()[1]}",
+                           "OUTBOX_PROVIDER_TIMEOUT": 0.3}.items():
+            monkeypatch.setitem(app.config, key, value)
+        enqueue(member, "sms", "vote_open", "vote-open:9", "Röstningen har börjat.")
+        db.session.commit()
+        assert run_once(app) == {"retry": 1}
+    assert "could not be reached" in _messages()[0].last_error
+
+
+# --- e-mail, a real SMTP exchange ----------------------------------------------------------
+
+
+class _MailBox:
+    def __init__(self) -> None:
+        self.mails: list = []
+        self.answer: str | None = None  # e.g. "550 ..." to refuse
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.answer:
+            return self.answer
+        self.mails.append((envelope.rcpt_tos, message_from_bytes(envelope.content, policy=default_policy)))
+        return "250 OK"
+
+
+@pytest.fixture
+def mailbox(app, monkeypatch):
+    box = _MailBox()
+    controller = Controller(box, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    for key, value in {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": controller.port, "SMTP_STARTTLS": False,
+                       "MAIL_FROM": "expertgrupp@example.org"}.items():
+        monkeypatch.setitem(app.config, key, value)
+    yield box
+    controller.stop()
+
+
+def test_an_email_reaches_the_mail_server_as_written(app, make, mailbox, time_machine):
+    time_machine.move_to(NOON, tick=False)
+    staff = make.staff(make.program(), email="sara@example.org")
+    enqueue(staff, "email", "new_post", "new-post:1", "Ett nytt inlägg väntar på svar.", subject="Nytt inlägg")
+    db.session.commit()
+    assert run_once(app) == {State.SENT: 1}
+    ((rcpt, mail),) = mailbox.mails
+    assert rcpt == ["sara@example.org"]
+    assert (mail["From"], mail["To"], mail["Subject"]) == ("expertgrupp@example.org", "sara@example.org", "Nytt inlägg")
+    assert mail.get_content().strip() == "Ett nytt inlägg väntar på svar."
+    assert _messages()[0].provider_id == mail["Message-ID"]
+
+
+@pytest.mark.parametrize(("answer", "outcome"), [("550 No such user here", State.FAILED),
+                                                 ("451 Try again later", "retry")])
+def test_a_refusing_mail_server(app, make, mailbox, time_machine, answer, outcome):
+    time_machine.move_to(NOON, tick=False)
+    mailbox.answer = answer
+    staff = make.staff(make.program(), email="sara@example.org")
+    enqueue(staff, "email", "new_post", "new-post:2", "Ett nytt inlägg.", subject="Nytt inlägg")
+    db.session.commit()
+    assert run_once(app) == {outcome: 1}
+    assert answer[:3] in _messages()[0].last_error
+
+
+# --- workers, retries, the command ---------------------------------------------------------
+
+
+def test_backoff_doubles_and_stops_at_a_day():
+    assert [backoff(n, 60).total_seconds() for n in (1, 2, 3, 4)] == [60, 120, 240, 480]
+    assert backoff(30, 60) == timedelta(days=1)
+
+
+def test_a_claimed_message_is_not_claimed_again_until_its_claim_runs_out(app, member, time_machine):
+    time_machine.move_to(NOON, tick=False)
+    enqueue(member, "sms", "vote_open", "vote-open:10", "Röstningen har börjat.")
+    db.session.commit()
+    now = utcnow()
+    assert len(claim(10, now)) == 1
+    assert claim(10, now) == []  # a second worker finds nothing
+    assert len(claim(10, now + timedelta(minutes=6))) == 1  # the first worker died: it is taken again
+
+
+@pytest.mark.skipif(not USE_POSTGRES, reason="needs TEST_DB=postgres: SKIP LOCKED")
+def test_two_workers_at_once_share_the_messages_and_send_each_once(app, make, time_machine):
+    time_machine.move_to(NOON, tick=False)
+    program = make.program()
+    for i in range(40):
+        m = make.member(program)
+        m.phone = f"+4670000{i:04d}"
+        enqueue(m, "sms", "vote_open", "vote-open:11", "Röstningen har börjat.")
+    db.session.commit()
+    results: list[list[int]] = [[], []]
+    start = threading.Barrier(2)
+
+    def worker(k: int) -> None:
+        with app.app_context():
+            start.wait()
+            while ids := claim(3, utcnow()):
+                results[k] += ids
+            db.session.remove()
+
+    threads = [threading.Thread(target=worker, args=(k,)) for k in (0, 1)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert not set(results[0]) & set(results[1])
+    assert len(results[0]) + len(results[1]) == 40
+
+
+def test_the_command_sends_what_is_due(app, runner, member, time_machine):
+    time_machine.move_to(NOON, tick=False)
+    enqueue(member, "sms", "vote_open", "vote-open:12", "Röstningen har börjat.")
+    db.session.commit()
+    result = runner.invoke(args=["outbox", "run-once"])
+    assert result.exit_code == 0 and "1 sent" in result.output
+    assert runner.invoke(args=["outbox", "run-once"]).output.strip() == "Outbox: nothing was due."
+
+
+# --- her data ------------------------------------------------------------------------------
+
+
+def test_her_messages_are_in_her_data_and_go_when_she_is_erased(app, member, time_machine):
+    from feedback.privacy.services import erase, my_data
+
+    time_machine.move_to(NOON, tick=False)
+    enqueue(member, "sms", "vote_open", "vote-open:13", "Röstningen har börjat.")
+    db.session.commit()
+    run_once(app)
+    assert my_data(member)["messages_to_you"] == [
+        {"by": "sms", "about": "vote_open", "state": "sent", "made": "2027-01-12T11:00:00", "sent": "2027-01-12T11:00:00"}]
+    erase(member)
+    db.session.commit()
+    assert _messages() == []
+
+
+def test_retention_deletes_old_sent_messages_only(app, member, time_machine):
+    from feedback.operations.retention import delete_old_outbox_messages
+
+    time_machine.move_to(NOON, tick=False)
+    enqueue(member, "sms", "vote_open", "vote-open:14", "Gammalt.")
+    db.session.commit()
+    run_once(app)
+    time_machine.move_to(NOON + timedelta(days=91), tick=False)
+    enqueue(member, "sms", "vote_open", "vote-open:15", "Nytt, väntar.", not_before=utcnow() + timedelta(days=1))
+    assert delete_old_outbox_messages() == 1
+    db.session.commit()
+    assert [m.body for m in _messages()] == ["Nytt, väntar."]
