@@ -46,6 +46,11 @@ class Config:
     # Several app servers must share their counts: REDIS_URL (or RATELIMIT_STORAGE_URI) points them at Redis.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or os.environ.get("REDIS_URL") or "memory://"
     RATELIMIT_HEADERS_ENABLED = True
+    # Counted over the last minute (hour, ...) at every moment: a count that starts again a
+    # minute after the first try lets a guesser who waits most of it out send twice the limit.
+    RATELIMIT_STRATEGY = "moving-window"
+    # Apps (or test runs) that share one Redis keep their counts apart with a prefix of their own.
+    RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "")
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
     # Wrong passwords for one account, from anywhere: guessing spread over many addresses stops too.
     ACCOUNT_LOGIN_RATE_LIMIT = os.environ.get("ACCOUNT_LOGIN_RATE_LIMIT", "10 per 15 minutes;30 per day")

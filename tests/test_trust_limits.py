@@ -4,6 +4,8 @@ per account that holds however many addresses the guesses come from."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 
 from feedback import create_app
@@ -75,3 +77,16 @@ def test_wrong_passwords_for_one_account_are_limited_from_any_address(app, make)
     make.staff(make.program(), email="lena@example.org", password=PASSWORD)
     for _ in range(5):
         assert new_client(app).post("/login", data={"email": "lena@example.org", "password": PASSWORD}).status_code == 302
+
+
+def test_the_count_is_over_the_last_minute_at_every_moment(behind_proxy, time_machine):
+    """A count that starts again a minute after the first try would let a guesser who waits
+    through most of it send twice the limit in a few seconds; the last minute is what counts."""
+    client = new_client(behind_proxy)
+    start = datetime(2027, 1, 12, 10, 59, 0, tzinfo=UTC)
+    statuses = []
+    for seconds in (0, 58, 59, 61, 61.5):
+        time_machine.move_to(start + timedelta(seconds=seconds), tick=False)
+        statuses.append(_try(client, "203.0.113.8"))
+    # At 61.5 s the tries at 58, 59 and 61 are three in the last minute: the fourth is refused.
+    assert statuses == [400, 400, 400, 400, 429]

@@ -39,7 +39,9 @@ def _free_port() -> int:
 def _server(database_url: str, secret: str) -> Iterator[int]:
     port = _free_port()
     env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": secret, "REDIS_URL": REDIS,
-           "LOGIN_RATE_LIMIT": "3 per minute", "CONSENT_REQUIRED": "0"}
+           "LOGIN_RATE_LIMIT": "3 per minute", "CONSENT_REQUIRED": "0",
+           # Both servers share the counts; another run on this Redis does not.
+           "RATELIMIT_KEY_PREFIX": f"test-{secret[-16:]}"}
     env.pop("APP_ENV", None)  # plain HTTP on loopback
     proc = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}",
                              "wsgi:app"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
