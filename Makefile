@@ -82,6 +82,7 @@ bench: install assets translations browsers
 	$(BIN)/python bench/live_poll
 	$(BIN)/python bench/dashboard
 	$(BIN)/python bench/meeting_load
+	$(BIN)/python bench/outbox
 
 extract-messages: install
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k ngettext:1,2 -o feedback/translations/messages.pot .

@@ -136,6 +136,21 @@ def test_an_sms_to_a_member_waits_for_the_morning_and_email_does_not(app, member
     assert run_once(app) == {State.SENT: 1}
 
 
+def test_without_quiet_hours_an_sms_goes_at_night_too(app, member, monkeypatch, time_machine):
+    monkeypatch.setitem(app.config, "QUIET_HOURS", None)
+    time_machine.move_to(datetime(2027, 1, 12, 21, 30, tzinfo=UTC), tick=False)
+    enqueue(member, "sms", "vote_open", "vote-open:16", "Röstningen har börjat.")
+    db.session.commit()
+    assert run_once(app) == {State.SENT: 1}
+
+
+@pytest.mark.parametrize(("value", "hours"), [("21-8", (21, 8)), ("22-7", (22, 7)), ("", None), (" ", None)])
+def test_quiet_hours_come_from_the_environment(value, hours):
+    from feedback.config import _hours
+
+    assert _hours(value) == hours
+
+
 # --- 46elks, a real HTTP exchange ----------------------------------------------------------
 
 

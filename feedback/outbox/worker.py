@@ -100,8 +100,11 @@ def deliver(message_id: int, providers: dict[str, Provider | None]) -> str:
         why_not = f"no provider for {message.channel} is set up"
     if why_not is not None:
         return _finish(message, State.DROPPED, error=why_not)
-    if message.channel == Channel.SMS and user.memberships and all(m.role == Role.MEMBER for m in user.memberships):
-        morning = quiet_until(now, app.config["QUIET_HOURS"])
+    quiet = app.config["QUIET_HOURS"]
+    if quiet and message.channel == Channel.SMS and user.memberships and all(
+        m.role == Role.MEMBER for m in user.memberships
+    ):
+        morning = quiet_until(now, quiet)
         if morning is not None:
             message.state, message.next_attempt_at, message.claimed_until = State.QUEUED, morning, None
             db.session.commit()
