@@ -280,6 +280,8 @@ SPECS = [
          data=lambda w: {"official": "1"}),
     Spec("/talk/posts/<int:post_id>/transcript", "POST", TALK_STAFF, data=lambda w: {"transcript": "Saturdays?"}),
     Spec("/staff/<int:program_id>/feedback", "GET", staff_only(200)),
+    Spec("/staff/<int:program_id>/messages/", "GET", staff_only(200)),
+    Spec("/staff/<int:program_id>/messages/test", "POST", staff_only(302)),
     Spec("/staff/<int:program_id>/topics/", "GET", staff_only(200)),
     Spec("/staff/<int:program_id>/topics/", "POST", staff_only(302), data=lambda w: {"name": "Språk", "icon": "globe"}),
     Spec("/staff/<int:program_id>/topics/<int:topic_id>/edit", "GET", staff_only(200)),

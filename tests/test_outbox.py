@@ -383,3 +383,42 @@ def test_retention_deletes_old_sent_messages_only(app, member, time_machine):
     assert delete_old_outbox_messages() == 1
     db.session.commit()
     assert [m.body for m in _messages()] == ["Nytt, väntar."]
+
+
+# --- the staff page ----------------------------------------------------------------------------
+
+
+def test_staff_see_the_messages_of_their_own_group_only(app, make, login, member, time_machine):
+    from feedback.programs.models import Program
+    from tests.routes_support import new_client
+
+    time_machine.move_to(NOON, tick=False)
+    own = member.memberships[0].program_id
+    stranger = make.member(make.program(), name="Olga Other")
+    stranger.phone = "+46709999999"
+    enqueue(member, "sms", "vote_open", "vote-open:20", "Röstningen har börjat.")
+    enqueue(stranger, "sms", "vote_open", "vote-open:21", "Röstningen har börjat.")
+    member.phone = None
+    db.session.commit()
+    run_once(app)
+    staff = login(make.staff(db.session.get(Program, own), language="en"), new_client(app))
+    page = staff.get(f"/staff/{own}/messages/").get_data(as_text=True)
+    assert "Amina" in page and "Olga" not in page
+    assert "she has no phone number" in page and "Not sent on purpose" in page
+    assert "console-sms" in page  # how SMS are sent, as configured
+    assert "Röstningen" not in page  # what was written to her is not shown to staff
+
+
+def test_a_test_message_goes_to_her_own_address(app, make, login, time_machine):
+    from tests.routes_support import new_client
+
+    time_machine.move_to(NOON, tick=False)
+    program = make.program()
+    sara = make.staff(program, email="sara@example.org", language="en")
+    client = login(sara, new_client(app))
+    resp = client.post(f"/staff/{program.id}/messages/test")
+    assert resp.status_code == 302
+    (message,) = _messages()
+    assert (message.user_id, message.channel, message.kind) == (sara.id, "email", "test")
+    assert "A test message to you is in the outbox" in client.get(resp.headers["Location"]).get_data(as_text=True)
+    assert run_once(app) == {State.SENT: 1}

@@ -145,6 +145,8 @@ MIXED: dict[str, dict[str, Any]] = {
     "POST /talk/posts/<int:post_id>/official": both(403),
     "POST /talk/posts/<int:post_id>/transcript": both(403),
     "GET /staff/<int:program_id>/feedback": STAFF_OF_A,
+    "GET /staff/<int:program_id>/messages/": STAFF_OF_A,
+    "POST /staff/<int:program_id>/messages/test": STAFF_OF_A,
     "GET /staff/<int:program_id>/topics/": STAFF_OF_A,
     "POST /staff/<int:program_id>/topics/": STAFF_OF_A,
     "GET /staff/<int:program_id>/topics/<int:topic_id>/edit": STAFF_OF_A,

@@ -14,6 +14,7 @@ from feedback.common.icons import CHOICE_ICONS, ICONS, icon, icon_path
 from feedback.common.lix import readability
 from feedback.common.text import linkify
 from feedback.meetings.labels import action_button_label, action_label
+from feedback.outbox.labels import channel_label, state_label
 from feedback.programs.labels import role_label
 from feedback.proposals.labels import status_label
 from feedback.votes.labels import CHOICE_LABELS
@@ -108,6 +109,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["language_name_in"] = i18n.language_name
     app.jinja_env.globals["icon"] = icon
     app.jinja_env.globals["poll_trigger"] = poll_trigger
+    app.jinja_env.globals["outbox_channel_label"] = channel_label
+    app.jinja_env.globals["outbox_state_label"] = state_label
     app.jinja_env.globals["choice_label"] = lambda choice: str(CHOICE_LABELS.get(choice, choice))
     app.jinja_env.globals["readability"] = readability
     app.jinja_env.globals["lix_band_label"] = lix_band_label

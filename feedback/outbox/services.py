@@ -39,3 +39,41 @@ def enqueue(user: User, channel: str, kind: str, key: str, body: str, subject: s
         },
         ["idempotency_key"],
     )
+
+
+def for_program(program_id: int, limit: int = 200) -> list[tuple[OutboxMessage, str]]:
+    """The latest messages to the people of this program (members and office), newest first,
+    with each one's name: what staff see when a member says she got nothing."""
+    from sqlalchemy import select
+
+    from feedback.programs.models import Membership
+
+    people = select(Membership.user_id).where(Membership.program_id == program_id)
+    return [
+        (message, name)
+        for message, name in db.session.execute(
+            select(OutboxMessage, User.name)
+            .join(User, User.id == OutboxMessage.user_id)
+            .where(OutboxMessage.user_id.in_(people))
+            .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
+            .limit(limit)
+        ).all()
+    ]
+
+
+def send_test(user: User) -> list[str]:
+    """A test message to her on every channel she has an address for; the channels queued."""
+    from uuid import uuid4
+
+    from flask_babel import gettext as _
+
+    key = f"test:{uuid4().hex}"
+    channels = []
+    if user.email:
+        enqueue(user, Channel.EMAIL, "test", key, _("This is a test message from the expert group app."),
+                subject=_("Test message"))
+        channels.append(Channel.EMAIL)
+    if user.phone:
+        enqueue(user, Channel.SMS, "test", key, _("This is a test message from the expert group app."))
+        channels.append(Channel.SMS)
+    return channels

@@ -90,6 +90,7 @@ PAGES: dict[str, PageType] = {
     "proposals.new": PageType("staff", lambda lv, i, lang: f"{P}/proposals/new"),
     "threads.staff_feedback": PageType("staff", lambda lv, i, lang: f"{P}/feedback"),
     "topics.index": PageType("staff", lambda lv, i, lang: f"{P}/topics/"),
+    "outbox.index": PageType("staff", lambda lv, i, lang: f"{P}/messages/"),
     "topics.edit": PageType("staff", lambda lv, i, lang: f"{P}/topics/{i.topic}/edit"),
     "changes.index": PageType("staff", lambda lv, i, lang: f"{P}/changes/"),
     "changes.new": PageType("staff", lambda lv, i, lang: f"{P}/changes/new"),
