@@ -100,6 +100,42 @@ def test_nothing_is_sent_to_her_and_the_row_says_why(app, member, time_machine, 
     assert message.state == State.DROPPED and message.last_error == reason and message.attempts == 0
 
 
+def test_a_number_typed_before_numbers_were_checked_is_checked_when_sent(app, make, member, elks, time_machine):
+    from feedback.programs.models import Program
+
+    time_machine.move_to(NOON, tick=False)
+    member.phone = "070-765 43 21"  # written by hand, Swedish, without +46
+    enqueue(member, "sms", "meeting", "meeting:3", "Träff på lördag.")
+    other = make.member(db.session.get(Program, member.memberships[0].program_id), name="Nora")
+    other.phone = "12"  # stored before numbers were checked
+    enqueue(other, "sms", "meeting", "meeting:3", "Träff på lördag.")
+    db.session.commit()
+    assert run_once(app) == {State.SENT: 1, State.DROPPED: 1}
+    assert [r["to"] for r in elks.received] == ["+46707654321"]
+    assert _messages()[1].last_error == "her phone number is not one an SMS can go to"
+
+
+@pytest.mark.parametrize(("typed", "stored"), [
+    ("070-123 45 67", "+46701234567"), ("+46 70 123 45 67", "+46701234567"), ("0046701234567", "+46701234567"),
+    ("+358 40 1234567", "+358401234567"), ("08-123 456 78", "+46812345678"),
+    ("123", None), ("0701", None), ("", None), ("call me", None),
+])
+def test_phone_numbers_are_written_one_way(typed, stored):
+    from feedback.common.phones import e164
+
+    assert e164(typed) == stored
+
+
+def test_a_form_with_a_wrong_number_is_told_how_to_write_it(app):
+    from feedback.common.errors import RuleError
+    from feedback.common.phones import normalise_phone
+
+    assert normalise_phone("  ") is None
+    with pytest.raises(RuleError) as refused:
+        normalise_phone("0701")
+    assert refused.value.field == "phone" and "070 123 45 67" in str(refused.value.message)
+
+
 def test_no_sms_provider_means_nothing_is_sent(app, member, monkeypatch, time_machine):
     time_machine.move_to(NOON, tick=False)
     monkeypatch.setitem(app.config, "SMS_PROVIDER", "")

@@ -200,6 +200,7 @@ def test_staff_add_a_member_and_get_her_card(office):
     assert "/in/" in html and "data:image/svg+xml" in html
     [amina] = members_of(prog)
     assert (amina.name, amina.preferred_language, amina.email) == ("Amina", "ar", "amina@example.org")
+    assert amina.phone == "+46701234567"  # written one way, as an SMS provider wants it
     assert amina.password_hash is None
 
 
@@ -212,6 +213,8 @@ def test_staff_add_a_member_and_get_her_card(office):
     {"name": "Nadia", "preferred_language": "sv", "email": "not-an-email"},
     {"name": "Nadia", "preferred_language": "sv", "email": "taken@example.org"},
     {"name": "Nadia", "preferred_language": "sv", "phone": "call me"},
+    {"name": "Nadia", "preferred_language": "sv", "phone": "123"},
+    {"name": "Nadia", "preferred_language": "sv", "phone": "+46 70 123"},
 ])
 def test_new_member_form_refuses_bad_input(office, make, form):
     prog, _staff, client = office
@@ -219,6 +222,16 @@ def test_new_member_form_refuses_bad_input(office, make, form):
     before = snapshot()
     assert client.post(f"/staff/{prog.id}/members/new", data=form).status_code == 400
     assert snapshot() == before
+
+
+def test_a_phone_number_that_is_no_number_is_refused_next_to_its_field(office):
+    prog, _staff, client = office
+    resp = client.post(f"/staff/{prog.id}/members/new", data={"name": "Nadia", "preferred_language": "sv",
+                                                              "phone": "0701"})
+    assert resp.status_code == 400
+    page = resp.get_data(as_text=True)
+    assert "This is not a phone number we can send an SMS to" in page or "inte ett telefonnummer" in page
+    assert members_of(prog) == []
 
 
 def test_staff_edit_a_member(office, make):

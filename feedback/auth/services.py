@@ -12,6 +12,7 @@ from feedback.auth import sessions
 from feedback.auth.models import LoginToken, TokenPurpose, User
 from feedback.common.clock import utcnow
 from feedback.common.errors import RuleError
+from feedback.common.phones import normalise_phone
 from feedback.common.security import (
     hash_password,
     hash_token,
@@ -193,7 +194,7 @@ def create_user(
     user = User(
         name=name.strip(),
         email=email,
-        phone=(phone or "").strip() or None,
+        phone=normalise_phone(phone),
         preferred_language=language,
         is_admin=is_admin,
         session_version=1,

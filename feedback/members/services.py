@@ -13,6 +13,7 @@ from feedback.auth.models import User
 from feedback.auth.services import create_user, normalise_email, revoke_member_links
 from feedback.common.clock import utcnow
 from feedback.common.errors import RuleError
+from feedback.common.phones import normalise_phone
 from feedback.extensions import db
 from feedback.programs.models import Membership, Program, Role
 
@@ -150,6 +151,6 @@ def update_member(user: User, name: str, language: str, phone: str | None, email
         raise RuleError(_l("A user with this email already exists."))
     user.name = name.strip()
     user.preferred_language = language
-    user.phone = (phone or "").strip() or None
+    user.phone = normalise_phone(phone)
     user.email = email
     db.session.flush()

@@ -13,7 +13,7 @@ from feedback.auth.services import (
 )
 from feedback.auth.sessions import active as active_sessions
 from feedback.common.access import staff_required
-from feedback.common.errors import RuleError
+from feedback.common.errors import RuleError, show_on_form
 from feedback.common.i18n import languages
 from feedback.members import services
 from feedback.members.cards import login_url, qr_data_uri
@@ -68,7 +68,7 @@ def new(program_id: int):
                 program_id, form.name.data, form.preferred_language.data, form.phone.data, form.email.data
             )
         except RuleError as e:
-            form.email.errors = [*form.email.errors, e.message]
+            show_on_form(form, e, "email")
         else:
             flash(_("%(name)s is added. Here is her personal link and card.", name=user.name), "success")
             # Shown straight away: the link exists only in this response, never in the database.
@@ -85,7 +85,7 @@ def edit(program_id: int, user_id: int):
         try:
             services.update_member(user, form.name.data, form.preferred_language.data, form.phone.data, form.email.data)
         except RuleError as e:
-            form.email.errors = [*form.email.errors, e.message]
+            show_on_form(form, e, "email")
         else:
             flash(_("Saved."), "success")
             return redirect(url_for("members.index", program_id=program_id))

@@ -22,6 +22,7 @@ from flask import Flask, current_app
 
 from feedback.auth.models import User
 from feedback.common.clock import local_to_utc, utc_to_local, utcnow
+from feedback.common.phones import e164
 from feedback.extensions import db
 from feedback.outbox.models import Channel, OutboxMessage, State
 from feedback.outbox.providers import Outgoing, PermanentFailure, Provider, TemporaryFailure, providers_for
@@ -60,10 +61,15 @@ def address_of(user: User, channel: str) -> tuple[str | None, str | None]:
     roles = [m for m in user.memberships if m.left_at is None]
     if not user.is_admin and not roles:
         return None, "she is in no group any more"
-    address = user.phone if channel == Channel.SMS else user.email
-    if not address:
-        return None, "she has no phone number" if channel == Channel.SMS else "she has no e-mail address"
-    return address, None
+    if channel == Channel.SMS:
+        if not user.phone:
+            return None, "she has no phone number"
+        # Numbers typed before they were checked on the form are checked here.
+        number = e164(user.phone)
+        return (number, None) if number else (None, "her phone number is not one an SMS can go to")
+    if not user.email:
+        return None, "she has no e-mail address"
+    return user.email, None
 
 
 def claim(limit: int, now: datetime) -> list[int]:
