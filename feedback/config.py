@@ -119,6 +119,8 @@ class Config:
     SMTP_STARTTLS = os.environ.get("SMTP_STARTTLS", "1") == "1"
     SMTP_USERNAME = os.environ.get("SMTP_USERNAME", "")
     SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD", "")
+    # A mail server whose certificate a private CA signed: that CA's file (PEM); else the system's.
+    SMTP_CA_FILE = os.environ.get("SMTP_CA_FILE", "")
     MAIL_FROM = os.environ.get("MAIL_FROM", "noreply@localhost")
     # A provider that fails for a while: tries, and the wait before each new try (doubling).
     OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "6"))

@@ -218,7 +218,7 @@ class _Elks(BaseHTTPRequestHandler):
 def elks(app, monkeypatch):
     _Elks.answers, _Elks.received = [], []
     server = HTTPServer(("127.0.0.1", _free_port()), _Elks)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     for key, value in {"SMS_PROVIDER": "46elks", "ELKS_URL": f"http://127.0.0.1:{server.server_port}",
                        "ELKS_USERNAME": "u123", "ELKS_PASSWORD": "secret", "SMS_FROM": "Expert"}.items():
@@ -458,3 +458,62 @@ def test_a_test_message_goes_to_her_own_address(app, make, login, time_machine):
     assert (message.user_id, message.channel, message.kind) == (sara.id, "email", "test")
     assert "A test message to you is in the outbox" in client.get(resp.headers["Location"]).get_data(as_text=True)
     assert run_once(app) == {State.SENT: 1}
+
+
+@pytest.fixture
+def tls_mailbox(app, monkeypatch, tmp_path):
+    """A mail server that takes mail only after STARTTLS and a login, with a certificate of its own
+    (made here with openssl) that the app trusts through SMTP_CA_FILE."""
+    import ssl
+    import subprocess
+
+    from aiosmtpd.smtp import AuthResult
+
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+                   check=True, capture_output=True)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    box = _MailBox()
+    box.logins = []
+
+    def authenticator(server, session, envelope, mechanism, auth_data):
+        box.logins.append((mechanism, auth_data.login, session.ssl is not None))
+        ok = auth_data.login == b"outbox" and auth_data.password == b"s3cret"
+        return AuthResult(success=ok, handled=False)  # not handled: aiosmtpd answers 535 itself
+
+    controller = Controller(box, hostname="127.0.0.1", port=_free_port(), tls_context=context, require_starttls=True,
+                            authenticator=authenticator, auth_require_tls=True)
+    controller.start()
+    for k, v in {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": controller.port, "SMTP_STARTTLS": True,
+                 "SMTP_USERNAME": "outbox", "SMTP_PASSWORD": "s3cret", "SMTP_CA_FILE": str(cert),
+                 "MAIL_FROM": "expertgrupp@example.org", "OUTBOX_PROVIDER_TIMEOUT": 5}.items():
+        monkeypatch.setitem(app.config, k, v)
+    yield box
+    controller.stop()
+
+
+def test_mail_goes_over_starttls_with_a_login(app, make, tls_mailbox, time_machine):
+    time_machine.move_to(NOON, tick=False)
+    staff = make.staff(make.program(), email="sara@example.org")
+    enqueue(staff, "email", "new_post", "new-post:3", "Ett nytt inlägg.", subject="Nytt inlägg")
+    db.session.commit()
+    assert run_once(app) == {State.SENT: 1}
+    assert tls_mailbox.logins and tls_mailbox.logins[-1][1:] == (b"outbox", True)  # logged in inside TLS
+    assert len(tls_mailbox.mails) == 1
+
+
+@pytest.mark.parametrize(("setting", "value", "outcome", "words"), [
+    ("SMTP_CA_FILE", "", "retry", "could not be reached"),  # a certificate nobody vouches for: not sent
+    ("SMTP_PASSWORD", "wrong", State.FAILED, "refused the login"),
+])
+def test_a_mail_server_we_cannot_trust_or_log_in_to(app, make, tls_mailbox, monkeypatch, time_machine,
+                                                    setting, value, outcome, words):
+    time_machine.move_to(NOON, tick=False)
+    monkeypatch.setitem(app.config, setting, value)
+    staff = make.staff(make.program(), email="sara@example.org")
+    enqueue(staff, "email", "new_post", "new-post:4", "Ett nytt inlägg.", subject="Nytt inlägg")
+    db.session.commit()
+    assert run_once(app) == {outcome: 1}
+    assert words in _messages()[0].last_error and tls_mailbox.mails == []

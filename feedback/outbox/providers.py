@@ -95,9 +95,10 @@ class SmtpMail:
     name = "smtp"
 
     def __init__(self, host: str, port: int, starttls: bool, username: str, password: str, sender: str,
-                 timeout: float) -> None:
+                 timeout: float, ca_file: str = "") -> None:
         self.host, self.port, self.starttls = host, port, starttls
         self.username, self.password, self.sender, self.timeout = username, password, sender, timeout
+        self.ca_file = ca_file or None
 
     def send(self, message: Outgoing) -> str:
         mail = EmailMessage()
@@ -107,7 +108,8 @@ class SmtpMail:
         try:
             with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:
                 if self.starttls:
-                    smtp.starttls(context=ssl.create_default_context())
+                    # The server's certificate is checked against the system's CAs (or SMTP_CA_FILE).
+                    smtp.starttls(context=ssl.create_default_context(cafile=self.ca_file))
                 if self.username:
                     smtp.login(self.username, self.password)
                 smtp.send_message(mail)
@@ -134,7 +136,7 @@ def providers_for(app: Flask) -> dict[str, Provider | None]:
         sms = ElksSms(c["ELKS_URL"], c["ELKS_USERNAME"], c["ELKS_PASSWORD"], c["SMS_FROM"], timeout)
     email: Provider = (
         SmtpMail(c["SMTP_HOST"], c["SMTP_PORT"], c["SMTP_STARTTLS"], c["SMTP_USERNAME"], c["SMTP_PASSWORD"],
-                 c["MAIL_FROM"], timeout)
+                 c["MAIL_FROM"], timeout, c["SMTP_CA_FILE"])
         if c["SMTP_HOST"] else ConsoleProvider("email")
     )
     return {"sms": sms, "email": email}
