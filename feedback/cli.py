@@ -28,7 +28,7 @@ def outbox_group() -> None:
 
 
 @outbox_group.command("run-once")
-@click.option("--limit", default=100, show_default=True, help="messages claimed at a time")
+@click.option("--limit", default=20, show_default=True, help="messages claimed at a time")
 @with_appcontext
 def outbox_run_once(limit: int) -> None:
     """Send what is due now and stop (for cron)."""

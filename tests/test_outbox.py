@@ -353,6 +353,20 @@ def test_a_claimed_message_is_not_claimed_again_until_its_claim_runs_out(app, me
     assert len(claim(10, now + timedelta(minutes=6))) == 1  # the first worker died: it is taken again
 
 
+def test_a_worker_whose_claim_ran_out_leaves_the_message(app, member, time_machine):
+    from feedback.outbox.providers import providers_for
+    from feedback.outbox.worker import deliver
+
+    time_machine.move_to(NOON, tick=False)
+    enqueue(member, "sms", "vote_open", "vote-open:17", "Röstningen har börjat.")
+    db.session.commit()
+    (message_id,) = claim(10, utcnow())
+    time_machine.move_to(NOON + timedelta(minutes=6), tick=False)  # slow providers: the claim is over
+    assert deliver(message_id, providers_for(app)) == "claim lost"
+    (m,) = _messages()
+    assert m.state == State.SENDING and m.attempts == 0 and m.sent_at is None
+
+
 @pytest.mark.skipif(not USE_POSTGRES, reason="needs TEST_DB=postgres: SKIP LOCKED")
 def test_two_workers_at_once_share_the_messages_and_send_each_once(app, make, time_machine):
     time_machine.move_to(NOON, tick=False)
