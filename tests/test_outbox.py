@@ -34,6 +34,19 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _configure(app, monkeypatch, settings: dict) -> None:
+    for key, value in settings.items():
+        monkeypatch.setitem(app.config, key, value)
+
+
+def _mail_to_staff(make, key: str, body: str = "Ett nytt inlägg."):
+    """Staff with an e-mail address, and a message to her in the outbox."""
+    staff = make.staff(make.program(), email="sara@example.org")
+    enqueue(staff, "email", "new_post", key, body, subject="Nytt inlägg")
+    db.session.commit()
+    return staff
+
+
 def _messages() -> list[OutboxMessage]:
     db.session.expire_all()
     return list(db.session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.id)))
@@ -220,9 +233,8 @@ def elks(app, monkeypatch):
     server = HTTPServer(("127.0.0.1", _free_port()), _Elks)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
-    for key, value in {"SMS_PROVIDER": "46elks", "ELKS_URL": f"http://127.0.0.1:{server.server_port}",
-                       "ELKS_USERNAME": "u123", "ELKS_PASSWORD": "secret", "SMS_FROM": "Expert"}.items():
-        monkeypatch.setitem(app.config, key, value)
+    _configure(app, monkeypatch, {"SMS_PROVIDER": "46elks", "ELKS_URL": f"http://127.0.0.1:{server.server_port}",
+                                  "ELKS_USERNAME": "u123", "ELKS_PASSWORD": "secret", "SMS_FROM": "Expert"})
     yield _Elks
     server.shutdown()
     server.server_close()
@@ -274,9 +286,8 @@ def test_a_provider_that_does_not_answer_is_a_temporary_failure(app, member, mon
     with socket.socket() as silent:  # accepts connections, never answers
         silent.bind(("127.0.0.1", 0))
         silent.listen()
-        for key, value in {"SMS_PROVIDER": "46elks", "ELKS_URL": f"http://127.0.0.1:{silent.getsockname()[1]}",
-                           "OUTBOX_PROVIDER_TIMEOUT": 0.3}.items():
-            monkeypatch.setitem(app.config, key, value)
+        _configure(app, monkeypatch, {"SMS_PROVIDER": "46elks", "OUTBOX_PROVIDER_TIMEOUT": 0.3,
+                                      "ELKS_URL": f"http://127.0.0.1:{silent.getsockname()[1]}"})
         enqueue(member, "sms", "vote_open", "vote-open:9", "Röstningen har börjat.")
         db.session.commit()
         assert run_once(app) == {"retry": 1}
@@ -303,18 +314,15 @@ def mailbox(app, monkeypatch):
     box = _MailBox()
     controller = Controller(box, hostname="127.0.0.1", port=_free_port())
     controller.start()
-    for key, value in {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": controller.port, "SMTP_STARTTLS": False,
-                       "MAIL_FROM": "expertgrupp@example.org"}.items():
-        monkeypatch.setitem(app.config, key, value)
+    _configure(app, monkeypatch, {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": controller.port, "SMTP_STARTTLS": False,
+                                  "MAIL_FROM": "expertgrupp@example.org"})
     yield box
     controller.stop()
 
 
 def test_an_email_reaches_the_mail_server_as_written(app, make, mailbox, time_machine):
     time_machine.move_to(NOON, tick=False)
-    staff = make.staff(make.program(), email="sara@example.org")
-    enqueue(staff, "email", "new_post", "new-post:1", "Ett nytt inlägg väntar på svar.", subject="Nytt inlägg")
-    db.session.commit()
+    _mail_to_staff(make, "new-post:1", "Ett nytt inlägg väntar på svar.")
     assert run_once(app) == {State.SENT: 1}
     ((rcpt, mail),) = mailbox.mails
     assert rcpt == ["sara@example.org"]
@@ -328,9 +336,7 @@ def test_an_email_reaches_the_mail_server_as_written(app, make, mailbox, time_ma
 def test_a_refusing_mail_server(app, make, mailbox, time_machine, answer, outcome):
     time_machine.move_to(NOON, tick=False)
     mailbox.answer = answer
-    staff = make.staff(make.program(), email="sara@example.org")
-    enqueue(staff, "email", "new_post", "new-post:2", "Ett nytt inlägg.", subject="Nytt inlägg")
-    db.session.commit()
+    _mail_to_staff(make, "new-post:2")
     assert run_once(app) == {outcome: 1}
     assert answer[:3] in _messages()[0].last_error
 
@@ -500,19 +506,16 @@ def tls_mailbox(app, monkeypatch, tmp_path):
     controller = Controller(box, hostname="127.0.0.1", port=_free_port(), tls_context=context, require_starttls=True,
                             authenticator=authenticator, auth_require_tls=True)
     controller.start()
-    for k, v in {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": controller.port, "SMTP_STARTTLS": True,
-                 "SMTP_USERNAME": "outbox", "SMTP_PASSWORD": "s3cret", "SMTP_CA_FILE": str(cert),
-                 "MAIL_FROM": "expertgrupp@example.org", "OUTBOX_PROVIDER_TIMEOUT": 5}.items():
-        monkeypatch.setitem(app.config, k, v)
+    _configure(app, monkeypatch, {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": controller.port, "SMTP_STARTTLS": True,
+                                  "SMTP_USERNAME": "outbox", "SMTP_PASSWORD": "s3cret", "SMTP_CA_FILE": str(cert),
+                                  "MAIL_FROM": "expertgrupp@example.org", "OUTBOX_PROVIDER_TIMEOUT": 5})
     yield box
     controller.stop()
 
 
 def test_mail_goes_over_starttls_with_a_login(app, make, tls_mailbox, time_machine):
     time_machine.move_to(NOON, tick=False)
-    staff = make.staff(make.program(), email="sara@example.org")
-    enqueue(staff, "email", "new_post", "new-post:3", "Ett nytt inlägg.", subject="Nytt inlägg")
-    db.session.commit()
+    _mail_to_staff(make, "new-post:3")
     assert run_once(app) == {State.SENT: 1}
     assert tls_mailbox.logins and tls_mailbox.logins[-1][1:] == (b"outbox", True)  # logged in inside TLS
     assert len(tls_mailbox.mails) == 1
@@ -526,8 +529,6 @@ def test_a_mail_server_we_cannot_trust_or_log_in_to(app, make, tls_mailbox, monk
                                                     setting, value, outcome, words):
     time_machine.move_to(NOON, tick=False)
     monkeypatch.setitem(app.config, setting, value)
-    staff = make.staff(make.program(), email="sara@example.org")
-    enqueue(staff, "email", "new_post", "new-post:4", "Ett nytt inlägg.", subject="Nytt inlägg")
-    db.session.commit()
+    _mail_to_staff(make, "new-post:4")
     assert run_once(app) == {outcome: 1}
     assert words in _messages()[0].last_error and tls_mailbox.mails == []

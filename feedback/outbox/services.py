@@ -5,12 +5,17 @@ the worker (feedback/outbox/worker.py) even when the server stops the next momen
 from __future__ import annotations
 
 from datetime import datetime
+from uuid import uuid4
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from feedback.auth.models import User
 from feedback.common.clock import utcnow
 from feedback.common.upsert import insert_ignore
 from feedback.extensions import db
 from feedback.outbox.models import Channel, OutboxMessage, State
+from feedback.programs.models import Membership
 
 SUBJECT_MAX = 200
 
@@ -44,36 +49,24 @@ def enqueue(user: User, channel: str, kind: str, key: str, body: str, subject: s
 def for_program(program_id: int, limit: int = 200) -> list[tuple[OutboxMessage, str]]:
     """The latest messages to the people of this program (members and office), newest first,
     with each one's name: what staff see when a member says she got nothing."""
-    from sqlalchemy import select
-
-    from feedback.programs.models import Membership
-
-    people = select(Membership.user_id).where(Membership.program_id == program_id)
-    return [
-        (message, name)
-        for message, name in db.session.execute(
-            select(OutboxMessage, User.name)
-            .join(User, User.id == OutboxMessage.user_id)
-            .where(OutboxMessage.user_id.in_(people))
-            .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
-            .limit(limit)
-        ).all()
-    ]
+    people = sa.select(Membership.user_id).where(Membership.program_id == program_id)
+    return list(db.session.execute(
+        sa.select(OutboxMessage, User.name)
+        .join(User, User.id == OutboxMessage.user_id)
+        .where(OutboxMessage.user_id.in_(people))
+        .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
+        .limit(limit)
+    ).tuples())
 
 
 def send_test(user: User) -> list[str]:
     """A test message to her on every channel she has an address for; the channels queued."""
-    from uuid import uuid4
-
-    from flask_babel import gettext as _
-
-    key = f"test:{uuid4().hex}"
+    key, body = f"test:{uuid4().hex}", _("This is a test message from the expert group app.")
     channels = []
     if user.email:
-        enqueue(user, Channel.EMAIL, "test", key, _("This is a test message from the expert group app."),
-                subject=_("Test message"))
+        enqueue(user, Channel.EMAIL, "test", key, body, subject=_("Test message"))
         channels.append(Channel.EMAIL)
     if user.phone:
-        enqueue(user, Channel.SMS, "test", key, _("This is a test message from the expert group app."))
+        enqueue(user, Channel.SMS, "test", key, body)
         channels.append(Channel.SMS)
     return channels
