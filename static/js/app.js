@@ -67,6 +67,10 @@
   // language when there is no connection (and stores nothing else).
   if ("serviceWorker" in navigator && document.body && document.body.dataset.serviceWorker) {
     navigator.serviceWorker.register(document.body.dataset.serviceWorker, { scope: "/" }).catch(function () {});
+    // The worker keeps the offline page in the language of the page she saw last.
+    navigator.serviceWorker.ready.then(function (reg) {
+      if (reg.active) reg.active.postMessage({ language: document.documentElement.lang });
+    });
   }
 
   // Voice messages: record in the browser where it can. Without JavaScript, or where the

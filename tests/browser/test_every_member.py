@@ -107,6 +107,9 @@ def test_offline_nothing_is_shown_as_saved(page: Page, live: Live):
     assert page.evaluate("() => navigator.serviceWorker.ready.then(() => true)")
     page.reload()  # now the service worker looks after the page
     assert page.evaluate("() => navigator.serviceWorker.controller !== null")
+    # The page told the worker her language, and it has stored the offline page in Arabic.
+    page.wait_for_function("""() => caches.open("offline-v2").then(c => c.match("/offline/language"))
+        .then(r => r ? r.text() : "").then(lang => lang === "ar")""")
     expect(page.locator("#vote-panel")).to_be_visible()
 
     page.context.set_offline(True)

@@ -78,3 +78,38 @@ def test_language_switcher_changes_swedish_to_english(page: Page, live: Live):
     page.goto(f"/p/{pid}")
     expect(page.locator("h1")).to_have_text("Meetings in the park")
     expect(page.locator("#proposal-text")).to_have_attribute("lang", "en")
+
+
+# The page's own registration, awaited: a worker address that changed would show up here as a
+# second worker, installing or waiting.
+SERVICE_WORKERS = """() => navigator.serviceWorker.register(document.body.dataset.serviceWorker, {scope: "/"})
+    .then(r => [r.installing, r.waiting, r.active].filter(Boolean).map(w => w.scriptURL))"""
+KEPT_LANGUAGE = """() => caches.open("offline-v2").then(c => c.match("/offline/language"))
+    .then(r => r ? r.text() : "")"""
+
+
+def test_a_new_language_keeps_the_service_worker_and_moves_its_offline_page(page: Page, live: Live):
+    member = live.member(language="sv")
+    page.goto(member.link)
+    page.evaluate("() => navigator.serviceWorker.ready")
+    workers = page.evaluate(SERVICE_WORKERS)
+    assert len(workers) == 1
+    page.wait_for_function(f"() => ({KEPT_LANGUAGE})().then(lang => lang === 'sv')")
+
+    # Several quick changes, each followed at once by a new page: every page loads, since the
+    # worker that looks after them is never replaced on the way.
+    for lang in ("so", "en", "ti"):
+        form = page.locator("footer form.language-form")
+        form.get_by_role("combobox").select_option(lang)
+        with page.expect_navigation():
+            form.locator("button[type=submit]").click()
+        page.goto("/me/ideas", timeout=10_000)
+        expect(page.locator("html")).to_have_attribute("lang", lang)
+        assert page.evaluate(SERVICE_WORKERS) == workers
+
+    page.wait_for_function(f"() => ({KEPT_LANGUAGE})().then(lang => lang === 'ti')")
+    page.context.set_offline(True)
+    page.goto("/me")  # no connection: the offline page in the language she chose last
+    expect(page.locator("html")).to_have_attribute("lang", "ti")
+    expect(page.locator("h1")).to_contain_text(live.t("ti", "No connection"))
+    page.context.set_offline(False)
