@@ -44,6 +44,9 @@ class User(UserMixin, db.Model):
     totp_secret: so.Mapped[str | None] = so.mapped_column(sa.String(64))
     totp_since: so.Mapped[datetime | None]
     totp_last_step: so.Mapped[int | None] = so.mapped_column(sa.BigInteger)
+    # Where her messages go: "sms", "email", "push" or "none"; empty until she (or staff for
+    # her) chooses, when the outbox takes the first address she has (feedback/outbox/choice.py).
+    message_channel: so.Mapped[str | None] = so.mapped_column(sa.String(10))
 
     memberships: so.Mapped[list[Membership]] = so.relationship(back_populates="user", cascade="all, delete-orphan")
     tokens: so.Mapped[list[LoginToken]] = so.relationship(

@@ -1,5 +1,6 @@
-"""The outbox: every message the app sends (SMS, e-mail), one row per recipient and message,
-written in the same transaction as the event that causes it and sent later by a worker."""
+"""The outbox: every message the app sends (SMS, e-mail, push), one row per recipient and
+message, written in the same transaction as the event that causes it and sent later by a worker;
+and what each person chose to get: her channel, and the kinds of message she stopped."""
 
 from __future__ import annotations
 
@@ -16,6 +17,10 @@ from feedback.extensions import db
 class Channel(StrEnum):
     SMS = "sms"
     EMAIL = "email"
+    PUSH = "push"  # Web Push to the app on her home screen
+
+
+NO_MESSAGES = "none"  # her choice when she wants no messages at all (users.message_channel)
 
 
 class State(StrEnum):
@@ -29,7 +34,7 @@ class State(StrEnum):
 class OutboxMessage(db.Model):
     __tablename__ = "outbox_messages"
     __table_args__ = (
-        sa.CheckConstraint("channel IN ('sms','email')", name="channel_known"),
+        sa.CheckConstraint("channel IN ('sms','email','push')", name="channel_known"),
         sa.CheckConstraint("state IN ('queued','sending','sent','failed','dropped')", name="state_known"),
         # What the worker asks for: the rows whose time has come.
         sa.Index("ix_outbox_messages_due", "state", "next_attempt_at"),
@@ -44,6 +49,8 @@ class OutboxMessage(db.Model):
     # Her address is looked up when the message is sent, so a new number is used and none is kept here.
     subject: so.Mapped[str | None] = so.mapped_column(sa.String(200))
     body: so.Mapped[str] = so.mapped_column(sa.Text)
+    # The page the message is about ("/p/17"): in the text of an SMS or e-mail, opened by a push.
+    link: so.Mapped[str | None] = so.mapped_column(sa.String(300))
     state: so.Mapped[str] = so.mapped_column(sa.String(10), default=State.QUEUED)
     attempts: so.Mapped[int] = so.mapped_column(default=0)
     next_attempt_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
@@ -52,3 +59,15 @@ class OutboxMessage(db.Model):
     last_error: so.Mapped[str | None] = so.mapped_column(sa.String(500))
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
     sent_at: so.Mapped[datetime | None]
+
+
+class MessageStop(db.Model):
+    """A kind of message she stopped (one tap on the link in such a message, or her settings)."""
+
+    __tablename__ = "message_stops"
+    __table_args__ = (sa.UniqueConstraint("user_id", "kind"),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    kind: so.Mapped[str] = so.mapped_column(sa.String(40))
+    created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
