@@ -191,6 +191,7 @@ def _register_blueprints(app: Flask) -> None:
     from feedback.meetings.views import bp as meetings_bp
     from feedback.members.views import bp as members_bp
     from feedback.notifications.views import bp as notifications_bp
+    from feedback.outbox.member_views import bp as messages_bp
     from feedback.outbox.views import bp as outbox_bp
     from feedback.outcomes.views import bp as outcomes_bp
     from feedback.portal.views import bp as portal_bp
@@ -203,5 +204,5 @@ def _register_blueprints(app: Flask) -> None:
 
     for bp in (auth_bp, portal_bp, live_bp, staff_bp, members_bp, meetings_bp, proposals_bp, admin_bp,
                threads_bp, topics_bp, notifications_bp, decisions_bp, changes_bp, outcomes_bp, audit_bp, dashboards_bp, pwa_bp,
-               privacy_bp, account_bp, outbox_bp):
+               privacy_bp, account_bp, outbox_bp, messages_bp):
         app.register_blueprint(bp)

@@ -118,6 +118,12 @@ def _leaver(w: World) -> int:
     return user.id
 
 
+def _stop_token(w: World) -> str:
+    from feedback.outbox.links import stop_token
+
+    return stop_token(w.target.id, "vote")
+
+
 def _feed_token(w: World) -> str:
     from feedback.meetings.calendar import feed_token
 
@@ -282,6 +288,12 @@ SPECS = [
     Spec("/staff/<int:program_id>/feedback", "GET", staff_only(200)),
     Spec("/staff/<int:program_id>/messages/", "GET", staff_only(200)),
     Spec("/staff/<int:program_id>/messages/test", "POST", staff_only(302)),
+    # Her settings: anyone logged in chooses her own; an invalid choice is a 400 that changes nothing.
+    Spec("/me/messages", "GET", everyone(200, anon=LOGIN)),
+    Spec("/me/messages", "POST", everyone(302, anon=LOGIN), data=lambda w: {"channel": "none", "kinds": ["vote"]}),
+    # A stop link works for whoever holds it, logged in or not: it stops that one kind and nothing else.
+    Spec("/stop/<token>", "GET", everyone(200), args={"token": _stop_token}),
+    Spec("/stop/<token>", "POST", everyone(200), args={"token": _stop_token}),
     Spec("/staff/<int:program_id>/topics/", "GET", staff_only(200)),
     Spec("/staff/<int:program_id>/topics/", "POST", staff_only(302), data=lambda w: {"name": "Språk", "icon": "globe"}),
     Spec("/staff/<int:program_id>/topics/<int:topic_id>/edit", "GET", staff_only(200)),

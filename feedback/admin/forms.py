@@ -27,6 +27,10 @@ class ProgramForm(Form):
         description=_l("Counted from the day staff mark that she left. Then her name, contact details and links "
                        "are deleted; her votes still count and her posts stay, from “a former member”."),
     )
+    reminder_hours = StringField(
+        _l("Remind members before a meeting (hours)"), validators=[Optional(), Length(max=20)], default="48, 3",
+        description=_l("For example 48, 3: two days before and three hours before. Empty: no reminders."),
+    )
 
 
 class UserForm(Form):

@@ -47,8 +47,10 @@ def program_form(program_id: int | None = None):
             else:
                 services.update_program(program, form.name.data, form.slug.data, form.city.data, form.description.data)
             services.set_retention(program, form.voice_retention_days.data, form.left_retention_days.data)
+            services.set_reminder_hours(program, form.reminder_hours.data)
         except RuleError as e:
-            form.slug.errors = [*form.slug.errors, e.message]
+            field = form.reminder_hours if e.field == "reminder_hours" else form.slug
+            field.errors = [*field.errors, e.message]
         else:
             flash(_("Saved."), "success")
             return redirect(url_for("admin.programs"))

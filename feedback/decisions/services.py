@@ -15,8 +15,11 @@ from feedback.decisions.models import Decision, DecisionTranslation, Outcome
 from feedback.extensions import db
 from feedback.notifications import services as notifications
 from feedback.notifications.models import Kind
+from feedback.outbox import news
 from feedback.programs.models import Role
 from feedback.proposals.models import Proposal, Status
+from feedback.threads.models import Post, ProposalSource
+from feedback.votes.models import Vote
 
 REASON_MAX = 1500
 WAITING = (Status.VOTED, Status.IN_REVIEW)
@@ -66,6 +69,21 @@ def _clean(text: str | None, field: str, required: bool, message) -> str | None:
     if len(text) > REASON_MAX:
         raise RuleError(_l("The text is too long. Write at most %(n)s letters.", n=REASON_MAX), field=field)
     return text or None
+
+
+def concerned_members(proposal: Proposal) -> set[int]:
+    """Who hears of a decision by message: the members who voted on the proposal or wrote the
+    posts it came from. A secret vote's voters are not looked up, since staff see who gets
+    what in the outbox: then every member hears."""
+    members = set(news.holders(proposal.program_id, Role.MEMBER))
+    if proposal.anonymous:
+        return members
+    voters = set(db.session.scalars(sa.select(Vote.user_id).where(Vote.proposal_id == proposal.id)))
+    writers = set(db.session.scalars(
+        sa.select(Post.author_id).join(ProposalSource, ProposalSource.post_id == Post.id)
+        .where(ProposalSource.proposal_id == proposal.id, Post.author_role == Role.MEMBER)
+    ))
+    return members & (voters | writers | {proposal.created_by_id})
 
 
 def decide(
@@ -121,6 +139,7 @@ def decide(
     db.session.add(decision)
     db.session.flush()
     notifications.notify_members(proposal.program_id, Kind.DECISION, proposal_id=proposal.id)
+    news.decided(proposal, decision.id, concerned_members(proposal))
     db.session.flush()
     return decision
 

@@ -77,9 +77,11 @@ def save_meeting(
     if is_new and starts_at >= local_now():
         from feedback.notifications import services as notifications
         from feedback.notifications.models import Kind
+        from feedback.outbox import news
 
         db.session.flush()
         notifications.notify_members(program_id, Kind.MEETING, meeting_id=meeting.id)
+        news.meeting_planned(meeting)
     db.session.flush()
     return meeting
 

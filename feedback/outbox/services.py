@@ -21,7 +21,7 @@ SUBJECT_MAX = 200
 
 
 def enqueue(user: User, channel: str, kind: str, key: str, body: str, subject: str | None = None,
-            not_before: datetime | None = None) -> bool:
+            not_before: datetime | None = None, link: str | None = None) -> bool:
     """One message to her on this channel; key names the event (e.g. "vote-open:17"), so the
     same event never queues the same message twice. True when it was queued now."""
     if channel not in set(Channel):
@@ -37,6 +37,7 @@ def enqueue(user: User, channel: str, kind: str, key: str, body: str, subject: s
             "kind": kind,
             "subject": subject[:SUBJECT_MAX] if subject else None,
             "body": body,
+            "link": link,
             "state": State.QUEUED,
             "attempts": 0,
             "next_attempt_at": max(not_before or now, now),

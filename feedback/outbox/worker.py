@@ -24,6 +24,8 @@ from feedback.auth.models import User
 from feedback.common.clock import local_to_utc, utc_to_local, utcnow
 from feedback.common.phones import e164
 from feedback.extensions import db
+from feedback.outbox import schedule
+from feedback.outbox.choice import Kind
 from feedback.outbox.models import Channel, OutboxMessage, State
 from feedback.outbox.providers import Outgoing, PermanentFailure, Provider, TemporaryFailure, providers_for
 from feedback.programs.models import Role
@@ -105,6 +107,11 @@ def deliver(message_id: int, providers: dict[str, Provider | None]) -> str:
         db.session.rollback()
         return "claim lost"
     user = db.session.get(User, message.user_id)
+    if message.kind == Kind.VOTE_REMINDER and not still_to_vote(message, user):
+        # Gone without a trace: a row that said "she has voted" would tell staff who voted.
+        db.session.delete(message)
+        db.session.commit()
+        return "not needed"
     address, why_not = address_of(user, message.channel)
     provider = providers.get(message.channel)
     if why_not is None and provider is None:
@@ -137,6 +144,17 @@ def deliver(message_id: int, providers: dict[str, Provider | None]) -> str:
     return _finish(message, State.SENT)
 
 
+def still_to_vote(message: OutboxMessage, user: User) -> bool:
+    """A reminder to vote goes only to a member who has not voted, while the vote is open. The
+    voter roll is read here, in the worker, and nothing about it is written down."""
+    from feedback.proposals.models import Proposal, Status
+    from feedback.votes.services import voted_on
+
+    proposal_id = int(message.idempotency_key.split(":")[1])  # "vote-reminder:<proposal>:..."
+    proposal = db.session.get(Proposal, proposal_id)
+    return proposal is not None and proposal.status == Status.VOTING and not voted_on([proposal], user)
+
+
 def _finish(message: OutboxMessage, state: str, error: str | None = None) -> str:
     message.state, message.claimed_until = state, None
     if error is not None:
@@ -145,10 +163,29 @@ def _finish(message: OutboxMessage, state: str, error: str | None = None) -> str
     return state
 
 
+SCHEDULE_EVERY = timedelta(minutes=1)
+_scheduled_at: datetime | None = None
+
+
+def run_schedule(now: datetime) -> int:
+    """Queue the messages the time has brought (feedback/outbox/schedule.py), at most once a
+    minute per worker: their keys keep a second run, or a second worker, from doubling them."""
+    global _scheduled_at
+    if _scheduled_at is not None and now - _scheduled_at < SCHEDULE_EVERY:
+        return 0
+    _scheduled_at = now
+    queued = schedule.queue_due(now)
+    db.session.commit()
+    return queued
+
+
 def run_once(app: Flask, limit: int = 20) -> Counter:
     """Claim and send what is due now, once; what became of each message."""
     providers = providers_for(app)
     outcome: Counter = Counter()
+    queued = run_schedule(utcnow())
+    if queued:
+        outcome["queued"] += queued
     while True:
         ids = claim(limit, utcnow())
         for message_id in ids:

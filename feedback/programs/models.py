@@ -40,6 +40,8 @@ class Program(db.Model):
     # left: their personal data is erased this long after they left, unless they come back.
     voice_retention_days: so.Mapped[int] = so.mapped_column(default=365, server_default="365")
     left_retention_days: so.Mapped[int] = so.mapped_column(default=90, server_default="90")
+    # Hours before a meeting when members get a reminder, e.g. "48,3"; empty: no reminders.
+    reminder_hours: so.Mapped[str] = so.mapped_column(sa.String(20), default="48,3", server_default="48,3")
 
     memberships: so.Mapped[list[Membership]] = so.relationship(back_populates="program", cascade="all, delete-orphan")
 

@@ -70,6 +70,38 @@ def set_retention(program: Program, voice_days: int, left_days: int) -> None:
     db.session.flush()
 
 
+# Reminders before a meeting: at most three, up to two weeks ahead.
+REMINDERS_MAX, REMINDER_HOURS_MAX = 3, 14 * 24
+
+
+def parse_reminder_hours(text: str | None) -> list[int]:
+    """ "48, 3" -> [48, 3]: the hours before a meeting when members are reminded, latest last."""
+    hours = set()
+    for part in (text or "").replace(";", ",").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        if not part.isdigit() or not 1 <= int(part) <= REMINDER_HOURS_MAX:
+            raise RuleError(_l("Write whole hours between 1 and %(high)s, with commas between them.",
+                               high=REMINDER_HOURS_MAX), field="reminder_hours")
+        hours.add(int(part))
+    if len(hours) > REMINDERS_MAX:
+        raise RuleError(_l("Choose at most %(n)s reminders.", n=REMINDERS_MAX), field="reminder_hours")
+    return sorted(hours, reverse=True)
+
+
+def set_reminder_hours(program: Program, text: str | None) -> None:
+    program.reminder_hours = ",".join(str(h) for h in parse_reminder_hours(text))
+    db.session.flush()
+
+
+def reminder_hours(program: Program) -> list[int]:
+    try:
+        return parse_reminder_hours(program.reminder_hours)
+    except RuleError:  # not possible through the form; a hand-edited row reminds no one
+        return []
+
+
 def update_program(program: Program, name: str, slug: str, city: str | None, description: str | None) -> None:
     slug = slugify(slug)
     if db.session.scalar(sa.select(Program.id).where(Program.slug == slug, Program.id != program.id)):

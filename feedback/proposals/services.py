@@ -136,9 +136,11 @@ def _move(proposal: Proposal, status: str, actor_id: int | None, message, also=N
 def open_voting(proposal: Proposal, actor_id: int | None) -> None:
     from feedback.notifications import services as notifications
     from feedback.notifications.models import Kind
+    from feedback.outbox import news
 
     notifications.notify_members(proposal.program_id, Kind.VOTE, proposal_id=proposal.id)
     _move(proposal, Status.VOTING, actor_id, _l("Voting cannot be opened for this proposal now."))
+    news.voting_opened(proposal)
 
 
 def close_voting(proposal: Proposal, actor_id: int | None) -> None:

@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 
 from feedback.audit import recorder as audit
 from feedback.auth.models import User
-from feedback.common.clock import utcnow
+from feedback.common.clock import local_today, utcnow
 from feedback.common.errors import RuleError
 from feedback.common.security import ballot_secret, keyed_digest
 from feedback.common.transaction import asked
@@ -22,6 +22,7 @@ from feedback.extensions import db
 from feedback.meetings.models import Meeting
 from feedback.notifications import services as notifications
 from feedback.notifications.models import Kind
+from feedback.outbox import news
 from feedback.programs.models import Role
 from feedback.proposals import services as proposals
 from feedback.proposals.models import Origin, Proposal
@@ -156,6 +157,7 @@ def start_thread(
     db.session.flush()
     if role == Role.MEMBER:
         notifications.notify_staff(program_id, Kind.NEW_POST, thread_id=thread.id)
+        news.posts_waiting(program_id, thread.id, local_today().isoformat())
     db.session.flush()
     return thread
 
@@ -172,6 +174,7 @@ def reply(
     notifications.notify(earlier, thread.program_id, Kind.ANSWER if official else Kind.REPLY, thread_id=thread.id)
     if post.author_role == Role.MEMBER:
         notifications.notify_staff(thread.program_id, Kind.NEW_POST, thread_id=thread.id)
+        news.posts_waiting(thread.program_id, thread.id, local_today().isoformat())
     db.session.flush()
     return post
 
@@ -246,6 +249,7 @@ def report(user: User, post: Post) -> bool:
         post.held_for_review = True
         _refresh_answered(post.thread)
     notifications.notify_staff(post.thread.program_id, Kind.REPORT, thread_id=post.thread_id)
+    news.post_reported(post.thread.program_id, post.thread_id, post.id)
     db.session.flush()
     return held
 

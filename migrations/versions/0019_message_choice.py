@@ -1,4 +1,5 @@
-"""message choice: her channel, the kinds she stopped, push in the outbox, a message's page
+"""message choice: her channel, the kinds she stopped, push in the outbox, a message's page,
+and when a program reminds members of a meeting
 
 Revision ID: 0019
 Revises: 0018
@@ -18,6 +19,8 @@ depends_on = None
 def upgrade():
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.add_column(sa.Column('message_channel', sa.String(length=10), nullable=True))
+    with op.batch_alter_table('programs', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('reminder_hours', sa.String(length=20), server_default='48,3', nullable=False))
     op.create_table('message_stops',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
@@ -47,5 +50,7 @@ def downgrade():
     with op.batch_alter_table('message_stops', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_message_stops_user_id'))
     op.drop_table('message_stops')
+    with op.batch_alter_table('programs', schema=None) as batch_op:
+        batch_op.drop_column('reminder_hours')
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.drop_column('message_channel')

@@ -483,6 +483,13 @@ class Live:
         with self.ctx():
             return db.session.scalar(sa.select(User.id).where(User.email == email))
 
+    def stop_link(self, user_id: int, kind: str) -> str:
+        """The path of the stop link her messages of this kind carry."""
+        from feedback.outbox.links import stop_token
+
+        with self.ctx():
+            return f"/stop/{stop_token(user_id, kind)}"
+
     def language_of(self, member: Member) -> str:
         with self.ctx():
             return db.session.get(User, member.id).preferred_language

@@ -64,6 +64,7 @@ PAGES: dict[str, PageType] = {
     "live.follow": PageType("member", lambda lv, i, lang: f"/live/{i.meeting}"),
     "privacy.consent": PageType("member", lambda lv, i, lang: "/me/welcome", "#agree-tick"),
     "privacy.my_data": PageType("member", lambda lv, i, lang: "/me/data", "#erase"),
+    "messages.settings": PageType("member", lambda lv, i, lang: "/me/messages"),
     # another member's link, opened on her phone: asks before switching
     "auth.member_link": PageType("member", lambda lv, i, lang: i.member["en" if lang == "sv" else "sv"]),
     # anyone
@@ -72,6 +73,8 @@ PAGES: dict[str, PageType] = {
     "outcomes.public": PageType("anon", lambda lv, i, lang: f"/public/{lv.program_slug()}"),
     "privacy.goodbye": PageType("anon", lambda lv, i, lang: "/goodbye"),
     "pwa.offline": PageType("anon", lambda lv, i, lang: f"/offline?lang={lang}"),
+    # the page a stop link in an SMS opens, in the language of the member it was sent to
+    "messages.stop": PageType("anon", lambda lv, i, lang: lv.stop_link(i.member_id, "vote")),
     # staff
     "staff.overview": PageType("staff", lambda lv, i, lang: f"{P}/"),
     "members.index": PageType("staff", lambda lv, i, lang: f"{P}/members/"),
