@@ -261,6 +261,7 @@ SPECS = [
          data=lambda w: {"en-title": "Open question", "en-summary": "In English."}),
     Spec("/staff/<int:program_id>/proposals/<int:proposal_id>/open", "POST", staff_only(302), args=DRAFT),
     Spec("/staff/<int:program_id>/proposals/<int:proposal_id>/close", "POST", staff_only(302)),
+    Spec("/staff/<int:program_id>/proposals/<int:proposal_id>/remind", "POST", staff_only(302)),
     Spec("/staff/<int:program_id>/proposals/<int:proposal_id>/by-hand/member", "POST", staff_only(302),
          data=lambda w: {"member_id": str(w.users["member"].id), "choice": "agree"}),
     Spec("/staff/<int:program_id>/proposals/<int:proposal_id>/by-hand/counts", "POST", staff_only(302),

@@ -124,6 +124,7 @@ MIXED: dict[str, dict[str, Any]] = {
     "POST /staff/<int:program_id>/proposals/<int:proposal_id>/translations/<lang_code>": STAFF_OF_A,
     "POST /staff/<int:program_id>/proposals/<int:proposal_id>/open": STAFF_OF_A,
     "POST /staff/<int:program_id>/proposals/<int:proposal_id>/close": STAFF_OF_A,
+    "POST /staff/<int:program_id>/proposals/<int:proposal_id>/remind": STAFF_OF_A,
     "POST /staff/<int:program_id>/proposals/<int:proposal_id>/by-hand/member": STAFF_OF_A,
     "POST /staff/<int:program_id>/proposals/<int:proposal_id>/by-hand/counts": STAFF_OF_A,
     # feedback threads of A: both read and write there as members of A; moderation is for A's staff

@@ -18,6 +18,7 @@ from feedback.common.i18n import languages
 from feedback.members import services
 from feedback.members.cards import login_url, qr_data_uri
 from feedback.members.forms import MemberForm
+from feedback.outbox import choice
 
 bp = Blueprint("members", __name__, url_prefix="/staff/<int:program_id>/members")
 
@@ -67,6 +68,7 @@ def new(program_id: int):
             user = services.add_member(
                 program_id, form.name.data, form.preferred_language.data, form.phone.data, form.email.data
             )
+            choice.set_channel(user, form.message_channel.data or None, by_staff=True)
         except RuleError as e:
             show_on_form(form, e, "email")
         else:
@@ -84,6 +86,7 @@ def edit(program_id: int, user_id: int):
     if form.validate_on_submit():
         try:
             services.update_member(user, form.name.data, form.preferred_language.data, form.phone.data, form.email.data)
+            choice.set_channel(user, form.message_channel.data or None, by_staff=True)
         except RuleError as e:
             show_on_form(form, e, "email")
         else:

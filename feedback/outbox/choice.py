@@ -13,6 +13,7 @@ from feedback.auth.models import User
 from feedback.common.errors import RuleError
 from feedback.common.upsert import insert_ignore
 from feedback.extensions import db
+from feedback.outbox.labels import STAFF_WHY_NOT
 from feedback.outbox.models import NO_MESSAGES, Channel, MessageStop
 from feedback.programs.models import Role
 
@@ -65,23 +66,23 @@ def channel_for(user: User) -> str | None:
     return Channel.EMAIL if user.email else None
 
 
-def why_not_channel(user: User, channel: str) -> str | None:
-    """Why this channel cannot reach her (in words for her), or None when it can."""
+def why_not_channel(user: User, channel: str):
+    """Why this channel cannot reach her (in words for her, translated when shown), or None."""
     if channel == Channel.SMS and not user.phone:
-        return str(_l("The app has no phone number for you. Ask the staff to add it."))
+        return _l("The app has no phone number for you. Ask the staff to add it.")
     if channel == Channel.EMAIL and not user.email:
-        return str(_l("The app has no e-mail address for you. Ask the staff to add it."))
+        return _l("The app has no e-mail address for you. Ask the staff to add it.")
     return None
 
 
-def set_channel(user: User, channel: str | None) -> None:
-    """Her choice (or staff's for her); None goes back to the default."""
+def set_channel(user: User, channel: str | None, by_staff: bool = False) -> None:
+    """Her choice (or staff's for her, at the meeting); None goes back to the default."""
     if channel is not None and channel not in CHOICES:
-        raise RuleError(_l("Choose how you want to get messages."), field="channel")
+        raise RuleError(_l("Choose how you want to get messages."), field="message_channel")
     if channel is not None:
         why = why_not_channel(user, channel)
         if why:
-            raise RuleError(why, field="channel")
+            raise RuleError(STAFF_WHY_NOT[channel] if by_staff else why, field="message_channel")
     user.message_channel = channel
     db.session.flush()
 

@@ -15,6 +15,12 @@ STATE_LABELS = {
     State.DROPPED: _l("Not sent on purpose"),
 }
 
+# Why staff cannot choose a channel for her on the member form.
+STAFF_WHY_NOT = {
+    Channel.SMS: _l("She has no phone number. Write it above, or choose another way."),
+    Channel.EMAIL: _l("She has no e-mail address. Write it above, or choose another way."),
+}
+
 
 def channel_label(channel: str) -> str:
     return str(CHANNEL_LABELS.get(channel, channel))

@@ -97,12 +97,18 @@ def _title(proposal, lang: str) -> str:
     return translated.title if translated else proposal.title
 
 
+def _round(proposal) -> str:
+    """Which opening of the vote: a vote opened again is news again (and may be reminded again)."""
+    opened = proposal.voting_opened_at
+    return opened.strftime("%Y%m%d%H%M%S") if opened else "0"
+
+
 def voting_opened(proposal) -> int:
     def write(user: User) -> tuple[str, str]:
         title = _title(proposal, user.preferred_language)
         return _("A new vote"), _("You can vote now: %(title)s. Vote here:", title=title)
 
-    return tell(holders(proposal.program_id, Role.MEMBER), Kind.VOTE, f"vote:{proposal.id}",
+    return tell(holders(proposal.program_id, Role.MEMBER), Kind.VOTE, f"vote:{proposal.id}:{_round(proposal)}",
                 f"/p/{proposal.id}", write)
 
 
@@ -115,7 +121,7 @@ def vote_reminder(proposal) -> int:
         return _("You have not voted yet"), _("The vote closes soon: %(title)s. You have not voted yet. Vote here:",
                                               title=title)
 
-    return tell(holders(proposal.program_id, Role.MEMBER), Kind.VOTE_REMINDER, f"vote-reminder:{proposal.id}",
+    return tell(holders(proposal.program_id, Role.MEMBER), Kind.VOTE_REMINDER, f"vote-reminder:{proposal.id}:{_round(proposal)}",
                 f"/p/{proposal.id}", write)
 
 

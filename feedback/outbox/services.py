@@ -14,6 +14,7 @@ from feedback.auth.models import User
 from feedback.common.clock import utcnow
 from feedback.common.upsert import insert_ignore
 from feedback.extensions import db
+from feedback.outbox.choice import Kind
 from feedback.outbox.models import Channel, OutboxMessage, State
 from feedback.programs.models import Membership
 
@@ -49,12 +50,13 @@ def enqueue(user: User, channel: str, kind: str, key: str, body: str, subject: s
 
 def for_program(program_id: int, limit: int = 200) -> list[tuple[OutboxMessage, str]]:
     """The latest messages to the people of this program (members and office), newest first,
-    with each one's name: what staff see when a member says she got nothing."""
+    with each one's name: what staff see when a member says she got nothing. Reminders to vote
+    are left out: who got one would tell who had not voted, in a secret vote too."""
     people = sa.select(Membership.user_id).where(Membership.program_id == program_id)
     return list(db.session.execute(
         sa.select(OutboxMessage, User.name)
         .join(User, User.id == OutboxMessage.user_id)
-        .where(OutboxMessage.user_id.in_(people))
+        .where(OutboxMessage.user_id.in_(people), OutboxMessage.kind != Kind.VOTE_REMINDER)
         .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
         .limit(limit)
     ).tuples())

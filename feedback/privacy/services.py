@@ -19,7 +19,7 @@ from feedback.common.clock import utc_to_local, utcnow
 from feedback.extensions import db
 from feedback.meetings.models import Attendance, Meeting
 from feedback.notifications.models import Notification
-from feedback.outbox.models import OutboxMessage
+from feedback.outbox.models import MessageStop, OutboxMessage
 from feedback.programs.models import Membership, Program
 from feedback.proposals.models import Proposal, Status
 from feedback.threads.models import Agreement, Post, Report, Thread, VoiceNote
@@ -117,9 +117,12 @@ def my_data(user: User, *, program_id: int | None = None) -> dict:
                   OutboxMessage.sent_at)
         .where(OutboxMessage.user_id == uid).order_by(OutboxMessage.created_at)
     ).all()
+    stopped = list(db.session.scalars(sa.select(MessageStop.kind).where(MessageStop.user_id == uid)
+                                      .order_by(MessageStop.kind)))
     return {
         "about_you": {"name": user.name, "phone": user.phone, "email": user.email,
-                      "language": user.preferred_language, "since": _iso(user.created_at)},
+                      "language": user.preferred_language, "since": _iso(user.created_at),
+                      "messages_by": user.message_channel, "messages_you_stopped": stopped},
         "groups": [{"program": name, "role": role, "since": _iso(at), "left": _iso(left)}
                    for name, role, at, left in groups],
         "votes": [{"proposal_id": pid, "proposal": title, "choice": choice, "reason": reason, "at": _iso(at)}
@@ -197,10 +200,11 @@ def erase(user: User) -> None:
     db.session.execute(sa.delete(VoiceNote).where(VoiceNote.post_id.in_(her_posts)))
     db.session.execute(sa.update(Post).where(Post.author_id == uid).values(
         author_id=None, author_key=None, anonymous=False, by_former_member=True, transcript=None))
-    for model in (Agreement, Report, ChangeFeedback, Notification, OutboxMessage, LoginToken, Membership, UserSession):
+    for model in (Agreement, Report, ChangeFeedback, Notification, OutboxMessage, MessageStop, LoginToken, Membership,
+                  UserSession):
         db.session.execute(sa.delete(model).where(model.user_id == uid))
     user.name = "–"
-    user.email = user.phone = user.password_hash = None
+    user.email = user.phone = user.password_hash = user.message_channel = None
     user.active = False
     user.session_version += 1  # every phone she was logged in on is logged out
     end_sessions(user)

@@ -143,6 +143,16 @@ def open_voting(proposal: Proposal, actor_id: int | None) -> None:
     news.voting_opened(proposal)
 
 
+def remind_non_voters(proposal: Proposal) -> int:
+    """Staff remind the members who have not voted yet, once per opening of the vote; how many
+    members the reminder may reach (who has voted is decided when it is sent)."""
+    from feedback.outbox import news
+
+    if proposal.status != Status.VOTING:
+        raise RuleError(_l("Voting is not open, so there is nobody to remind."), status=409)
+    return news.vote_reminder(proposal)
+
+
 def close_voting(proposal: Proposal, actor_id: int | None) -> None:
     from feedback.votes.services import scatter_anonymous_ballots
 

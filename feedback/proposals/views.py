@@ -145,6 +145,17 @@ def open_voting(program_id: int, proposal_id: int):
     return redirect(url_for("proposals.show", program_id=program_id, proposal_id=p.id))
 
 
+@bp.route("/<int:proposal_id>/remind", methods=["POST"])
+@staff_required
+def remind(program_id: int, proposal_id: int):
+    p = get_or_404(Proposal, proposal_id, program_id)
+    if services.remind_non_voters(p):
+        flash(_("A reminder goes to the members who have not voted yet. Who has voted is not shown."), "success")
+    else:
+        flash(_("No new reminder: it was sent for this vote already, or no member can get messages."), "info")
+    return redirect(url_for("proposals.show", program_id=program_id, proposal_id=p.id))
+
+
 @bp.route("/<int:proposal_id>/close", methods=["POST"])
 @staff_required
 def close_voting(program_id: int, proposal_id: int):
