@@ -56,7 +56,9 @@ db: install
 run: install assets translations db
 	$(BIN)/flask seed-demo
 	@echo "Serving on $(BASE_URL) (Ctrl-C stops)"
-	$(BIN)/flask run --host $(HOST) --port $(PORT)
+	@# The outbox worker sends beside the server (the console provider writes to this log).
+	@$(BIN)/flask outbox work & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/flask run --host $(HOST) --port $(PORT)
 
 # Browser tests use Debian's Chromium, never a downloaded browser.
 browsers:
