@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 from feedback.outbox.models import Channel, State
 
-CHANNEL_LABELS = {Channel.SMS: _l("SMS"), Channel.EMAIL: _l("E-mail")}
+CHANNEL_LABELS = {Channel.SMS: _l("SMS"), Channel.EMAIL: _l("E-mail"), Channel.PUSH: _l("Push message")}
 STATE_LABELS = {
     State.QUEUED: _l("Waiting"),
     State.SENDING: _l("Being sent"),
