@@ -483,7 +483,7 @@ def test_a_pem_key_works_too(app):
     ("not-a-key", "", "VAPID_PRIVATE_KEY"),
     (push.b64url(os.urandom(16)), "", "VAPID_PRIVATE_KEY"),
     (push.new_key_pair()[0], push.new_key_pair()[1], "VAPID_PUBLIC_KEY"),
-])
+], ids=["not a key", "16 bytes", "another key's public key"])
 def test_the_app_refuses_to_start_with_keys_that_do_not_work(private, public, words):
     from feedback import create_app
     from feedback.config import TestConfig
