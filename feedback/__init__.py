@@ -48,6 +48,8 @@ def create_app(config: Any = None) -> Flask:
         raise RuntimeError("Set SECRET_KEY in the environment: production refuses the default key.")
     if app.config.get("PRODUCTION") and app.config.get("BALLOT_SECRET") in (DEV_SECRET, "", None):
         raise RuntimeError("Set BALLOT_SECRET in the environment: the key of secret ballots (see the README).")
+    if app.config.get("VAPID_PRIVATE_KEY"):
+        _check_vapid_keys(app)
     if app.config.get("PROXY_COUNT"):
         from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -102,6 +104,19 @@ def create_app(config: Any = None) -> Flask:
     return app
 
 
+def _check_vapid_keys(app: Flask) -> None:
+    """A VAPID key that does not load, or a public key that is not its own, would turn push off
+    (or leave every phone's subscription unusable) without a word: refuse to start instead."""
+    from feedback.outbox.push import load_private_key, public_key_of
+
+    try:
+        derived = public_key_of(load_private_key(app.config["VAPID_PRIVATE_KEY"]))
+    except ValueError as e:
+        raise RuntimeError(f"VAPID_PRIVATE_KEY is not a P-256 key (PEM or 32 bytes base64url): {e}") from None
+    if app.config.get("VAPID_PUBLIC_KEY", "").rstrip("=") not in ("", derived):
+        raise RuntimeError("VAPID_PUBLIC_KEY is not the public key of VAPID_PRIVATE_KEY (leave it empty to derive it).")
+
+
 class DatabaseIdConverter(IntegerConverter):
     """<int:...> in URLs: only values a database id can hold, so an absurd id is a 404,
     never an overflow error in SQLite or PostgreSQL."""
@@ -121,6 +136,7 @@ def _import_models() -> None:
     from feedback.meetings import models as _m  # noqa: F401
     from feedback.notifications import models as _n  # noqa: F401
     from feedback.outbox import models as _o  # noqa: F401
+    from feedback.outbox import push as _push  # noqa: F401
     from feedback.programs import models as _p  # noqa: F401
     from feedback.proposals import models as _pr  # noqa: F401
     from feedback.threads import models as _th  # noqa: F401
@@ -192,6 +208,7 @@ def _register_blueprints(app: Flask) -> None:
     from feedback.members.views import bp as members_bp
     from feedback.notifications.views import bp as notifications_bp
     from feedback.outbox.member_views import bp as messages_bp
+    from feedback.outbox.push_views import bp as push_bp
     from feedback.outbox.views import bp as outbox_bp
     from feedback.outcomes.views import bp as outcomes_bp
     from feedback.portal.views import bp as portal_bp
@@ -204,5 +221,5 @@ def _register_blueprints(app: Flask) -> None:
 
     for bp in (auth_bp, portal_bp, live_bp, staff_bp, members_bp, meetings_bp, proposals_bp, admin_bp,
                threads_bp, topics_bp, notifications_bp, decisions_bp, changes_bp, outcomes_bp, audit_bp, dashboards_bp, pwa_bp,
-               privacy_bp, account_bp, outbox_bp, messages_bp):
+               privacy_bp, account_bp, outbox_bp, messages_bp, push_bp):
         app.register_blueprint(bp)

@@ -24,7 +24,18 @@ def init_app(app: Flask) -> None:
 
 @click.group("outbox")
 def outbox_group() -> None:
-    """Send the messages in the outbox (SMS, e-mail)."""
+    """Send the messages in the outbox (SMS, e-mail, push)."""
+
+
+@outbox_group.command("vapid-keys")
+def outbox_vapid_keys() -> None:
+    """Print a new VAPID key pair for Web Push, as lines for the environment. Keep the private
+    key secret; changing it later means every phone must say yes to messages again."""
+    from feedback.outbox.push import new_key_pair
+
+    private, public = new_key_pair()
+    click.echo(f"VAPID_PRIVATE_KEY={private}")
+    click.echo(f"VAPID_PUBLIC_KEY={public}")
 
 
 @outbox_group.command("run-once")

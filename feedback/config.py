@@ -131,6 +131,20 @@ class Config:
     # No SMS to members at night, in the app's zone: held until the morning. "21-8" is from
     # 21:00 to 08:00; empty for none (a test bench that runs at any hour).
     QUIET_HOURS = _hours(os.environ.get("QUIET_HOURS", "21-8"))
+    # Web Push (feedback/outbox/push.py): on when VAPID_PRIVATE_KEY is set, a P-256 key as PEM or
+    # its raw 32 bytes in base64url (`flask outbox vapid-keys` prints a new pair). The public key
+    # is derived from it unless given; VAPID_SUBJECT tells the push services who sends
+    # (mailto:MAIL_FROM unless set). Browsers give https endpoints at a known push service
+    # (PUSH_ENDPOINT_HOSTS, suffixes, "*" for any); tests with a local push service relax both.
+    VAPID_PRIVATE_KEY = os.environ.get("VAPID_PRIVATE_KEY", "")
+    VAPID_PUBLIC_KEY = os.environ.get("VAPID_PUBLIC_KEY", "")
+    VAPID_SUBJECT = os.environ.get("VAPID_SUBJECT", "")
+    PUSH_ENDPOINT_SCHEMES = ("https",)
+    PUSH_ENDPOINT_HOSTS = os.environ.get(
+        "PUSH_ENDPOINT_HOSTS",
+        "fcm.googleapis.com,push.services.mozilla.com,push.apple.com,notify.windows.com")
+    # How long a push service keeps a message for a phone that is off (12 hours).
+    PUSH_TTL_SECONDS = int(os.environ.get("PUSH_TTL_SECONDS", "43200"))
     # A member says yes to what is kept about her before she takes part (off in most tests).
     CONSENT_REQUIRED = os.environ.get("CONSENT_REQUIRED", "1") == "1"
 
@@ -156,3 +170,6 @@ class TestConfig(Config):
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False
     SERVER_NAME = None
+    # Push is on in tests, with a key made for them only (tests/test_push.py runs a push service).
+    VAPID_PRIVATE_KEY = "ayq-IaKdH5CJk-52y5hl8nRiz2nf9CgZgAKL_ltQ-yM"
+    VAPID_SUBJECT = "mailto:expertgrupp@example.org"

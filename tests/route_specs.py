@@ -340,6 +340,11 @@ SPECS = [
     Spec("/me/data", "GET", everyone(200, anon=LOGIN)),
     Spec("/me/data.json", "GET", everyone(200, anon=LOGIN)),
     Spec("/goodbye", "GET", everyone(200)),
+    # her phone says yes (or no more) to push messages: JSON from app.js, so a form is a 400
+    # (tests/test_push.py sends the real thing)
+    Spec("/me/push/subscribe", "POST", everyone(400, anon=LOGIN), data=lambda w: {"endpoint": "x"}, mutates=False),
+    Spec("/me/push/unsubscribe", "POST", everyone(400, anon=LOGIN), data=lambda w: {"endpoint": "x"},
+         mutates=False),
     Spec("/me/data/erase", "POST", {**everyone(403, anon=LOGIN), "member": 302, "other_member": 302},
          data=lambda w: {"confirm": "yes"}),
     Spec("/staff/<int:program_id>/members/<int:user_id>/sessions/<int:session_id>/end", "POST", staff_only(302),

@@ -15,7 +15,7 @@ from feedback.changes.models import ProgramChange
 from feedback.common.clock import local_now
 from feedback.common.errors import RuleError
 from feedback.extensions import db
-from feedback.outbox import choice, links, news, schedule
+from feedback.outbox import choice, links, news, push, schedule
 from feedback.outbox.models import MessageStop, OutboxMessage, State
 from feedback.outbox.services import for_program
 from feedback.outbox.worker import run_once
@@ -77,6 +77,9 @@ def test_her_choice_wins_and_none_means_none(group):
     assert choice.channel_for(p["sms"]) == "email"
     choice.set_channel(p["sms"], "none")
     assert choice.channel_for(p["sms"]) is None
+    with pytest.raises(RuleError):  # no phone of hers takes push messages yet
+        choice.set_channel(p["sms"], "push")
+    push.subscribe(p["sms"].id, "https://fcm.googleapis.com/fcm/send/abc", "key", "auth")
     choice.set_channel(p["sms"], "push")
     assert choice.channel_for(p["sms"]) == "push"
     choice.set_channel(p["sms"], None)

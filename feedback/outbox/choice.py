@@ -72,6 +72,11 @@ def why_not_channel(user: User, channel: str):
         return _l("The app has no phone number for you. Ask the staff to add it.")
     if channel == Channel.EMAIL and not user.email:
         return _l("The app has no e-mail address for you. Ask the staff to add it.")
+    if channel == Channel.PUSH:
+        from feedback.outbox.push import has_subscription
+
+        if not has_subscription(user.id):
+            return _l("First press “Get messages on this phone” on the phone where you want them.")
     return None
 
 

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 from feedback.outbox.models import Channel, State
 
-CHANNEL_LABELS = {Channel.SMS: _l("SMS"), Channel.EMAIL: _l("E-mail")}
+CHANNEL_LABELS = {Channel.SMS: _l("SMS"), Channel.EMAIL: _l("E-mail"), Channel.PUSH: _l("Push message")}
 STATE_LABELS = {
     State.QUEUED: _l("Waiting"),
     State.SENDING: _l("Being sent"),
@@ -19,6 +19,7 @@ STATE_LABELS = {
 STAFF_WHY_NOT = {
     Channel.SMS: _l("She has no phone number. Write it above, or choose another way."),
     Channel.EMAIL: _l("She has no e-mail address. Write it above, or choose another way."),
+    Channel.PUSH: _l("Messages on her phone are turned on from her phone, on her page “News by SMS or e-mail”."),
 }
 
 

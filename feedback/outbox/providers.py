@@ -34,9 +34,11 @@ class PermanentFailure(Exception):
 
 @dataclass(frozen=True)
 class Outgoing:
-    to: str  # a phone number (E.164) or an e-mail address
+    to: str  # a phone number (E.164), an e-mail address, or for push her user id
     subject: str | None
     body: str
+    link: str | None = None  # the page the message is about ("/p/17"): a push opens it
+    lang: str | None = None  # her language (push tells her phone which, and its direction)
 
 
 class Provider(Protocol):
@@ -139,4 +141,7 @@ def providers_for(app: Flask) -> dict[str, Provider | None]:
                  c["MAIL_FROM"], timeout, c["SMTP_CA_FILE"])
         if c["SMTP_HOST"] else ConsoleProvider("email")
     )
-    return {"sms": sms, "email": email}
+    from feedback.outbox.push import provider_for as push_provider
+
+    # Push is on when a VAPID private key is set (`flask outbox vapid-keys` makes one).
+    return {"sms": sms, "email": email, "push": push_provider(app, timeout)}

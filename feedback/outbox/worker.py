@@ -28,6 +28,7 @@ from feedback.outbox import schedule
 from feedback.outbox.choice import Kind
 from feedback.outbox.models import Channel, OutboxMessage, State
 from feedback.outbox.providers import Outgoing, PermanentFailure, Provider, TemporaryFailure, providers_for
+from feedback.outbox.push import has_subscription
 from feedback.programs.models import Role
 
 log = logging.getLogger(__name__)
@@ -70,6 +71,9 @@ def address_of(user: User, channel: str) -> tuple[str | None, str | None]:
         # Numbers typed before they were checked on the form are checked here.
         number = e164(user.phone)
         return (number, None) if number else (None, "her phone number is not one an SMS can go to")
+    if channel == Channel.PUSH:
+        # Her subscriptions are looked up by the provider when it sends: her id is the address.
+        return (str(user.id), None) if has_subscription(user.id) else (None, "she has no push subscription")
     if not user.email:
         return None, "she has no e-mail address"
     return user.email, None
@@ -119,7 +123,8 @@ def deliver(message_id: int, providers: dict[str, Provider | None]) -> str:
     if why_not is not None:
         return _finish(message, State.DROPPED, error=why_not)
     quiet = app.config["QUIET_HOURS"]
-    if quiet and message.channel == Channel.SMS and user.memberships and all(
+    # Her phone does not beep at night: SMS and push to members wait for the morning.
+    if quiet and message.channel in (Channel.SMS, Channel.PUSH) and user.memberships and all(
         m.role == Role.MEMBER for m in user.memberships
     ):
         morning = quiet_until(now, quiet)
@@ -129,7 +134,8 @@ def deliver(message_id: int, providers: dict[str, Provider | None]) -> str:
             return "held"
     message.attempts += 1
     try:
-        provider_id = provider.send(Outgoing(address, message.subject, message.body))
+        provider_id = provider.send(Outgoing(address, message.subject, message.body, link=message.link,
+                                             lang=user.preferred_language))
     except PermanentFailure as e:
         return _finish(message, State.FAILED, error=str(e))
     except TemporaryFailure as e:

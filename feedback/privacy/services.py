@@ -8,6 +8,7 @@ of past meetings (who came) stay right without saying who."""
 from __future__ import annotations
 
 from datetime import datetime
+from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 
@@ -20,6 +21,7 @@ from feedback.extensions import db
 from feedback.meetings.models import Attendance, Meeting
 from feedback.notifications.models import Notification
 from feedback.outbox.models import MessageStop, OutboxMessage
+from feedback.outbox.push import PushSubscription
 from feedback.programs.models import Membership, Program
 from feedback.proposals.models import Proposal, Status
 from feedback.threads.models import Agreement, Post, Report, Thread, VoiceNote
@@ -119,6 +121,10 @@ def my_data(user: User, *, program_id: int | None = None) -> dict:
     ).all()
     stopped = list(db.session.scalars(sa.select(MessageStop.kind).where(MessageStop.user_id == uid)
                                       .order_by(MessageStop.kind)))
+    phones = db.session.execute(
+        sa.select(PushSubscription.endpoint, PushSubscription.created_at, PushSubscription.last_used_at)
+        .where(PushSubscription.user_id == uid).order_by(PushSubscription.created_at, PushSubscription.id)
+    ).all()
     return {
         "about_you": {"name": user.name, "phone": user.phone, "email": user.email,
                       "language": user.preferred_language, "since": _iso(user.created_at),
@@ -150,6 +156,11 @@ def my_data(user: User, *, program_id: int | None = None) -> dict:
         "notices": notices,
         "messages_to_you": [{"by": channel, "about": kind, "state": state, "made": _iso(made), "sent": _iso(sent)}
                             for channel, kind, state, made, sent in messages],
+        # The browsers that get her push messages. The address at the push service is hers to see;
+        # staff see only which service and when (it would let anyone with our key reach her phone).
+        "push_messages_to": [{**({"push_service": urlsplit(endpoint).hostname} if staff_file
+                                 else {"endpoint": endpoint}), "since": _day(made), "last_used": _day(used)}
+                             for endpoint, made, used in phones],
     }
 
 
@@ -200,8 +211,8 @@ def erase(user: User) -> None:
     db.session.execute(sa.delete(VoiceNote).where(VoiceNote.post_id.in_(her_posts)))
     db.session.execute(sa.update(Post).where(Post.author_id == uid).values(
         author_id=None, author_key=None, anonymous=False, by_former_member=True, transcript=None))
-    for model in (Agreement, Report, ChangeFeedback, Notification, OutboxMessage, MessageStop, LoginToken, Membership,
-                  UserSession):
+    for model in (Agreement, Report, ChangeFeedback, Notification, OutboxMessage, MessageStop, PushSubscription,
+                  LoginToken, Membership, UserSession):
         db.session.execute(sa.delete(model).where(model.user_id == uid))
     user.name = "–"
     user.email = user.phone = user.password_hash = user.message_channel = None

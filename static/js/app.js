@@ -73,6 +73,87 @@
     });
   }
 
+  // Push messages on her phone: the button asks the phone, subscribes with our key and tells the
+  // server. It shows only where the browser has a service worker, push and notifications; the
+  // status line says, in her language, whether messages come to this phone.
+  function keyBytes(b64url) {
+    var s = b64url.replace(/-/g, "+").replace(/_/g, "/");
+    var raw = atob(s + "===".slice((s.length + 3) % 4));
+    var out = new Uint8Array(raw.length);
+    for (var i = 0; i < raw.length; i++) out[i] = raw.charCodeAt(i);
+    return out;
+  }
+
+  function sameKey(sub, key) {
+    var have = sub.options && sub.options.applicationServerKey;
+    if (!have) return true;  // an older browser that does not say: keep it
+    var a = new Uint8Array(have);
+    if (a.length !== key.length) return false;
+    for (var i = 0; i < a.length; i++) if (a[i] !== key[i]) return false;
+    return true;
+  }
+
+  function csrfToken() {
+    try { return JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"] || ""; }
+    catch (e) { return ""; }
+  }
+
+  function postJson(url, body) {
+    return fetch(url, {
+      method: "POST", credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
+      body: JSON.stringify(body),
+    }).then(function (resp) { if (!resp.ok) throw new Error("server " + resp.status); return resp; });
+  }
+
+  function setUpPush(root) {
+    root.querySelectorAll("[data-push]").forEach(function (box) {
+      if (box.dataset.ready) return;
+      box.dataset.ready = "1";
+      var btn = box.querySelector("[data-push-subscribe]");
+      var status = box.querySelector("[data-push-status]");
+      function say(what) { status.textContent = box.dataset["text" + what] || ""; }
+      box.hidden = false;
+      if (!("serviceWorker" in navigator && "PushManager" in window && "Notification" in window)) {
+        btn.hidden = true;
+        say("Impossible");
+        return;
+      }
+      var key = keyBytes(box.dataset.key);
+      if (Notification.permission === "denied") say("Refused");
+      // Already on: say so, and tell the server again (it may have moved to this person).
+      navigator.serviceWorker.ready.then(function (reg) {
+        return reg.pushManager.getSubscription();
+      }).then(function (sub) {
+        if (sub && Notification.permission === "granted" && sameKey(sub, key)) {
+          say("On");
+          return postJson(box.dataset.subscribeUrl, sub.toJSON());
+        }
+        return null;
+      }).catch(function () {});
+      btn.addEventListener("click", function () {
+        btn.disabled = true;
+        Promise.resolve(Notification.requestPermission()).then(function (answer) {
+          if (answer !== "granted") { say("Refused"); return null; }
+          return navigator.serviceWorker.ready.then(function (reg) {
+            return reg.pushManager.getSubscription().then(function (old) {
+              // A subscription made with another key cannot get our messages: make a new one.
+              if (old && !sameKey(old, key)) return old.unsubscribe().then(function () { return null; });
+              return old;
+            }).then(function (sub) {
+              return sub || reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key })
+                .catch(function (e) { e.impossible = true; throw e; });
+            });
+          }).then(function (sub) {
+            return postJson(box.dataset.subscribeUrl, sub.toJSON());
+          }).then(function () { say("On"); });
+        }).catch(function (e) {
+          say(e && e.impossible ? "Impossible" : "Error");
+        }).then(function () { btn.disabled = false; });
+      });
+    });
+  }
+
   // Voice messages: record in the browser where it can. Without JavaScript, or where the
   // browser cannot record, the plain file field stays (a phone offers its own recorder there).
   function setUpRecorders(root) {
@@ -180,6 +261,7 @@
   document.addEventListener("DOMContentLoaded", function () {
     setUpListen(document);
     setUpRecorders(document);
+    setUpPush(document);
     document.querySelectorAll("[data-print]").forEach(function (b) { b.hidden = false; });
   });
   document.addEventListener("htmx:afterSwap", function (e) {

@@ -89,3 +89,41 @@ self.addEventListener("fetch", function (event) {
     event.respondWith(caches.match(req).then(function (hit) { return hit || fetch(req); }));
   }
 });
+
+// Push messages (feedback/outbox/push.py): the server sends {title, body, url, lang, dir}, in her
+// language. Only a page of this site opens from a message; anything else opens the home page.
+var ICON = "/static/icons/icon-192.png";
+
+function pagePath(url) {
+  if (typeof url !== "string" || url.charAt(0) !== "/" || url.charAt(1) === "/" || url.charAt(1) === "\\") return "/";
+  var full = new URL(url, self.location.origin);
+  return full.origin === self.location.origin ? full.pathname + full.search + full.hash : "/";
+}
+
+self.addEventListener("push", function (event) {
+  var data = {};
+  try { data = (event.data && event.data.json()) || {}; } catch (_e) { data = {}; }
+  var dir = data.dir === "rtl" || data.dir === "ltr" ? data.dir : "auto";
+  event.waitUntil(self.registration.showNotification(String(data.title || ""), {
+    body: String(data.body || ""),
+    lang: typeof data.lang === "string" ? data.lang : "",
+    dir: dir,
+    icon: ICON,
+    data: { url: pagePath(data.url) },
+  }));
+});
+
+self.addEventListener("notificationclick", function (event) {
+  event.notification.close();
+  var target = new URL(pagePath(event.notification.data && event.notification.data.url), self.location.origin).href;
+  event.waitUntil(
+    self.clients.matchAll({ type: "window" }).then(function (windows) {
+      // A member page that is open already: bring it forward and show the page there.
+      var open = windows.filter(function (w) { return new URL(w.url).origin === self.location.origin; })[0];
+      if (!open) return self.clients.openWindow(target);
+      return open.focus().then(function (w) {
+        return (w || open).navigate(target);
+      }).catch(function () { return self.clients.openWindow(target); });
+    })
+  );
+});

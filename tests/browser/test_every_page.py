@@ -131,6 +131,8 @@ NOT_PAGES = {
     "pwa.service_worker": "JavaScript",
     "privacy.download": "her data as JSON",
     "privacy.staff_download": "a member's data as JSON, the same file (test_privacy)",
+    # push.subscribe and push.unsubscribe are POST only (JSON from app.js, tests/test_push.py): no page
+    # to list; the push button is on privacy.my_data.
     "auth.second_step": "only with a login waiting for its code (else a redirect); test_second_step_page below",
 }
 
