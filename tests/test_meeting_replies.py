@@ -347,3 +347,26 @@ def test_her_replies_stay_out_of_the_audit_log(app, login, make):
     assert rows(m) == [(her.id, "coming", 1, False)]
     assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry)
                              .where(AuditEntry.record_type == "meeting_replies")) == 0
+
+
+def test_the_database_keeps_the_rules_after_migrating():
+    """One reply per member and meeting, the three answers and 0-10 children, in the migrated schema."""
+    from tests.migration_support import migrated_app
+
+    with migrated_app():
+        from feedback.auth.services import create_user
+        from feedback.meetings.services import create_meeting
+        from feedback.programs.services import create_program
+
+        prog = create_program("C", "c", with_topics=False)
+        user = create_user("U")
+        m = create_meeting(prog.id, "M", datetime(2030, 1, 1, 18, 0))
+        db.session.add(MeetingReply(meeting_id=m.id, user_id=user.id, answer="coming", children=10))
+        db.session.commit()
+        for bad in ({"answer": "coming"}, {"answer": "yes"}, {"answer": "coming", "children": 11},
+                    {"answer": "coming", "children": -1}):
+            other = user if bad == {"answer": "coming"} else create_user("V")
+            db.session.add(MeetingReply(meeting_id=m.id, user_id=other.id, **bad))
+            with pytest.raises(sa.exc.IntegrityError):
+                db.session.commit()
+            db.session.rollback()

@@ -177,12 +177,10 @@ def _ics_response(body: bytes, filename: str) -> Response:
 
 
 def _visible_meeting(meeting_id: int) -> Meeting:
-    """A meeting of her group (staff, steering and admins of the program may look too); another
-    program's meetings do not exist for her."""
+    """A meeting of her group (its staff may look too, as on the calendar file and the live page);
+    another program's meetings do not exist for her."""
     meeting = get_or_404(Meeting, meeting_id)
-    if meeting.program_id not in _member_programs() and not current_user.has_role(
-        meeting.program_id, Role.STAFF, Role.STEERING
-    ):
+    if meeting.program_id not in _member_programs() and not current_user.has_role(meeting.program_id, Role.STAFF):
         abort(404)
     return meeting
 
