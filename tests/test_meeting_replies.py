@@ -370,3 +370,19 @@ def test_the_database_keeps_the_rules_after_migrating():
             with pytest.raises(sa.exc.IntegrityError):
                 db.session.commit()
             db.session.rollback()
+
+
+def test_flask_retention_deletes_answers_to_old_meetings(group, runner, time_machine):
+    _prog, amina, _leyla, m = group
+    replies.reply(m, amina, "coming", 1)
+    db.session.commit()
+    result = runner.invoke(args=["retention"])
+    assert "Deleted 0 answers to meetings more than 30 days ago." in result.output
+    from datetime import UTC
+
+    from feedback.common.clock import utcnow
+
+    time_machine.move_to(utcnow().replace(tzinfo=UTC) + timedelta(days=40), tick=False)
+    result = runner.invoke(args=["retention"])
+    assert "Deleted 1 answers to meetings more than 30 days ago." in result.output
+    assert rows(m) == []
