@@ -68,6 +68,7 @@ def outbox_work(idle: float) -> None:
 def retention_command() -> None:
     """Delete what each program keeps no longer than its admins set: run it daily."""
     from feedback.operations.retention import (
+        delete_old_meeting_replies,
         delete_old_outbox_messages,
         delete_old_voice_notes,
         erase_members_who_left,
@@ -79,6 +80,8 @@ def retention_command() -> None:
     click.echo(f"Erased the personal data of {erased} members who left.")
     outbox = delete_old_outbox_messages()
     click.echo(f"Deleted {outbox} sent messages older than {current_app.config['OUTBOX_KEEP_DAYS']} days.")
+    answers = delete_old_meeting_replies()
+    click.echo(f"Deleted {answers} answers to meetings more than {current_app.config['REPLY_KEEP_DAYS']} days ago.")
     from feedback.audit.security import delete_old
 
     click.echo(f"Deleted {delete_old()} security events older than {current_app.config['SECURITY_LOG_DAYS']} days.")

@@ -128,6 +128,9 @@ class Config:
     OUTBOX_PROVIDER_TIMEOUT = float(os.environ.get("OUTBOX_PROVIDER_TIMEOUT", "10"))
     # Sent (or given-up) messages are deleted by `flask retention` after this many days.
     OUTBOX_KEEP_DAYS = int(os.environ.get("OUTBOX_KEEP_DAYS", "90"))
+    # Members' answers to a meeting (will she come, childcare, interpreter) serve its planning:
+    # `flask retention` deletes them this many days after the meeting started.
+    REPLY_KEEP_DAYS = int(os.environ.get("REPLY_KEEP_DAYS", "30"))
     # No SMS to members at night, in the app's zone: held until the morning. "21-8" is from
     # 21:00 to 08:00; empty for none (a test bench that runs at any hour).
     QUIET_HOURS = _hours(os.environ.get("QUIET_HOURS", "21-8"))

@@ -189,6 +189,10 @@ SPECS = [
     Spec("/p/<int:proposal_id>/vote", "POST", PORTAL_VOTE, data=lambda w: {"choice": "agree"}),
     Spec("/me/meetings/<int:meeting_id>.ics", "GET",
          {**PORTAL_VIEW, "steering": 404}),
+    # Her answer to a coming meeting: the group's staff see the page, only members answer.
+    Spec("/me/meetings/<int:meeting_id>", "GET", {**PORTAL_VIEW, "steering": 404}),
+    Spec("/me/meetings/<int:meeting_id>", "POST", {**PORTAL_VOTE, "steering": 404},
+         data=lambda w: {"answer": "coming"}),
     # The live meeting: members of the program and its staff follow it.
     Spec("/join", "GET", everyone(200, anon=LOGIN)),
     Spec("/join", "POST", everyone(404, anon=LOGIN), mutates=False, data=lambda w: {"code": "QQQQQQ"}),

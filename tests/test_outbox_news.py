@@ -15,6 +15,7 @@ from feedback.changes.models import ProgramChange
 from feedback.common.clock import local_now
 from feedback.common.errors import RuleError
 from feedback.extensions import db
+from feedback.meetings import replies
 from feedback.outbox import choice, links, news, push, schedule
 from feedback.outbox.models import MessageStop, OutboxMessage, State
 from feedback.outbox.services import for_program
@@ -402,7 +403,7 @@ def test_the_48_hour_reminder_counts_real_hours_across_a_daylight_saving_switch(
 
 
 def test_reminders_go_out_48_and_3_hours_before_and_follow_the_program_setting(app, make, group, time_machine):
-    program, _ = group
+    program, p = group
     from feedback.meetings.services import create_meeting
 
     meeting = create_meeting(program.id, "Möte", datetime(2027, 1, 20, 18, 0))
@@ -411,6 +412,10 @@ def test_reminders_go_out_48_and_3_hours_before_and_follow_the_program_setting(a
     assert schedule.meeting_reminders(starts - timedelta(hours=47)) == 3
     assert schedule.meeting_reminders(starts - timedelta(hours=2)) == 3
     assert {r.idempotency_key.split(":")[0] for r in _rows("reminder")} == {"reminder-48h", "reminder-3h"}
+    # Who said she cannot come is not reminded again; who is not sure is.
+    replies.reply(meeting, p["sms"], "not_coming")
+    replies.reply(meeting, p["mail"], "maybe")
+    assert schedule.reminded_members(meeting) == sorted([p["mail"].id, p["nothing"].id, p["arabic"].id])
     assert all(r.link == f"/me/meetings/{meeting.id}" for r in _rows("reminder"))
     program.reminder_hours = ""
     other = create_meeting(program.id, "Möte 2", datetime(2027, 1, 27, 18, 0))

@@ -303,6 +303,7 @@ GET_WRITES: dict[str, dict[str, set[str]]] = {
     "GET /me/news": NOTIFICATIONS_READ,
     "GET /me/ideas": NOTIFICATIONS_READ,
     "GET /p/<int:proposal_id>": NOTIFICATIONS_READ,
+    "GET /me/meetings/<int:meeting_id>": NOTIFICATIONS_READ,  # the meeting's "new meeting" notice
     "GET /talk/t/<int:thread_id>": NOTIFICATIONS_READ,
     "GET /staff/<int:program_id>/feedback": NOTIFICATIONS_READ,
 }

@@ -71,6 +71,8 @@ MIXED: dict[str, dict[str, Any]] = {
     "GET /p/<int:proposal_id>/results": both(200),
     "POST /p/<int:proposal_id>/vote": both(302),
     "GET /me/meetings/<int:meeting_id>.ics": both(200),
+    "GET /me/meetings/<int:meeting_id>": both(200),
+    "POST /me/meetings/<int:meeting_id>": both(302),
     # the live meeting
     "GET /join": both(200),
     "POST /join": both(404),

@@ -12,7 +12,7 @@ from feedback.common.clock import local_now, utcnow
 from feedback.demo.outcomes import build_demo_outcomes
 from feedback.demo.threads import build_demo_threads
 from feedback.extensions import db
-from feedback.meetings.models import AgendaItem, Attendance, Meeting, MeetingStatus
+from feedback.meetings.models import AgendaItem, Attendance, Meeting, MeetingReply, MeetingStatus
 from feedback.programs.models import Membership, Role
 from feedback.programs.services import create_program
 from feedback.proposals.models import (
@@ -333,6 +333,17 @@ def build_demo() -> None:
             position=len(PROPOSALS) + 1,
         )
     )
+    # Some members have answered whether they come to the next meeting: staff see the counts.
+    for user, answer, children, interpreter in zip(
+        members,
+        ("coming", "coming", "coming", "coming", "not_coming", "maybe", "maybe"),
+        (2, 0, 1, 0, 0, 0, 0),
+        (False, True, False, True, False, False, False),
+        strict=False,
+    ):
+        offered = user.preferred_language in upcoming.interpreter_codes
+        db.session.add(MeetingReply(meeting_id=upcoming.id, user_id=user.id, answer=answer, children=children,
+                                    interpreter=interpreter and offered, updated_at=now))
     db.session.flush()
     voting = db.session.scalar(
         db.select(Proposal).where(Proposal.program_id == program.id, Proposal.status == Status.VOTING).limit(1)

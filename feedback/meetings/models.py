@@ -164,3 +164,32 @@ class ActionItem(db.Model):
     closed_at: so.Mapped[datetime | None]
 
     meeting: so.Mapped[Meeting | None] = so.relationship()
+
+
+class ReplyAnswer(StrEnum):
+    COMING = "coming"
+    NOT_COMING = "not_coming"
+    MAYBE = "maybe"
+
+
+class MeetingReply(db.Model):
+    """A member's answer to a coming meeting: will she come, and what support she needs there.
+
+    Hers alone (like a vote): in her data file, gone when she is erased, and not in the audit log."""
+
+    __tablename__ = "meeting_replies"
+    __table_args__ = (
+        sa.UniqueConstraint("meeting_id", "user_id", name="uq_meeting_replies_meeting_user"),
+        sa.CheckConstraint("answer IN ('coming','not_coming','maybe')", name="answer_known"),
+        sa.CheckConstraint("children >= 0 AND children <= 10", name="children_range"),
+    )
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    meeting_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    answer: so.Mapped[str] = so.mapped_column(sa.String(12))
+    # Childcare places she needs; 0 unless she comes and the meeting has childcare.
+    children: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
+    # She needs the interpreter in her language; only when she comes and the meeting has one.
+    interpreter: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
+    updated_at: so.Mapped[datetime] = so.mapped_column(default=utcnow, onupdate=utcnow)

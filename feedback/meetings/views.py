@@ -11,7 +11,7 @@ from feedback.common.access import get_or_404, staff_required
 from feedback.common.clock import local_now
 from feedback.common.errors import RuleError, show_on_form
 from feedback.extensions import db
-from feedback.meetings import services
+from feedback.meetings import replies, services
 from feedback.meetings.forms import (
     AgendaAddForm,
     AgendaFreeForm,
@@ -102,7 +102,8 @@ def _back(meeting: Meeting):
 
 def _show(meeting: Meeting, forms: dict, status: int = 200):
     return render_template("meetings/show.html", meeting=meeting, clock_note=services.repeated_hour_note(meeting),
-                           **forms), status
+                           reply_counts=replies.counts(meeting), reply_rows=replies.for_meeting(meeting.id),
+                           answer_labels=replies.answer_labels(), **forms), status
 
 
 @bp.route("/<int:meeting_id>")

@@ -95,3 +95,13 @@ def delete_old_outbox_messages() -> int:
         sa.delete(OutboxMessage).where(OutboxMessage.state.in_((State.SENT, State.FAILED, State.DROPPED)),
                                        OutboxMessage.created_at < cutoff)
     ).rowcount
+
+
+def delete_old_meeting_replies() -> int:
+    """Members' answers to meetings that started more than REPLY_KEEP_DAYS ago (see
+    feedback/meetings/replies.py): staff needed them to book childcare and interpreters."""
+    from flask import current_app
+
+    from feedback.meetings import replies
+
+    return replies.delete_old(current_app.config["REPLY_KEEP_DAYS"])

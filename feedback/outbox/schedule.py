@@ -17,7 +17,8 @@ from feedback.changes.models import ChangeFeedback, ProgramChange
 from feedback.common.clock import local_to_utc, utc_to_local, utcnow
 from feedback.decisions.services import review_queue
 from feedback.extensions import db
-from feedback.meetings.models import Meeting, MeetingStatus
+from feedback.meetings import replies
+from feedback.meetings.models import Meeting, MeetingStatus, ReplyAnswer
 from feedback.outbox import news
 from feedback.outbox.choice import Kind
 from feedback.programs.models import Program, Role
@@ -64,13 +65,8 @@ def meeting_reminders(now: datetime) -> int:
 
 def reminded_members(meeting: Meeting) -> list[int]:
     """The members reminded of a meeting: all of them but those who said they cannot come."""
-    members = news.holders(meeting.program_id, Role.MEMBER)
-    try:
-        from feedback.meetings import replies
-    except ImportError:  # before replies to meetings exist
-        return members
-    away = replies.not_coming_user_ids(meeting.id)
-    return [m for m in members if m not in away]
+    away = set(replies.user_ids_answering(meeting.id, ReplyAnswer.NOT_COMING))
+    return [m for m in news.holders(meeting.program_id, Role.MEMBER) if m not in away]
 
 
 def follow_ups(now: datetime) -> int:

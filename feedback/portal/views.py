@@ -8,6 +8,7 @@ from flask import (
     Blueprint,
     abort,
     current_app,
+    flash,
     redirect,
     render_template,
     request,
@@ -27,7 +28,7 @@ from feedback.dashboards.metrics import group_impact
 from feedback.decisions import services as decisions
 from feedback.decisions.labels import OUTCOME_LABELS
 from feedback.extensions import db, limiter
-from feedback.meetings import calendar, log
+from feedback.meetings import calendar, log, replies
 from feedback.meetings.models import Meeting
 from feedback.meetings.services import current_or_next, with_agenda
 from feedback.members.cards import absolute_url
@@ -173,6 +174,60 @@ def _ics_response(body: bytes, filename: str) -> Response:
             "Content-Disposition": f'attachment; filename="{filename}"',
         },
     )
+
+
+def _visible_meeting(meeting_id: int) -> Meeting:
+    """A meeting of her group (its staff may look too, as on the calendar file and the live page);
+    another program's meetings do not exist for her."""
+    meeting = get_or_404(Meeting, meeting_id)
+    if meeting.program_id not in _member_programs() and not current_user.has_role(meeting.program_id, Role.STAFF):
+        abort(404)
+    return meeting
+
+
+def _reply_context(meeting: Meeting, *, error: str | None = None, just_saved: replies.MyReply | None = None,
+                   form: dict | None = None) -> dict:
+    mine = just_saved or replies.answer_of(meeting.id, current_user.id)
+    form = form or {}
+    return {
+        "meeting": meeting,
+        "mine": mine,
+        "can_reply": replies.is_member(current_user, meeting.program_id),
+        "open": replies.is_open(meeting),
+        "interpreter_lang": replies.interpreter_language(meeting, current_user),
+        "labels": replies.answer_labels(),
+        "answer_icons": replies.ANSWER_ICONS,
+        "children_max": replies.CHILDREN_MAX,
+        "form_answer": form.get("answer", mine.answer if mine else None),
+        "form_children": form.get("children", mine.children if mine and mine.children else ""),
+        "form_interpreter": form.get("interpreter", mine.interpreter if mine else False),
+        "error": error,
+        "just_saved": just_saved is not None,
+    }
+
+
+@bp.route("/me/meetings/<int:meeting_id>", methods=["GET", "POST"])
+@login_required
+def meeting(meeting_id: int):
+    """One meeting in her language, and her answer: will she come, and what she needs there."""
+    m = _visible_meeting(meeting_id)
+    if request.method == "GET":
+        notifications.mark_read(current_user, meeting_id=m.id)
+        return render_template("portal/meeting.html", **_reply_context(m))
+    # CSRFProtect has checked the token; the reply rules judge these values.
+    form = {"answer": request.form.get("answer", ""), "children": request.form.get("children", ""),
+            "interpreter": request.form.get("interpreter") == "yes"}
+    try:
+        mine = replies.reply(m, current_user, form["answer"], form["children"], form["interpreter"])
+    except RuleError as e:
+        ctx = _reply_context(m, error=e.message, form=form)
+        if request.htmx:
+            return render_template("portal/_reply_panel.html", **ctx)  # 200: htmx swaps the message in
+        return render_template("portal/meeting.html", **ctx), e.status
+    if request.htmx:
+        return render_template("portal/_reply_panel.html", **_reply_context(m, just_saved=mine))
+    flash(_("Thank you! Your answer is saved."), "success")
+    return redirect(url_for("portal.meeting", meeting_id=m.id) + "#reply-panel")
 
 
 @bp.route("/me/meetings/<int:meeting_id>.ics")

@@ -2,7 +2,7 @@
 
 Erasing keeps what the group did together and removes who she was: her votes stay counted but
 lose their link to her, her posts stay as "a former member", and her name, phone, email, links,
-notices, "I agree" marks and reports are gone. The user row stays, empty, so that the numbers
+notices, "I agree" marks, reports and answers to meetings are gone. The user row stays, empty, so that the numbers
 of past meetings (who came) stay right without saying who."""
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from feedback.auth.sessions import end_all as end_sessions
 from feedback.changes.models import ChangeFeedback, ProgramChange
 from feedback.common.clock import utc_to_local, utcnow
 from feedback.extensions import db
-from feedback.meetings.models import Attendance, Meeting
+from feedback.meetings.models import Attendance, Meeting, MeetingReply
 from feedback.notifications.models import Notification
 from feedback.outbox.models import MessageStop, OutboxMessage
 from feedback.outbox.push import PushSubscription
@@ -103,6 +103,13 @@ def my_data(user: User, *, program_id: int | None = None) -> dict:
         .where(Attendance.user_id == uid, Attendance.present.is_(True), *in_program(Meeting.program_id))
         .order_by(Meeting.starts_at)
     ).all()
+    meeting_replies = db.session.execute(
+        sa.select(Meeting.title, Meeting.starts_at, MeetingReply.answer, MeetingReply.children,
+                  MeetingReply.interpreter, MeetingReply.updated_at)
+        .join(MeetingReply, MeetingReply.meeting_id == Meeting.id)
+        .where(MeetingReply.user_id == uid, *in_program(Meeting.program_id))
+        .order_by(Meeting.starts_at)
+    ).all()
     links = db.session.execute(
         sa.select(LoginToken.purpose, LoginToken.created_at, LoginToken.used_at, LoginToken.revoked_at)
         .where(LoginToken.user_id == uid)
@@ -149,6 +156,9 @@ def my_data(user: User, *, program_id: int | None = None) -> dict:
         "did_it_help_answers": [{"change": title, "answer": answer, "reason": reason, "at": _iso(at)}
                                 for title, answer, reason, at in answers],
         "meetings_you_came_to": [{"meeting": title, "at": _iso(at)} for title, at in came],
+        "your_answers_to_meetings": [{"meeting": title, "starts": _iso(starts), "answer": answer,
+                                      "children_in_childcare": children, "interpreter": interpreter, "at": _iso(at)}
+                                     for title, starts, answer, children, interpreter, at in meeting_replies],
         "login_links": [{"kind": purpose, "made": _iso(made), "last_used": _day(used), "stopped": _iso(stopped)}
                         for purpose, made, used, stopped in links],
         "logged_in_on": [{"device": device, "since": _day(since), "last_seen": _day(seen)}
@@ -211,8 +221,8 @@ def erase(user: User) -> None:
     db.session.execute(sa.delete(VoiceNote).where(VoiceNote.post_id.in_(her_posts)))
     db.session.execute(sa.update(Post).where(Post.author_id == uid).values(
         author_id=None, author_key=None, anonymous=False, by_former_member=True, transcript=None))
-    for model in (Agreement, Report, ChangeFeedback, Notification, OutboxMessage, MessageStop, PushSubscription,
-                  LoginToken, Membership, UserSession):
+    for model in (Agreement, Report, ChangeFeedback, MeetingReply, Notification, OutboxMessage, MessageStop,
+                  PushSubscription, LoginToken, Membership, UserSession):
         db.session.execute(sa.delete(model).where(model.user_id == uid))
     user.name = "–"
     user.email = user.phone = user.password_hash = user.message_channel = None

@@ -54,6 +54,7 @@ PAGES: dict[str, PageType] = {
     # members
     "portal.home": PageType("member", lambda lv, i, lang: "/me"),
     "portal.proposal": PageType("member", lambda lv, i, lang: f"/p/{i.proposal}", "#vote-panel"),
+    "portal.meeting": PageType("member", lambda lv, i, lang: f"/me/meetings/{i.meeting}", "#reply-panel"),
     "outcomes.ideas": PageType("member", lambda lv, i, lang: "/me/ideas"),
     "notifications.news": PageType("member", lambda lv, i, lang: "/me/news"),
     "threads.index": PageType("member", lambda lv, i, lang: "/talk"),
