@@ -483,6 +483,19 @@ class Live:
         with self.ctx():
             return db.session.scalar(sa.select(User.id).where(User.email == email))
 
+    def member_with_phone(self, phone: str, language: str = "sv") -> Member:
+        member = self.member(language)
+        with self.ctx():
+            db.session.get(User, member.id).phone = phone
+        return member
+
+    def message_choice(self, member: Member) -> tuple[str | None, set[str]]:
+        """Her channel as stored, and the kinds of message she stopped."""
+        from feedback.outbox.choice import stopped_kinds
+
+        with self.ctx():
+            return db.session.get(User, member.id).message_channel, stopped_kinds(member.id)
+
     def stop_link(self, user_id: int, kind: str) -> str:
         """The path of the stop link her messages of this kind carry."""
         from feedback.outbox.links import stop_token

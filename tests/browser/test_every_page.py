@@ -38,6 +38,7 @@ class Ids:
     topic: int
     change: int
     member_id: int
+    member_ids: dict[str, int]  # language -> her id
     staff_id: int
     password_token: str
 
@@ -75,7 +76,7 @@ PAGES: dict[str, PageType] = {
     "privacy.goodbye": PageType("anon", lambda lv, i, lang: "/goodbye"),
     "pwa.offline": PageType("anon", lambda lv, i, lang: f"/offline?lang={lang}"),
     # the page a stop link in an SMS opens, in the language of the member it was sent to
-    "messages.stop": PageType("anon", lambda lv, i, lang: lv.stop_link(i.member_id, "vote")),
+    "messages.stop": PageType("anon", lambda lv, i, lang: lv.stop_link(i.member_ids[lang], "vote")),
     # staff
     "staff.overview": PageType("staff", lambda lv, i, lang: f"{P}/"),
     "members.index": PageType("staff", lambda lv, i, lang: f"{P}/members/"),
@@ -150,10 +151,10 @@ def test_every_page_type_is_listed(live: Live):
 
 @pytest.fixture(scope="module")
 def ids(live: Live) -> Ids:
-    member_links, threads, own_posts, member_id = {}, {}, {}, 0
+    member_links, threads, own_posts, member_id, member_ids = {}, {}, {}, 0, {}
     for lang in LANGUAGES:
         m = live.member(language=lang)
-        member_links[lang] = m.link
+        member_links[lang], member_ids[lang] = m.link, m.id
         threads[lang], own_posts[lang] = live.thread(m, f"Ett samtal på {lang}.")
         member_id = m.id
     proposal = live.proposal(status="voting", translations={"ar": ("عنوان", "ملخص")})
@@ -173,7 +174,7 @@ def ids(live: Live) -> Ids:
         password_token = create_password_link(newcomer, None, 24)
     live.set_public_page(live.program_id, True)
     return Ids(member_links, proposal, voted, decided, live.meeting(proposal), threads, own_posts, live.topic_id(),
-               change, member_id, staff_id, password_token)
+               change, member_id, member_ids, staff_id, password_token)
 
 
 @pytest.fixture
