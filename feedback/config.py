@@ -67,6 +67,9 @@ class Config:
     # Never more than there really are: each one trusted lets a client name its own address.
     PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
     LINK_RATE_LIMIT = os.environ.get("LINK_RATE_LIMIT", "30 per minute")
+    # "I lost my card": a new link by SMS, asked for from one address, and for one number from anywhere.
+    LOST_CARD_RATE_LIMIT = os.environ.get("LOST_CARD_RATE_LIMIT", "5 per hour")
+    LOST_CARD_NUMBER_RATE_LIMIT = os.environ.get("LOST_CARD_NUMBER_RATE_LIMIT", "3 per day")
     # Per member: enough for a lively meeting, too few for a flood.
     POST_RATE_LIMIT = os.environ.get("POST_RATE_LIMIT", "6 per minute;40 per hour")
     TAP_RATE_LIMIT = os.environ.get("TAP_RATE_LIMIT", "30 per minute")
@@ -168,6 +171,8 @@ class TestConfig(Config):
     LOGIN_RATE_LIMIT = "10000 per minute"
     ACCOUNT_LOGIN_RATE_LIMIT = "10000 per minute"
     LINK_RATE_LIMIT = "10000 per minute"
+    LOST_CARD_RATE_LIMIT = "10000 per minute"
+    LOST_CARD_NUMBER_RATE_LIMIT = "10000 per minute"
     POST_RATE_LIMIT = "10000 per minute"
     TAP_RATE_LIMIT = "10000 per minute"
     SESSION_COOKIE_SECURE = False

@@ -168,6 +168,9 @@ SPECS = [
     Spec("/account/password", "POST", {**everyone(400), "anon": LOGIN, "member": 404, "other_member": 404},
          mutates=False),
     # The second step of a login: without a login waiting for its code, back to the login page.
+    # A lost card: the same answer for anyone, whoever's number it is (tests/test_lost_card.py).
+    Spec("/login/lost-card", "GET", everyone(200)),
+    Spec("/login/lost-card", "POST", everyone(302), data=lambda w: {"phone": "070-123 45 67"}),
     Spec("/login/code", "GET", everyone(LOGIN)),
     Spec("/login/code", "POST", everyone(LOGIN), mutates=False, data=lambda w: {"code": "123456"}),
     Spec("/account/two-factor", "GET", {**everyone(200), "anon": LOGIN, "member": 404, "other_member": 404}),
@@ -219,6 +222,7 @@ SPECS = [
          data=lambda w: {"name": "Tove T", "preferred_language": "en"}),
     Spec("/staff/<int:program_id>/members/<int:user_id>/card", "POST", staff_only(200)),
     Spec("/staff/<int:program_id>/members/cards", "POST", staff_only(200)),
+    Spec("/staff/<int:program_id>/members/<int:user_id>/send-link", "POST", staff_only(302)),
     Spec("/staff/<int:program_id>/members/<int:user_id>/revoke", "POST", staff_only(302)),
     Spec("/staff/<int:program_id>/members/<int:user_id>/leave", "POST", staff_only(302)),
     Spec("/staff/<int:program_id>/members/<int:user_id>/come-back", "POST", staff_only(302),

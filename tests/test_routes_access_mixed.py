@@ -56,6 +56,8 @@ MIXED: dict[str, dict[str, Any]] = {
     # her own account: both hold an office role
     "GET /account/": both(200),
     "POST /account/password": both(400),
+    "GET /login/lost-card": both(200),
+    "POST /login/lost-card": both(302),
     "GET /login/code": both(LOGIN),
     "POST /login/code": both(LOGIN),
     "GET /account/two-factor": both(200),
@@ -94,6 +96,7 @@ MIXED: dict[str, dict[str, Any]] = {
     "POST /staff/<int:program_id>/members/<int:user_id>/edit": STAFF_OF_A,
     "POST /staff/<int:program_id>/members/<int:user_id>/card": STAFF_OF_A,
     "POST /staff/<int:program_id>/members/cards": STAFF_OF_A,
+    "POST /staff/<int:program_id>/members/<int:user_id>/send-link": STAFF_OF_A,
     "POST /staff/<int:program_id>/members/<int:user_id>/revoke": STAFF_OF_A,
     "POST /staff/<int:program_id>/members/<int:user_id>/leave": STAFF_OF_A,
     "POST /staff/<int:program_id>/members/<int:user_id>/come-back": STAFF_OF_A,

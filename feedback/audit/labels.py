@@ -14,6 +14,7 @@ SECURITY_KIND_LABELS = {
     security.RATE_LIMITED: _l("Too many tries (429)"),
     security.SECOND_FACTOR_FAILED: _l("Wrong code (second step)"),
     security.CSRF_REFUSED: _l("Form without a valid token (CSRF)"),
+    security.CARD_BY_SMS: _l("Lost card: a new link asked for by SMS"),
 }
 
 

@@ -16,8 +16,9 @@ from feedback.extensions import db
 LOGIN_FAILED, LINK_REFUSED, PASSWORD_LINK_REFUSED = "login_failed", "link_refused", "password_link_refused"
 FORBIDDEN, RATE_LIMITED, SECOND_FACTOR_FAILED = "forbidden", "rate_limited", "second_factor_failed"
 CSRF_REFUSED = "csrf_refused"
+CARD_BY_SMS = "card_by_sms"  # "I lost my card" on the login page: a new link asked for by SMS
 KINDS = (LOGIN_FAILED, LINK_REFUSED, PASSWORD_LINK_REFUSED, FORBIDDEN, RATE_LIMITED, SECOND_FACTOR_FAILED,
-         CSRF_REFUSED)
+         CSRF_REFUSED, CARD_BY_SMS)
 
 
 def network_of(address: str | None) -> str | None:

@@ -21,11 +21,14 @@ from flask_login import current_user, login_user, logout_user
 from feedback.audit import security
 from feedback.auth import second_factor, services, sessions
 from feedback.auth.forms import CodeForm, LanguageForm, LoginForm, SetPasswordForm
+from feedback.auth.member_forms import LostCardForm
 from feedback.auth.models import User
 from feedback.common.clock import epoch_seconds, utcnow
 from feedback.common.errors import RuleError
+from feedback.common.phones import e164
 from feedback.common.redirects import safe_next
 from feedback.extensions import db, limiter
+from feedback.members import lost_card
 
 bp = Blueprint("auth", __name__)
 
@@ -177,6 +180,43 @@ def member_link(token: str):
         return render_template("auth/link_problem.html", message=e.message), e.status
     _begin_session(user, permanent=True)  # her phone stays logged in for months, until she or staff end it
     return redirect(url_for("portal.home"))
+
+
+def _lost_card_limit() -> str:
+    return current_app.config["LOST_CARD_RATE_LIMIT"]
+
+
+def _lost_card_number_limit() -> str:
+    return current_app.config["LOST_CARD_NUMBER_RATE_LIMIT"]
+
+
+def _lost_card_number_key() -> str:
+    """One count per number, however it is written ("070-123 45 67" is "+46701234567")."""
+    raw = (request.form.get("phone") or "")[:40]
+    return "lost-card:" + (e164(raw) or raw.strip())
+
+
+@bp.route("/login/lost-card", methods=["GET", "POST"])
+@limiter.limit(_lost_card_limit, methods=["POST"])
+# Only requests that could send an SMS count against the number (a wrongly written one answers 400).
+@limiter.limit(_lost_card_number_limit, key_func=_lost_card_number_key, methods=["POST"],
+               deduct_when=lambda r: r.status_code == 302)
+def lost_card_page():
+    """She lost her card: she types her phone number and gets a new link by SMS, if it is a
+    member's. The answer is the same whether it is or not, so the page tells no one who is a member."""
+    form = LostCardForm()
+    if form.validate_on_submit():
+        number = e164(form.phone.data)
+        if number is None:
+            form.phone.errors = [*form.phone.errors, _("We cannot send an SMS to this number. "
+                                                       "Write it like this: 070 123 45 67.")]
+        else:
+            # Who asked for which number, for admins: the number only as a keyed hash, never as text.
+            security.record(security.CARD_BY_SMS, "number " + lost_card.number_tag(number))
+            lost_card.ask_by_phone(number)
+            flash(_("Thank you. If the number is in the app, a new link comes by SMS soon."), "success")
+            return redirect(url_for("auth.lost_card_page"))
+    return render_template("auth/lost_card.html", form=form), 400 if form.errors else 200
 
 
 @bp.route("/password/<token>", methods=["GET", "POST"])

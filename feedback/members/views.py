@@ -15,7 +15,8 @@ from feedback.auth.sessions import active as active_sessions
 from feedback.common.access import staff_required
 from feedback.common.errors import RuleError, show_on_form
 from feedback.common.i18n import languages
-from feedback.members import services
+from feedback.common.phones import e164
+from feedback.members import lost_card, services
 from feedback.members.cards import login_url, qr_data_uri
 from feedback.members.forms import MemberForm
 from feedback.outbox import choice
@@ -94,7 +95,7 @@ def edit(program_id: int, user_id: int):
             return redirect(url_for("members.index", program_id=program_id))
     left = services.membership(program_id, user).left_at
     return render_template("members/form.html", form=form, member=user, sessions=active_sessions(user),
-                           left_at=left, erase_on=services.erase_on(user, left, g.program) if left else None), \
+                           left_at=left, can_text=e164(user.phone) is not None, erase_on=services.erase_on(user, left, g.program) if left else None), \
         400 if form.errors else 200
 
 
@@ -131,6 +132,21 @@ def card(program_id: int, user_id: int):
     """Make a new link and card. The old card stops working."""
     user = _current_member_or_404(program_id, user_id)
     return render_template("members/cards.html", cards=[_card(user)])
+
+
+@bp.route("/<int:user_id>/send-link", methods=["POST"])
+@staff_required
+def send_link(program_id: int, user_id: int):
+    """Her link by SMS: a new card that the outbox mints when it sends it. The old card stops then."""
+    user = _current_member_or_404(program_id, user_id)
+    try:
+        lost_card.send_by_staff(program_id, user, current_user)
+    except RuleError as e:
+        flash(e.message, "error")
+    else:
+        flash(_("A new link is on its way to %(name)s by SMS. Her old link stops when it is sent.", name=user.name),
+              "success")
+    return redirect(url_for("members.edit", program_id=program_id, user_id=user_id) + "#link-by-sms")
 
 
 @bp.route("/cards", methods=["POST"])

@@ -22,9 +22,10 @@ from flask import Flask, current_app
 
 from feedback.auth.models import User
 from feedback.common.clock import local_to_utc, utc_to_local, utcnow
+from feedback.common.errors import RuleError
 from feedback.common.phones import e164
 from feedback.extensions import db
-from feedback.outbox import schedule
+from feedback.outbox import login_links, schedule
 from feedback.outbox.choice import Kind
 from feedback.outbox.models import Channel, OutboxMessage, State
 from feedback.outbox.providers import Outgoing, PermanentFailure, Provider, TemporaryFailure, providers_for
@@ -133,12 +134,22 @@ def deliver(message_id: int, providers: dict[str, Provider | None]) -> str:
             db.session.commit()
             return "held"
     message.attempts += 1
+    body, new_link = message.body, message.kind == login_links.KIND
+    if new_link:  # only now, after every reason not to send: her new card, in the text and not in the row
+        try:
+            body = login_links.with_new_link(message, user)
+        except RuleError:
+            return _finish(message, State.DROPPED, error="she works in a program and logs in with her password")
     try:
-        provider_id = provider.send(Outgoing(address, message.subject, message.body, link=message.link,
+        provider_id = provider.send(Outgoing(address, message.subject, body, link=message.link,
                                              lang=user.preferred_language))
     except PermanentFailure as e:
+        if new_link:
+            login_links.keep_old_link(message)
         return _finish(message, State.FAILED, error=str(e))
     except TemporaryFailure as e:
+        if new_link:
+            login_links.keep_old_link(message)
         if message.attempts >= app.config["OUTBOX_MAX_ATTEMPTS"]:
             return _finish(message, State.FAILED, error=f"gave up after {message.attempts} tries: {e}")
         message.state, message.claimed_until = State.QUEUED, None

@@ -71,6 +71,7 @@ PAGES: dict[str, PageType] = {
     "auth.member_link": PageType("member", lambda lv, i, lang: i.member["en" if lang == "sv" else "sv"]),
     # anyone
     "auth.login": PageType("anon", lambda lv, i, lang: "/login"),
+    "auth.lost_card_page": PageType("anon", lambda lv, i, lang: "/login/lost-card", "#phone"),
     "auth.set_password": PageType("anon", lambda lv, i, lang: f"/password/{i.password_token}"),
     "outcomes.public": PageType("anon", lambda lv, i, lang: f"/public/{lv.program_slug()}"),
     "privacy.goodbye": PageType("anon", lambda lv, i, lang: "/goodbye"),
