@@ -29,7 +29,10 @@ def _back(program_id: int, kind: str, subject_id: int, language: str):
     return redirect(_STAFF_PAGES[kind](program_id, subject_id) + f"#rec-{language}", code=303)
 
 
-def _subject(program_id: int, kind: str, subject_id: int):
+def _subject(program_id: int, kind: str, subject_id: int, lang_code: str):
+    """The text, of this program, and a language the app offers; 404 otherwise."""
+    if lang_code not in current_app.config["LANGUAGES"]:
+        abort(404)
     return get_or_404(services.SUBJECT_MODELS[kind], subject_id, program_id)
 
 
@@ -42,9 +45,7 @@ def _upload() -> bytes | None:
 @accepts_upload(audio.MAX_BYTES + 512 * 1024)
 @staff_required
 def upload(program_id: int, kind: str, subject_id: int, lang_code: str):
-    subject = _subject(program_id, kind, subject_id)
-    if lang_code not in current_app.config["LANGUAGES"]:
-        abort(404)
+    subject = _subject(program_id, kind, subject_id, lang_code)
     try:
         services.save(kind, subject, lang_code, _upload(), current_user.id)
     except RuleError as e:
@@ -58,7 +59,7 @@ def upload(program_id: int, kind: str, subject_id: int, lang_code: str):
           methods=["POST"])
 @staff_required
 def delete(program_id: int, kind: str, subject_id: int, lang_code: str):
-    _subject(program_id, kind, subject_id)
+    _subject(program_id, kind, subject_id, lang_code)
     if services.delete(kind, subject_id, lang_code):
         flash(_("The recording is removed."), "success")
     return _back(program_id, kind, subject_id, lang_code)

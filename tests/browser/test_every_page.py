@@ -130,6 +130,8 @@ NOT_PAGES = {
     "meetings.projector_now": "the part of the projector page that polling swaps in",
     "dashboards.download": "CSV and XLSX files",
     "threads.voice": "a sound file",
+    "recordings.play": "a sound file",
+    # recordings.upload and recordings.delete are POST only; the recorder is on proposals.show.
     "pwa.manifest": "JSON",
     "pwa.service_worker": "JavaScript",
     "privacy.download": "her data as JSON",
