@@ -19,24 +19,19 @@ from feedback.programs.models import Role
 from feedback.proposals.models import Proposal, Status
 from feedback.recordings.models import KINDS, Recording
 from feedback.threads import audio
+from feedback.threads.services import _check_voice as check_voice_message  # the same checks, messages and limits
 
 SUBJECT_MODELS = {"proposal": Proposal, "decision": Decision, "change": ProgramChange, "meeting": Meeting}
 SWEDISH = "sv"
 
 
 def check_sound(data: bytes | None) -> audio.Sound:
-    """The sound in an upload, checked as a voice message is (content, not name; at most 2 minutes
-    and 5 MB); RuleError with the reason otherwise."""
-    if not data:
+    """The sound in an upload, checked exactly as a voice message is (by content, never the name;
+    at most 2 minutes and 5 MB, feedback/threads/audio.py); RuleError with the reason otherwise."""
+    sound = check_voice_message(data)
+    if sound is None:
         raise RuleError(_l("Choose a recording first."), field="voice")
-    if len(data) > audio.MAX_BYTES:
-        raise RuleError(_l("The recording is too big. It can be at most 5 MB."), status=413, field="voice")
-    try:
-        return audio.inspect(data)
-    except audio.TooLong:
-        raise RuleError(_l("The recording is too long. It can be at most 2 minutes."), field="voice") from None
-    except audio.NotAudio:
-        raise RuleError(_l("This file is not a sound recording. Record your voice again."), field="voice") from None
+    return sound
 
 
 def _where(kind: str, subject_id: int) -> sa.ColumnElement[bool]:
