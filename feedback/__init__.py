@@ -139,6 +139,7 @@ def _import_models() -> None:
     from feedback.outbox import push as _push  # noqa: F401
     from feedback.programs import models as _p  # noqa: F401
     from feedback.proposals import models as _pr  # noqa: F401
+    from feedback.recordings import models as _rec  # noqa: F401
     from feedback.threads import models as _th  # noqa: F401
     from feedback.topics import models as _t  # noqa: F401
     from feedback.votes import models as _v  # noqa: F401
@@ -215,11 +216,12 @@ def _register_blueprints(app: Flask) -> None:
     from feedback.privacy.views import bp as privacy_bp
     from feedback.proposals.views import bp as proposals_bp
     from feedback.pwa.views import bp as pwa_bp
+    from feedback.recordings.views import bp as recordings_bp
     from feedback.staff.views import bp as staff_bp
     from feedback.threads.views import bp as threads_bp
     from feedback.topics.views import bp as topics_bp
 
     for bp in (auth_bp, portal_bp, live_bp, staff_bp, members_bp, meetings_bp, proposals_bp, admin_bp,
                threads_bp, topics_bp, notifications_bp, decisions_bp, changes_bp, outcomes_bp, audit_bp, dashboards_bp, pwa_bp,
-               privacy_bp, account_bp, outbox_bp, messages_bp, push_bp):
+               privacy_bp, account_bp, outbox_bp, messages_bp, push_bp, recordings_bp):
         app.register_blueprint(bp)

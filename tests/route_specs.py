@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from tests.routes_support import (
@@ -118,6 +119,23 @@ def _leaver(w: World) -> int:
     return user.id
 
 
+def _recording(w: World) -> int:
+    """The Somali recording of the voting proposal of A (made once per world)."""
+    from feedback.extensions import db
+    from feedback.recordings import services
+    from feedback.recordings.models import Recording
+
+    found = db.session.scalar(db.select(Recording.id).where(Recording.proposal_id == w.p_voting.id))
+    if found:
+        return found
+    rec = services.save("proposal", w.p_voting, "so", _VOICE.read_bytes(), None)
+    db.session.commit()
+    return rec.id
+
+
+_VOICE = Path(__file__).parent / "fixtures" / "voice-1s.webm"
+
+
 def _stop_token(w: World) -> str:
     from feedback.outbox.links import stop_token
 
@@ -130,6 +148,7 @@ def _feed_token(w: World) -> str:
     return feed_token(w.target)
 
 DRAFT = {"proposal_id": lambda w: w.p_draft.id}
+RECORDING_OF_PROPOSAL = {"kind": lambda w: "proposal", "subject_id": lambda w: w.p_voting.id, "lang_code": lambda w: "so"}
 OFFICE_USER = {"user_id": lambda w: w.users["staff"].id}
 PROPOSAL_FORM = {"title": "Coffee at meetings", "summary": "We drink coffee.", "icon": "idea", "topic_id": "0"}
 MEETING_FORM = {"title": "March meeting", "starts_at": "2030-03-01T18:00", "ends_at": "2030-03-01T20:00"}
@@ -274,6 +293,12 @@ SPECS = [
          data=lambda w: {"member_id": str(w.users["member"].id), "choice": "agree"}),
     Spec("/staff/<int:program_id>/proposals/<int:proposal_id>/by-hand/counts", "POST", staff_only(302),
          data=lambda w: {"count-agree": "2", "count-unsure": "0", "count-disagree": "1"}),
+    # recordings of a proposal (an empty upload: staff get the page back with the reason)
+    Spec("/staff/<int:program_id>/recordings/<any(proposal):kind>/<int:subject_id>/<lang_code>", "POST",
+         staff_only(303), args=RECORDING_OF_PROPOSAL),
+    Spec("/staff/<int:program_id>/recordings/<any(proposal):kind>/<int:subject_id>/<lang_code>/delete", "POST",
+         staff_only(303), args=RECORDING_OF_PROPOSAL),
+    Spec("/recordings/<int:recording_id>", "GET", PORTAL_VIEW, args={"recording_id": lambda w: _recording(w)}),
     # feedback threads
     Spec("/talk", "GET", {**everyone(200, anon=LOGIN), "admin": 302}),
     Spec("/talk/<any(topic, proposal, meeting):kind>/<int:subject_id>", "GET", TALK_READ),

@@ -23,16 +23,49 @@
     return copy.textContent.replace(/\s+/g, " ").replace(/(\.\s*){2,}/g, ". ").trim();
   }
 
+  // Listen plays, in this order: staff's recording in her language; the phone's voice for the
+  // language of the text, where that is hers; the Swedish recording, with a note saying so; the
+  // phone's voice reading the Swedish text. Nothing of these: the button stays hidden.
+  function listenMode(btn, lang, speech) {
+    var pageLang = (document.documentElement.lang || "").toLowerCase().split("-")[0];
+    var voice = speech && hasVoice(lang);
+    var inHers = (lang || "").toLowerCase().split("-")[0] === pageLang;
+    var rec = btn.dataset.recording || "";
+    if (rec === "own") return "own";
+    if (voice && inHers) return "voice";
+    if (rec === "sv") return "sv";
+    return voice ? "voice" : "";
+  }
+
   function setUpListen(root) {
-    if (!("speechSynthesis" in window) || typeof SpeechSynthesisUtterance === "undefined") return;
+    var speech = "speechSynthesis" in window && typeof SpeechSynthesisUtterance !== "undefined";
     root.querySelectorAll("button[data-speak]").forEach(function (btn) {
       var lang = btn.dataset.lang || document.documentElement.lang;
-      btn.hidden = !hasVoice(lang);
+      var box = btn.closest("[data-listen-box]");
+      var player = box && box.querySelector("[data-listen-audio]");
+      var note = box && box.querySelector("[data-listen-note]");
+      var mode = listenMode(btn, lang, speech);
+      btn.dataset.mode = mode;
+      btn.hidden = !mode;
+      if (player) player.hidden = true;  // the button plays it
+      if (note) note.hidden = mode !== "sv";
       if (btn.dataset.ready) return;
       btn.dataset.ready = "1";
       var label = btn.querySelector("span");
       var startText = label ? label.textContent : "";
+      function reset() { if (label) label.textContent = startText; }
+      if (player) {
+        player.addEventListener("ended", reset);
+        player.addEventListener("pause", reset);
+      }
       btn.addEventListener("click", function () {
+        if (btn.dataset.mode === "own" || btn.dataset.mode === "sv") {
+          if (!player.paused) { player.pause(); player.currentTime = 0; return; }
+          if (label) label.textContent = btn.dataset.labelStop || startText;
+          var playing = player.play();
+          if (playing && playing.catch) playing.catch(reset);
+          return;
+        }
         if (window.speechSynthesis.speaking) {
           window.speechSynthesis.cancel();
           return;
@@ -42,7 +75,7 @@
         var u = new SpeechSynthesisUtterance(wordsOf(target));
         u.lang = lang;
         u.rate = 0.9;
-        u.onend = u.onerror = function () { if (label) label.textContent = startText; };
+        u.onend = u.onerror = reset;
         if (label) label.textContent = btn.dataset.labelStop || startText;
         window.speechSynthesis.speak(u);
       });

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -22,6 +23,8 @@ from feedback.extensions import db
 from .support import ADMIN_EMAIL, STAFF_EMAIL, STEERING_EMAIL, Live, axe_problems
 
 pytestmark = [pytest.mark.browser]
+
+VOICE = Path(__file__).parent.parent / "fixtures" / "voice-1s.webm"
 
 LANGUAGES = ("sv", "en", "ar")
 
@@ -130,6 +133,8 @@ NOT_PAGES = {
     "meetings.projector_now": "the part of the projector page that polling swaps in",
     "dashboards.download": "CSV and XLSX files",
     "threads.voice": "a sound file",
+    "recordings.play": "a sound file",
+    # recordings.upload and recordings.delete are POST only; the recorder is on proposals.show.
     "pwa.manifest": "JSON",
     "pwa.service_worker": "JavaScript",
     "privacy.download": "her data as JSON",
@@ -159,6 +164,14 @@ def ids(live: Live) -> Ids:
         threads[lang], own_posts[lang] = live.thread(m, f"Ett samtal på {lang}.")
         member_id = m.id
     proposal = live.proposal(status="voting", translations={"ar": ("عنوان", "ملخص")})
+    # Spoken versions in Swedish and Arabic: the Listen control plays hers (sv, ar) or the Swedish one
+    # with a note (en); the staff page lists them.
+    with live.ctx():
+        from feedback.proposals.models import Proposal
+        from feedback.recordings import services as recordings
+
+        for lang in ("sv", "ar"):
+            recordings.save("proposal", db.session.get(Proposal, proposal), lang, VOICE.read_bytes(), None)
     voted = live.proposal(status="voted", votes_cast=("agree", "agree", "unsure"))
     decided = live.proposal(status="voted", votes_cast=("agree",))
     live.decide(decided)

@@ -1,0 +1,1 @@
+"""Spoken versions of program texts, recorded by staff or the interpreter: one per text and language."""

@@ -1,0 +1,98 @@
+"""Recordings: staff record or upload one per language and take it away; whoever may read the
+text hears it (the audio route)."""
+
+from __future__ import annotations
+
+import io
+
+from flask import Blueprint, abort, current_app, flash, redirect, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from feedback.common.access import get_or_404, staff_required
+from feedback.common.errors import RuleError
+from feedback.common.request_guards import accepts_upload
+from feedback.recordings import services
+from feedback.recordings.models import Recording
+from feedback.threads import audio
+from feedback.threads.views import VOICE_SUFFIXES
+
+bp = Blueprint("recordings", __name__)
+
+# Staff pages where each kind of text is recorded.
+_STAFF_PAGES = {"proposal": lambda program_id, subject_id: url_for(
+    "proposals.show", program_id=program_id, proposal_id=subject_id)}
+STAFF_KINDS = "any(proposal)"
+
+
+def _back(program_id: int, kind: str, subject_id: int, language: str):
+    return redirect(_STAFF_PAGES[kind](program_id, subject_id) + f"#rec-{language}", code=303)
+
+
+def _subject(program_id: int, kind: str, subject_id: int, lang_code: str):
+    """The text, of this program, and a language the app offers; 404 otherwise."""
+    if lang_code not in current_app.config["LANGUAGES"]:
+        abort(404)
+    return get_or_404(services.SUBJECT_MODELS[kind], subject_id, program_id)
+
+
+def _upload() -> bytes | None:
+    storage = request.files.get("voice")
+    return storage.read() if storage else None
+
+
+@bp.route(f"/staff/<int:program_id>/recordings/<{STAFF_KINDS}:kind>/<int:subject_id>/<lang_code>", methods=["POST"])
+@accepts_upload(audio.MAX_BYTES + 512 * 1024)
+@staff_required
+def upload(program_id: int, kind: str, subject_id: int, lang_code: str):
+    subject = _subject(program_id, kind, subject_id, lang_code)
+    try:
+        services.save(kind, subject, lang_code, _upload(), current_user.id)
+    except RuleError as e:
+        flash(e.message, "error")
+    else:
+        flash(_("The recording is saved."), "success")
+    return _back(program_id, kind, subject_id, lang_code)
+
+
+@bp.route(f"/staff/<int:program_id>/recordings/<{STAFF_KINDS}:kind>/<int:subject_id>/<lang_code>/delete",
+          methods=["POST"])
+@staff_required
+def delete(program_id: int, kind: str, subject_id: int, lang_code: str):
+    _subject(program_id, kind, subject_id, lang_code)
+    if services.delete(kind, subject_id, lang_code):
+        flash(_("The recording is removed."), "success")
+    return _back(program_id, kind, subject_id, lang_code)
+
+
+@bp.route("/recordings/<int:recording_id>")
+@login_required
+def play(recording_id: int):
+    """The sound, only for people who may read its text: never a public file."""
+    rec = get_or_404(Recording, recording_id)
+    if not services.can_hear(current_user, rec):
+        abort(404)
+    resp = send_file(
+        io.BytesIO(rec.data),
+        mimetype=rec.mime,
+        as_attachment=False,
+        download_name=f"recording-{rec.id}-{rec.language}{VOICE_SUFFIXES.get(rec.mime, '')}",
+        conditional=True,
+        # A new recording replaces the old one under the same address: the tag tells them apart.
+        etag=f"rec-{rec.id}-{int(rec.created_at.timestamp())}-{rec.size}",
+        max_age=0,
+    )
+    resp.headers["Cache-Control"] = "private, no-cache"
+    return resp
+
+
+@bp.app_template_global()
+def recordings_of(kind: str, subject_id: int) -> dict[str, Recording]:
+    """For the staff page: which languages have a recording."""
+    return services.recorded(kind, subject_id)
+
+
+@bp.app_template_global()
+def playback_of(kind: str, subject_id: int, language: str) -> services.Playback:
+    """For a member's page: what her Listen control plays."""
+    return services.playback(kind, subject_id, language)
