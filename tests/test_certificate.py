@@ -352,3 +352,18 @@ def test_the_staff_member_page_links_to_it(app, login, group):
     page = login(staff, new_client(app)).get(f"/staff/{program.id}/members/{amal.id}/edit").get_data(as_text=True)
     assert f'href="/staff/{program.id}/members/{amal.id}/certificate.pdf"' in page
     assert "Skriv ut hennes intyg" in page
+
+
+def test_without_weasyprint_the_app_still_works(app, monkeypatch):
+    """An import that fails (no WeasyPrint, or no Pango under it) makes the certificate unavailable,
+    nothing else."""
+    import sys
+
+    monkeypatch.setitem(sys.modules, "weasyprint", None)  # "import weasyprint" raises ImportError
+    pdf._weasyprint.cache_clear()
+    try:
+        assert pdf.available() is False
+        with pytest.raises(pdf.Unavailable):
+            pdf.render_pdf("<p>Hej</p>", title="T", author="A", language="sv")
+    finally:
+        pdf._weasyprint.cache_clear()
