@@ -18,6 +18,7 @@ from feedback.programs.models import Role
 
 bp = Blueprint("certificate", __name__)
 
+
 def _pdf_response(cert: services.Certificate | None) -> Response:
     if cert is None:
         abort(404)
