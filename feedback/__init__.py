@@ -200,6 +200,7 @@ def _register_blueprints(app: Flask) -> None:
     from feedback.admin.views import bp as admin_bp
     from feedback.audit.views import bp as audit_bp
     from feedback.auth.views import bp as auth_bp
+    from feedback.certificate.views import bp as certificate_bp
     from feedback.changes.views import bp as changes_bp
     from feedback.dashboards.views import bp as dashboards_bp
     from feedback.decisions.views import bp as decisions_bp
@@ -223,5 +224,5 @@ def _register_blueprints(app: Flask) -> None:
 
     for bp in (auth_bp, portal_bp, live_bp, staff_bp, members_bp, meetings_bp, proposals_bp, admin_bp,
                threads_bp, topics_bp, notifications_bp, decisions_bp, changes_bp, outcomes_bp, audit_bp, dashboards_bp, pwa_bp,
-               privacy_bp, account_bp, outbox_bp, messages_bp, push_bp, recordings_bp):
+               privacy_bp, account_bp, outbox_bp, messages_bp, push_bp, recordings_bp, certificate_bp):
         app.register_blueprint(bp)

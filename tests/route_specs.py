@@ -372,6 +372,8 @@ SPECS = [
     Spec("/me/welcome", "POST", everyone(302, anon=LOGIN), data=lambda w: {"agree": "yes"}),
     Spec("/me/data", "GET", everyone(200, anon=LOGIN)),
     Spec("/me/data.json", "GET", everyone(200, anon=LOGIN)),
+    # her certificate: only a member of a group has one (staff print it for her)
+    Spec("/me/certificate.pdf", "GET", {**everyone(404, anon=LOGIN), "member": 200, "other_member": 200}),
     Spec("/goodbye", "GET", everyone(200)),
     # her phone says yes (or no more) to push messages: JSON from app.js, so a form is a 400
     # (tests/test_push.py sends the real thing)
@@ -383,6 +385,7 @@ SPECS = [
     Spec("/staff/<int:program_id>/members/<int:user_id>/sessions/<int:session_id>/end", "POST", staff_only(302),
          args={"session_id": lambda w: _member_session(w)}),
     Spec("/staff/<int:program_id>/members/<int:user_id>/data.json", "GET", staff_only(200)),
+    Spec("/staff/<int:program_id>/members/<int:user_id>/certificate.pdf", "GET", staff_only(200)),
     Spec("/staff/<int:program_id>/members/<int:user_id>/erase", "POST", staff_only(302),
          data=lambda w: {"confirm": "yes"}),
     # site admin

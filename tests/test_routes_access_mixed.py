@@ -198,12 +198,14 @@ MIXED: dict[str, dict[str, Any]] = {
     "POST /me/welcome": both(302),
     "GET /me/data": both(200),
     "GET /me/data.json": both(200),
+    "GET /me/certificate.pdf": both(200),  # both are members of A
     "GET /goodbye": both(200),
     "POST /me/push/subscribe": both(400),  # a form, not the JSON her browser sends
     "POST /me/push/unsubscribe": both(400),
     "POST /me/data/erase": both(403),
     "POST /staff/<int:program_id>/members/<int:user_id>/sessions/<int:session_id>/end": STAFF_OF_A,
     "GET /staff/<int:program_id>/members/<int:user_id>/data.json": STAFF_OF_A,
+    "GET /staff/<int:program_id>/members/<int:user_id>/certificate.pdf": STAFF_OF_A,
     "POST /staff/<int:program_id>/members/<int:user_id>/erase": STAFF_OF_A,
     # site admin
     "GET /admin/programs": SITE_ADMIN,

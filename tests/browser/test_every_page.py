@@ -139,6 +139,8 @@ NOT_PAGES = {
     "pwa.service_worker": "JavaScript",
     "privacy.download": "her data as JSON",
     "privacy.staff_download": "a member's data as JSON, the same file (test_privacy)",
+    "certificate.mine": "her certificate, a PDF (test_certificate; the link on portal.home)",
+    "certificate.for_member": "her certificate printed by staff, a PDF (test_certificate; the link on members.edit)",
     # push.subscribe and push.unsubscribe are POST only (JSON from app.js, tests/test_push.py): no page
     # to list; the push button is on privacy.my_data.
     "auth.second_step": "only with a login waiting for its code (else a redirect); test_second_step_page below",
