@@ -56,6 +56,9 @@ PAGES: dict[str, PageType] = {
     "portal.home": PageType("member", lambda lv, i, lang: "/me"),
     "portal.proposal": PageType("member", lambda lv, i, lang: f"/p/{i.proposal}", "#vote-panel"),
     "portal.meeting": PageType("member", lambda lv, i, lang: f"/me/meetings/{i.meeting}", "#reply-panel"),
+    # A coming meeting: "not yet"; the open form is checked by axe in tests/browser/test_understanding.py.
+    "understanding.evaluate": PageType("member", lambda lv, i, lang: f"/me/meetings/{i.meeting}/evaluation",
+                                       "#evaluation-panel"),
     "outcomes.ideas": PageType("member", lambda lv, i, lang: "/me/ideas"),
     "notifications.news": PageType("member", lambda lv, i, lang: "/me/news"),
     "threads.index": PageType("member", lambda lv, i, lang: "/talk"),
@@ -130,6 +133,7 @@ NOT_PAGES = {
     "meetings.projector_now": "the part of the projector page that polling swaps in",
     "dashboards.download": "CSV and XLSX files",
     "threads.voice": "a sound file",
+    "understanding.voice": "a sound file (a meeting evaluation's voice message)",
     "pwa.manifest": "JSON",
     "pwa.service_worker": "JavaScript",
     "privacy.download": "her data as JSON",
