@@ -155,7 +155,9 @@ def test_window_opens_when_the_live_meeting_ends_and_closes_72_hours_later(group
         assert evaluation.state(m) == "closed"
         with pytest.raises(RuleError) as e:
             evaluation.answer(m, amina, "good")
-        assert "too late" in str(e.value.message)
+        assert e.value.status == 409
+        assert str(e.value.message) == str(evaluation._l(
+            "It is too late to answer. You could answer for 3 days after the meeting."))
     assert eval_rows(m.id) == []
 
 
