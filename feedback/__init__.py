@@ -142,6 +142,7 @@ def _import_models() -> None:
     from feedback.recordings import models as _rec  # noqa: F401
     from feedback.threads import models as _th  # noqa: F401
     from feedback.topics import models as _t  # noqa: F401
+    from feedback.understanding import models as _u  # noqa: F401
     from feedback.votes import models as _v  # noqa: F401
 
 
@@ -226,3 +227,6 @@ def _register_blueprints(app: Flask) -> None:
                threads_bp, topics_bp, notifications_bp, decisions_bp, changes_bp, outcomes_bp, audit_bp, dashboards_bp, pwa_bp,
                privacy_bp, account_bp, outbox_bp, messages_bp, push_bp, recordings_bp, certificate_bp):
         app.register_blueprint(bp)
+    from feedback.understanding import views as understanding  # "I don't understand" and meeting evaluations
+
+    understanding.init_app(app)

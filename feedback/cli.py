@@ -76,6 +76,9 @@ def retention_command() -> None:
 
     voices = delete_old_voice_notes()
     click.echo(f"Deleted {voices} voice messages older than their program keeps them.")
+    from feedback.understanding.evaluation import delete_old_voice
+
+    click.echo(f"Deleted {delete_old_voice()} voice messages of meeting evaluations older than their program keeps them.")
     erased = erase_members_who_left()
     click.echo(f"Erased the personal data of {erased} members who left.")
     outbox = delete_old_outbox_messages()

@@ -215,6 +215,13 @@ SPECS = [
     Spec("/me/meetings/<int:meeting_id>", "GET", {**PORTAL_VIEW, "steering": 404}),
     Spec("/me/meetings/<int:meeting_id>", "POST", {**PORTAL_VOTE, "steering": 404},
          data=lambda w: {"answer": "coming"}),
+    # "How was the meeting?": the world's meeting has not been yet, so members are told to wait (409).
+    Spec("/me/meetings/<int:meeting_id>/evaluation", "GET", {**PORTAL_VIEW, "steering": 404}),
+    Spec("/me/meetings/<int:meeting_id>/evaluation", "POST",
+         {**PORTAL_VOTE, "member": 409, "steering": 404}, data=lambda w: {"answer": "good"}, mutates=False),
+    # "I don't understand": members of the group press; the group's office roles are refused.
+    Spec("/me/understand/<any(proposal, decision, agenda_item):kind>/<int:text_id>", "POST",
+         {**PORTAL_VOTE, "steering": 403}, args={"kind": lambda w: "proposal", "text_id": lambda w: w.p_voting.id}),
     # The live meeting: members of the program and its staff follow it.
     Spec("/join", "GET", everyone(200, anon=LOGIN)),
     Spec("/join", "POST", everyone(404, anon=LOGIN), mutates=False, data=lambda w: {"code": "QQQQQQ"}),
@@ -224,6 +231,8 @@ SPECS = [
     Spec("/live/<int:meeting_id>/here", "POST", {**PORTAL_VIEW, "member": 409, "staff": 403, "steering": 404,
                                                  "prog_admin": 403, "admin": 403}, mutates=False),
     Spec("/staff/<int:program_id>/meetings/<int:meeting_id>/live", "GET", staff_only(200)),
+    Spec("/staff/<int:program_id>/meetings/<int:meeting_id>/evaluations/<int:answer_id>/voice", "GET",
+         staff_only(404), args={"answer_id": lambda w: 1}),
     Spec("/staff/<int:program_id>/meetings/<int:meeting_id>/projector", "GET", staff_only(200)),
     Spec("/staff/<int:program_id>/meetings/<int:meeting_id>/projector/now", "GET", staff_only(200)),
     Spec("/staff/<int:program_id>/meetings/<int:meeting_id>/live/<any(start, next, prev, open, close, reveal, end, code):action>",

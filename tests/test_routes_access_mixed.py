@@ -75,6 +75,10 @@ MIXED: dict[str, dict[str, Any]] = {
     "GET /me/meetings/<int:meeting_id>.ics": both(200),
     "GET /me/meetings/<int:meeting_id>": both(200),
     "POST /me/meetings/<int:meeting_id>": both(302),
+    "GET /me/meetings/<int:meeting_id>/evaluation": both(200),
+    "POST /me/meetings/<int:meeting_id>/evaluation": both(409),
+    "POST /me/understand/<any(proposal, decision, agenda_item):kind>/<int:text_id>": both(302),
+    "GET /staff/<int:program_id>/meetings/<int:meeting_id>/evaluations/<int:answer_id>/voice": STAFF_OF_A,
     # the live meeting
     "GET /join": both(200),
     "POST /join": both(404),

@@ -59,6 +59,9 @@ PAGES: dict[str, PageType] = {
     "portal.home": PageType("member", lambda lv, i, lang: "/me"),
     "portal.proposal": PageType("member", lambda lv, i, lang: f"/p/{i.proposal}", "#vote-panel"),
     "portal.meeting": PageType("member", lambda lv, i, lang: f"/me/meetings/{i.meeting}", "#reply-panel"),
+    # A coming meeting: "not yet"; the open form is checked by axe in tests/browser/test_understanding.py.
+    "understanding.evaluate": PageType("member", lambda lv, i, lang: f"/me/meetings/{i.meeting}/evaluation",
+                                       "#evaluation-panel"),
     "outcomes.ideas": PageType("member", lambda lv, i, lang: "/me/ideas"),
     "notifications.news": PageType("member", lambda lv, i, lang: "/me/news"),
     "threads.index": PageType("member", lambda lv, i, lang: "/talk"),
@@ -135,6 +138,7 @@ NOT_PAGES = {
     "threads.voice": "a sound file",
     "recordings.play": "a sound file",
     # recordings.upload and recordings.delete are POST only; the recorder is on proposals.show.
+    "understanding.voice": "a sound file (a meeting evaluation's voice message)",
     "pwa.manifest": "JSON",
     "pwa.service_worker": "JavaScript",
     "privacy.download": "her data as JSON",
