@@ -130,6 +130,7 @@ NOT_PAGES = {
     "meetings.projector_now": "the part of the projector page that polling swaps in",
     "dashboards.download": "CSV and XLSX files",
     "threads.voice": "a sound file",
+    "photos.rendition": "an image (the proposal pages that show it are checked)",
     "pwa.manifest": "JSON",
     "pwa.service_worker": "JavaScript",
     "privacy.download": "her data as JSON",
