@@ -133,7 +133,7 @@ def test_each_translated_language_needs_its_alt_text(proposal):
     assert photos.required_languages(proposal) == ["en"]
     with pytest.raises(RuleError) as refused:
         photos.save_photo(proposal, ps.jpeg(), "En kopp kaffe.", {"en": ""}, None)
-    assert "en" in str(refused.value.message)
+    assert "English" in str(refused.value.message)
     db.session.rollback()
     assert _stored() == 0
 

@@ -22,6 +22,7 @@ from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from feedback.common.errors import RuleError
+from feedback.common.i18n import language_info
 from feedback.extensions import db
 from feedback.proposals.models import Proposal
 from feedback.proposals.photo_models import ALT_MAX, PhotoAlt, PhotoRendition, ProposalPhoto
@@ -144,7 +145,7 @@ def _clean_alts(proposal: Proposal, alt_sv: str, alts: dict[str, str]) -> tuple[
     missing = [lang for lang in required_languages(proposal) if not cleaned.get(lang)]
     if missing:
         raise RuleError(_l("Write the alt text in every language the proposal is translated into: %(langs)s.",
-                           langs=", ".join(missing)), status=400, field="alt_text")
+                           langs=", ".join(language_info(lang)[0] for lang in missing)), status=400, field="alt_text")
     return alt_sv, {lang: t for lang, t in cleaned.items() if t}
 
 
