@@ -139,6 +139,7 @@ def _import_models() -> None:
     from feedback.outbox import push as _push  # noqa: F401
     from feedback.programs import models as _p  # noqa: F401
     from feedback.proposals import models as _pr  # noqa: F401
+    from feedback.proposals import photo_models as _ph  # noqa: F401
     from feedback.recordings import models as _rec  # noqa: F401
     from feedback.threads import models as _th  # noqa: F401
     from feedback.topics import models as _t  # noqa: F401
@@ -216,6 +217,7 @@ def _register_blueprints(app: Flask) -> None:
     from feedback.outcomes.views import bp as outcomes_bp
     from feedback.portal.views import bp as portal_bp
     from feedback.privacy.views import bp as privacy_bp
+    from feedback.proposals.photo_views import bp as photos_bp
     from feedback.proposals.views import bp as proposals_bp
     from feedback.pwa.views import bp as pwa_bp
     from feedback.recordings.views import bp as recordings_bp
@@ -225,7 +227,8 @@ def _register_blueprints(app: Flask) -> None:
 
     for bp in (auth_bp, portal_bp, live_bp, staff_bp, members_bp, meetings_bp, proposals_bp, admin_bp,
                threads_bp, topics_bp, notifications_bp, decisions_bp, changes_bp, outcomes_bp, audit_bp, dashboards_bp, pwa_bp,
-               privacy_bp, account_bp, outbox_bp, messages_bp, push_bp, recordings_bp, certificate_bp):
+               privacy_bp, account_bp, outbox_bp, messages_bp, push_bp, recordings_bp, certificate_bp,
+               photos_bp):
         app.register_blueprint(bp)
     from feedback.understanding import views as understanding  # "I don't understand" and meeting evaluations
 

@@ -147,6 +147,25 @@ def _feed_token(w: World) -> str:
 
     return feed_token(w.target)
 
+
+def _photo(w: World):
+    """A photo on the voting proposal (made once per world)."""
+    from feedback.proposals import photos
+    from tests.photo_support import jpeg
+
+    return w.p_voting.photo or photos.save_photo(w.p_voting, jpeg(), "En kopp kaffe.", {}, None)
+
+
+def _photo_form(w: World) -> dict:
+    import io
+
+    from tests.photo_support import jpeg
+
+    return {"photo": (io.BytesIO(jpeg()), "coffee.jpg"), "alt_text": "En kopp kaffe."}
+
+
+PHOTO = {"photo_id": lambda w: _photo(w).id, "version": lambda w: _photo(w).version, "width": lambda w: 360}
+
 DRAFT = {"proposal_id": lambda w: w.p_draft.id}
 RECORDING_OF_PROPOSAL = {"kind": lambda w: "proposal", "subject_id": lambda w: w.p_voting.id, "lang_code": lambda w: "so"}
 OFFICE_USER = {"user_id": lambda w: w.users["staff"].id}
@@ -308,6 +327,10 @@ SPECS = [
     Spec("/staff/<int:program_id>/recordings/<any(proposal):kind>/<int:subject_id>/<lang_code>/delete", "POST",
          staff_only(303), args=RECORDING_OF_PROPOSAL),
     Spec("/recordings/<int:recording_id>", "GET", PORTAL_VIEW, args={"recording_id": lambda w: _recording(w)}),
+    Spec("/staff/<int:program_id>/proposals/<int:proposal_id>/photo", "POST", staff_only(302), data=_photo_form),
+    Spec("/staff/<int:program_id>/proposals/<int:proposal_id>/photo/remove", "POST", staff_only(302),
+         args={"proposal_id": lambda w: _photo(w).proposal_id}),
+    Spec("/photos/<int:photo_id>/<version>/<int:width>.webp", "GET", PORTAL_VIEW, args=PHOTO),
     # feedback threads
     Spec("/talk", "GET", {**everyone(200, anon=LOGIN), "admin": 302}),
     Spec("/talk/<any(topic, proposal, meeting):kind>/<int:subject_id>", "GET", TALK_READ),

@@ -139,6 +139,9 @@ MIXED: dict[str, dict[str, Any]] = {
     "POST /staff/<int:program_id>/recordings/<any(proposal):kind>/<int:subject_id>/<lang_code>": STAFF_OF_A,
     "POST /staff/<int:program_id>/recordings/<any(proposal):kind>/<int:subject_id>/<lang_code>/delete": STAFF_OF_A,
     "GET /recordings/<int:recording_id>": both(200),  # a member of A hears A's recordings
+    "POST /staff/<int:program_id>/proposals/<int:proposal_id>/photo": STAFF_OF_A,
+    "POST /staff/<int:program_id>/proposals/<int:proposal_id>/photo/remove": STAFF_OF_A,
+    "GET /photos/<int:photo_id>/<version>/<int:width>.webp": both(200),  # members of A
     # feedback threads of A: both read and write there as members of A; moderation is for A's staff
     "GET /talk": both(200),
     "GET /talk/<any(topic, proposal, meeting):kind>/<int:subject_id>": both(200),

@@ -16,13 +16,19 @@ def accepts_upload(max_bytes: int):
 
 
 def init_app(app: Flask) -> None:
+    def allow_upload():
+        limit = getattr(app.view_functions.get(request.endpoint), "upload_limit", None)
+        if limit and request.method == "POST":
+            request.max_content_length = limit
+
+    # First of all the request hooks: CSRFProtect's, registered earlier, reads the form too, and
+    # with the usual 1 MB limit it refused every larger upload (413) whenever CSRF was on.
+    app.before_request_funcs.setdefault(None, []).insert(0, allow_upload)
+
     @app.before_request
     def refuse_null_bytes():
         # No person types a null byte; PostgreSQL cannot store one. Refused here, for every
         # form, multipart ones too (their text fields; files are bytes and stay as they are).
-        limit = getattr(app.view_functions.get(request.endpoint), "upload_limit", None)
-        if limit and request.method == "POST":
-            request.max_content_length = limit
         values = [*request.args.values(), *(request.form.values() if request.method != "GET" else ())]
         if any("\x00" in v for v in values) or "\x00" in request.path:
             abort(400)

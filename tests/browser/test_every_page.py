@@ -139,6 +139,7 @@ NOT_PAGES = {
     "recordings.play": "a sound file",
     # recordings.upload and recordings.delete are POST only; the recorder is on proposals.show.
     "understanding.voice": "a sound file (a meeting evaluation's voice message)",
+    "photos.rendition": "an image (the proposal pages that show it are checked)",
     "pwa.manifest": "JSON",
     "pwa.service_worker": "JavaScript",
     "privacy.download": "her data as JSON",
