@@ -2,26 +2,15 @@
 
 from __future__ import annotations
 
-import io
-import math
-import wave
 from pathlib import Path
 
 import pytest
 
 from feedback.threads import audio
+from tests.sounds import wav
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
-
-def wav(seconds: float, rate: int = 8000) -> bytes:
-    buf = io.BytesIO()
-    with wave.open(buf, "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(1)
-        w.setframerate(rate)
-        w.writeframes(bytes(128 + int(60 * math.sin(i / 5)) for i in range(int(rate * seconds))))
-    return buf.getvalue()
 
 
 def ebml(element_id: int, payload: bytes, unknown_size: bool = False) -> bytes:

@@ -3,10 +3,7 @@ the staff upload and removal, who hears them, and what a member's Listen control
 
 from __future__ import annotations
 
-import io
-import math
 import re
-import wave
 from pathlib import Path
 
 import pytest
@@ -19,19 +16,10 @@ from feedback.extensions import db
 from feedback.recordings import services
 from feedback.recordings.models import Recording
 from tests.routes_support import client_as, new_client, snapshot, text, upload
+from tests.sounds import wav
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
-
-def wav(seconds: float, rate: int = 8000) -> bytes:
-    """A WAV file of a tone this long (as tests/test_audio.py makes them)."""
-    buf = io.BytesIO()
-    with wave.open(buf, "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(1)
-        w.setframerate(rate)
-        w.writeframes(bytes(128 + int(60 * math.sin(i / 5)) for i in range(int(rate * seconds))))
-    return buf.getvalue()
 WEBM = (FIXTURES / "voice-1s.webm").read_bytes()
 M4A = (FIXTURES / "voice-1s.m4a").read_bytes()
 

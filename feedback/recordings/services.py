@@ -19,7 +19,7 @@ from feedback.programs.models import Role
 from feedback.proposals.models import Proposal, Status
 from feedback.recordings.models import KINDS, Recording
 from feedback.threads import audio
-from feedback.threads.services import _check_voice as check_voice_message  # the same checks, messages and limits
+from feedback.threads.services import check_voice as check_voice_message  # the same checks, messages and limits
 
 SUBJECT_MODELS = {"proposal": Proposal, "decision": Decision, "change": ProgramChange, "meeting": Meeting}
 SWEDISH = "sv"

@@ -92,7 +92,9 @@ def _clean_body(body: str | None) -> str | None:
     return body or None
 
 
-def _check_voice(data: bytes | None) -> audio.Sound | None:
+def check_voice(data: bytes | None) -> audio.Sound | None:
+    """The checks of every uploaded recording (posts, meeting evaluations, staff recordings): the
+    same limits and the same words, in her language."""
     if not data:
         return None
     if len(data) > audio.MAX_BYTES:
@@ -112,7 +114,7 @@ def _new_post(
     if role == Role.MEMBER:
         audit.as_member(db.session)
     text = _clean_body(body)
-    sound = _check_voice(voice)
+    sound = check_voice(voice)
     if text is None and sound is None:
         raise RuleError(_l("Write something or record your voice."), field="body")
     if official and role != Role.STAFF:

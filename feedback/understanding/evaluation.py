@@ -32,7 +32,7 @@ from feedback.common.upsert import upsert
 from feedback.extensions import db
 from feedback.meetings.models import Meeting, MeetingStatus
 from feedback.programs.models import Program, Role
-from feedback.threads import audio
+from feedback.threads.services import check_voice
 from feedback.understanding.models import FACES, Face, MeetingEvaluation, new_answer_id
 
 WINDOW = timedelta(hours=72)
@@ -91,20 +91,6 @@ def clean_reason(reason: str | None) -> str | None:
     if len(reason) > REASON_MAX:
         raise RuleError(_l("Your text is too long. Write at most %(n)s letters.", n=REASON_MAX), field="reason")
     return reason or None
-
-
-def check_voice(data: bytes | None) -> audio.Sound | None:
-    """The checks of a voice message in a conversation (feedback/threads/audio.py)."""
-    if not data:
-        return None
-    if len(data) > audio.MAX_BYTES:
-        raise RuleError(_l("The recording is too big. It can be at most 5 MB."), status=413, field="voice")
-    try:
-        return audio.inspect(data)
-    except audio.TooLong:
-        raise RuleError(_l("The recording is too long. It can be at most 2 minutes."), field="voice") from None
-    except audio.NotAudio:
-        raise RuleError(_l("This file is not a sound recording. Record your voice again."), field="voice") from None
 
 
 @dataclass(frozen=True)
