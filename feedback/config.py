@@ -73,6 +73,8 @@ class Config:
     # Per member: enough for a lively meeting, too few for a flood.
     POST_RATE_LIMIT = os.environ.get("POST_RATE_LIMIT", "6 per minute;40 per hour")
     TAP_RATE_LIMIT = os.environ.get("TAP_RATE_LIMIT", "30 per minute")
+    # Certificates per person: a group of 30 printed in one go passes, a loop does not.
+    PDF_RATE_LIMIT = os.environ.get("PDF_RATE_LIMIT", "40 per 10 minutes;200 per day")
 
     # Public base address used in printed login links and QR cards.
     BASE_URL = os.environ.get("BASE_URL", "")
@@ -175,6 +177,7 @@ class TestConfig(Config):
     LOST_CARD_NUMBER_RATE_LIMIT = "10000 per minute"
     POST_RATE_LIMIT = "10000 per minute"
     TAP_RATE_LIMIT = "10000 per minute"
+    PDF_RATE_LIMIT = "10000 per minute"
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False
     SERVER_NAME = None

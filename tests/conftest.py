@@ -132,7 +132,7 @@ def app(_app):
     _app.config.update(WTF_CSRF_ENABLED=False, LOGIN_RATE_LIMIT="10000 per minute", ACCOUNT_LOGIN_RATE_LIMIT="10000 per minute",
                        LINK_RATE_LIMIT="10000 per minute", POST_RATE_LIMIT="10000 per minute",
                        TAP_RATE_LIMIT="10000 per minute", LOST_CARD_RATE_LIMIT="10000 per minute",
-                       LOST_CARD_NUMBER_RATE_LIMIT="10000 per minute")
+                       LOST_CARD_NUMBER_RATE_LIMIT="10000 per minute", PDF_RATE_LIMIT="10000 per minute")
     with _app.app_context():
         yield _app
         reset_database()

@@ -16,6 +16,7 @@ from feedback.programs.models import Membership, Program
 from feedback.proposals.models import Proposal
 from feedback.threads.models import Post, ProposalSource, Thread, VoiceNote
 from feedback.topics.models import Topic
+from feedback.understanding.models import MeetingEvaluation
 from feedback.votes.models import Vote, VoterRoll
 from feedback.votes.services import ballot_key
 
@@ -197,6 +198,10 @@ def build_known() -> Known:
         *(Attendance(meeting_id=feb.id, user_id=u.id, present=True) for u in (m1, m2, m3)),
         Attendance(meeting_id=feb.id, user_id=m4.id, present=False),
         *(Attendance(meeting_id=may.id, user_id=u.id, present=True) for u in (m1, m2)),
+        # "How was today's meeting?": February good, good, OK (one named); May not good.
+        *(MeetingEvaluation(meeting_id=feb.id, answer_key=f"feb-{i}", answer=a) for i, a in enumerate(("good", "ok"))),
+        MeetingEvaluation(meeting_id=feb.id, answer_key="feb-named", user_id=m3.id, answer="good"),
+        MeetingEvaluation(meeting_id=may.id, answer_key="may-0", answer="bad"),
         ActionItem(program_id=program.id, title="Book", owner="S", due_on=date(2026, 6, 1)),  # overdue
         ActionItem(program_id=program.id, title="Ask", owner="S", due_on=date(2026, 7, 15)),
         ActionItem(program_id=program.id, title="Done", owner="S", due_on=date(2026, 1, 1), status="done"),

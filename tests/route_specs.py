@@ -322,9 +322,9 @@ SPECS = [
     Spec("/staff/<int:program_id>/proposals/<int:proposal_id>/by-hand/counts", "POST", staff_only(302),
          data=lambda w: {"count-agree": "2", "count-unsure": "0", "count-disagree": "1"}),
     # recordings of a proposal (an empty upload: staff get the page back with the reason)
-    Spec("/staff/<int:program_id>/recordings/<any(proposal):kind>/<int:subject_id>/<lang_code>", "POST",
+    Spec("/staff/<int:program_id>/recordings/<any(proposal, decision, change, meeting):kind>/<int:subject_id>/<lang_code>", "POST",
          staff_only(303), args=RECORDING_OF_PROPOSAL),
-    Spec("/staff/<int:program_id>/recordings/<any(proposal):kind>/<int:subject_id>/<lang_code>/delete", "POST",
+    Spec("/staff/<int:program_id>/recordings/<any(proposal, decision, change, meeting):kind>/<int:subject_id>/<lang_code>/delete", "POST",
          staff_only(303), args=RECORDING_OF_PROPOSAL),
     Spec("/recordings/<int:recording_id>", "GET", PORTAL_VIEW, args={"recording_id": lambda w: _recording(w)}),
     Spec("/staff/<int:program_id>/proposals/<int:proposal_id>/photo", "POST", staff_only(302), data=_photo_form),

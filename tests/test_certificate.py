@@ -367,3 +367,18 @@ def test_without_weasyprint_the_app_still_works(app, monkeypatch):
             pdf.render_pdf("<p>Hej</p>", title="T", author="A", language="sv")
     finally:
         pdf._weasyprint.cache_clear()
+
+
+def test_a_loop_of_downloads_is_stopped_per_person(app, login, group, monkeypatch):
+    program, _other, amal, staff = group
+    monkeypatch.setattr(pdf, "render_pdf", lambda html, **kw: b"%PDF-1.7 made")
+    app.config["PDF_RATE_LIMIT"] = "2 per minute"
+    amal.preferred_language = "en"
+    db.session.commit()
+    her = login(amal, new_client(app))
+    codes = [her.get("/me/certificate.pdf").status_code for _ in range(3)]
+    assert codes == [200, 200, 429]
+    assert "Too many tries. Wait a minute and try again." in her.get("/me/certificate.pdf").get_data(as_text=True)
+    # Staff have their own count: her loop does not stop them printing hers.
+    office = login(staff, new_client(app))
+    assert office.get(f"/staff/{program.id}/members/{amal.id}/certificate.pdf").status_code == 200

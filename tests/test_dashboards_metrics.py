@@ -160,6 +160,21 @@ def test_attendance_and_turnout_per_meeting(known):
     assert [(s.attendance, s.turnout) for s in sessions] == [(0.75, 1.0), (0.5, 0.75)]
 
 
+def test_how_members_found_the_meetings_follows_the_period_and_programs(known):
+    from feedback.dashboards import charts
+
+    chart = charts.evaluation_chart(charts.Data(scope_2026(known)))
+    assert [row[:5] for row in chart.rows] == [["February", date(2026, 2, 10), 2, 1, 0], ["May", date(2026, 5, 1), 0, 0, 1]]
+    assert [t.y for t in chart.figure.data] == [(2, 0), (1, 0), (0, 1)]
+    assert "4 answers about 2 meetings" in chart.sentence and not chart.empty
+    spring = Scope((known.program.id,), date(2026, 4, 1), TODAY, None, "custom", TODAY)
+    assert [row[0] for row in charts.evaluation_chart(charts.Data(spring)).rows] == ["May"]
+    both = charts.evaluation_chart(charts.Data(scope_2026(known, programs=(known.program.id, known.other.id))))
+    assert both.columns[0] == "Program" and [row[:2] for row in both.rows] == [["Known", "February"], ["Known", "May"]]
+    nothing = charts.evaluation_chart(charts.Data(scope_2026(known, programs=(known.other.id,))))
+    assert nothing.empty and nothing.rows == []
+
+
 def test_active_members_per_month(known):
     assert metrics.active_members(scope_2026(known)) == {
         "2026-01": 1, "2026-02": 4, "2026-03": 1, "2026-04": 4, "2026-05": 2, "2026-06": 1}

@@ -42,10 +42,11 @@ def test_the_dashboard_says_each_chart_in_a_sentence(client, known, office):
     assert "Staff answered 1 of 3 threads members started (33%) within 14 days" in page
     assert "In 2 meetings, on average 62% of the members came and 88% voted" in page
     assert "4 members use the app in 3 languages" in page
+    assert "4 answers about 2 meetings: 50% said the meeting was good" in page
     # plotly.js and the figures: on this page only, with a table behind every chart.
     assert "vendor/plotly.min.js" in page
     assert page.count('class="chart-plot"') >= 10
-    assert page.count("<details") == 13
+    assert page.count("<details") == 14
 
 
 def test_nothing_on_the_dashboard_names_a_member(client, known, office):
@@ -86,10 +87,11 @@ def test_an_empty_program_shows_friendly_empty_states(client, make, login):
     program = make.program()
     login(make.user(program, "staff", language="en"))
     page = text_of(client.get(f"/staff/{program.id}/dashboard?period=all"))
-    assert page.count("Nothing to show for these filters yet.") == 12
+    assert page.count("Nothing to show for these filters yet.") == 13
     assert 'class="chart-plot"' not in page
     assert "No program changes are recorded for this period." in page
     assert "No meetings were held in this period." in page
+    assert "No member has answered “How was today&#39;s meeting?” about a meeting of this period yet." in page
 
 
 # --- comparing programs ---------------------------------------------------------------------------

@@ -163,9 +163,9 @@ def test_staff_record_replace_and_remove_per_language(app, login, english_world)
     w = english_world
     c = client_as(app, login, w, "staff")
     page = text(c.get(f"/staff/{w.prog.id}/proposals/{w.p_voting.id}"))
-    assert "No recordings yet." in page and 'id="rec-so"' in page and 'id="rec-ti"' in page
+    assert "No recordings yet." in page and 'id="rec-proposal-so"' in page and 'id="rec-proposal-ti"' in page
     resp = upload(c, _upload_url(w, "so"), WEBM, "anything.bin")
-    assert resp.status_code == 303 and resp.headers["Location"].endswith(f"/proposals/{w.p_voting.id}#rec-so")
+    assert resp.status_code == 303 and resp.headers["Location"].endswith(f"/proposals/{w.p_voting.id}#rec-proposal-so")
     page = text(c.get(resp.headers["Location"]))
     assert "The recording is saved." in page and re.search(r"Recorded in:\s*Soomaali", page)
     [rec] = rows()
@@ -246,3 +246,101 @@ def test_her_page_plays_her_recording_else_the_swedish_one_with_a_note(app, logi
     page = _member_page(app, login, w, "so")
     assert f'src="/recordings/{so.id}"' in page and 'data-recording="own"' in page
     assert "data-listen-note" not in page
+
+
+# --- decisions, program changes and meeting summaries --------------------------------------------
+
+
+def test_a_timeline_asks_for_all_its_recordings_in_one_statement(app, make, count_queries):
+    prog = make.program()
+    ps = [make.proposal(prog, "voting") for _ in range(5)]
+    services.save("proposal", ps[0], "so", WEBM, None)
+    services.save("proposal", ps[1], "sv", WEBM, None)
+    services.save("proposal", ps[2], "ti", WEBM, None)
+    db.session.commit()
+    ids = [p.id for p in ps]
+    with count_queries() as statements:
+        got = services.playbacks("proposal", ids, "so")
+    assert len(statements) == 1
+    assert got[ps[0].id].own.language == "so" and got[ps[0].id].swedish is None
+    assert got[ps[1].id].own is None and got[ps[1].id].swedish.language == "sv"
+    assert not got[ps[2].id] and not got[ps[3].id]  # Tigrinya is not hers; nothing else recorded
+    with count_queries() as statements:
+        assert services.playbacks("proposal", [], "so") == {}
+    assert statements == []
+
+
+@pytest.mark.parametrize(("kind", "page", "anchor"), [
+    ("decision", lambda w: f"/staff/{w.prog.id}/proposals/{w.p_decided.id}", "Spoken versions of the decision"),
+    ("change", lambda w: f"/staff/{w.prog.id}/changes/{w.change.id}/edit", "Spoken versions of the change"),
+    ("meeting", lambda w: f"/staff/{w.prog.id}/meetings/{w.meeting.id}/log",
+     "Spoken versions of the summary for members"),
+])
+def test_staff_record_decisions_changes_and_summaries_on_the_page_where_they_write_them(
+        app, login, english_world, kind, page, anchor):
+    w = english_world
+    subject = {"decision": lambda: _decision(w), "change": lambda: w.change, "meeting": lambda: w.meeting}[kind]()
+    c = client_as(app, login, w, "staff")
+    assert anchor in text(c.get(page(w)))
+    url = f"/staff/{w.prog.id}/recordings/{kind}/{subject.id}/ar"
+    resp = upload(c, url, WEBM, "voice.webm")
+    assert resp.status_code == 303 and resp.headers["Location"] == page(w) + f"#rec-{kind}-ar"
+    [rec] = rows()
+    assert (rec.kind, rec.subject_id, rec.language) == (kind, subject.id, "ar")
+    assert f'src="/recordings/{rec.id}"' in text(c.get(page(w)))
+    # Members hear it; a text of another program, or another program's staff, get nothing.
+    assert client_as(app, login, w, "member").get(f"/recordings/{rec.id}").status_code == 200
+    assert client_as(app, login, w, "other_member").get(f"/recordings/{rec.id}").status_code == 404
+    assert client_as(app, login, w, "other_staff").post(url, data={}).status_code in (403, 404)
+    assert client_as(app, login, w, "member").post(url + "/delete").status_code in (302, 403)
+    assert len(rows()) == 1
+    assert c.post(f"/staff/{w.prog.id}/recordings/{kind}/999999/ar", data={}).status_code == 404
+    resp = c.post(url + "/delete")
+    assert resp.status_code == 303 and rows() == []
+
+
+def _decision(w):
+    from feedback.decisions.services import current_decision
+
+    return current_decision(w.p_decided.id)
+
+
+def _as_member(app, login, w, lang: str):
+    member = w.users["member"]
+    member.preferred_language = lang
+    db.session.commit()
+    return client_as(app, login, w, "member")
+
+
+def test_her_timeline_and_proposal_page_play_the_decision_and_change_recordings(app, login, world):
+    w = world
+    decision = _decision(w)
+    d_sv = services.save("decision", decision, "sv", WEBM, None)
+    c_so = services.save("change", w.change, "so", M4A, None)
+    db.session.commit()
+    c = _as_member(app, login, w, "so")
+    ideas = text(c.get("/me/ideas"))
+    # The decision only in Swedish (with the note), the change in her language.
+    assert re.search(rf'data-speak="#decision-{decision.id}-text"[^>]*data-recording="sv"', ideas)
+    assert f'src="/recordings/{d_sv.id}"' in ideas and f'src="/recordings/{c_so.id}"' in ideas
+    assert re.search(rf'data-speak="#change-{w.change.id}-text"[^>]*data-recording="own"', ideas)
+    page = text(c.get(f"/p/{w.p_decided.id}"))
+    assert 'data-speak="#decision-text"' in page and f'src="/recordings/{d_sv.id}"' in page
+    # The public page is for everyone: recordings need a login, so it offers none.
+    public = text(new_client(app).get(f"/public/{w.prog.slug}"))
+    assert "/recordings/" not in public and "Childcare" in public
+
+
+def test_her_home_page_plays_the_last_meetings_summary(app, login, world):
+    from datetime import timedelta
+
+    from feedback.common.clock import local_now
+
+    w = world
+    w.meeting.starts_at = local_now() - timedelta(days=2)
+    w.meeting.member_summary = "Vi pratade om barnpassning."
+    rec = services.save("meeting", w.meeting, "ar", WEBM, None)
+    db.session.commit()
+    home = text(_as_member(app, login, w, "ar").get("/me"))
+    assert 'data-speak="#last-meeting-text"' in home and f'src="/recordings/{rec.id}"' in home
+    assert 'data-recording="own"' in home

@@ -136,8 +136,8 @@ MIXED: dict[str, dict[str, Any]] = {
     "POST /staff/<int:program_id>/proposals/<int:proposal_id>/remind": STAFF_OF_A,
     "POST /staff/<int:program_id>/proposals/<int:proposal_id>/by-hand/member": STAFF_OF_A,
     "POST /staff/<int:program_id>/proposals/<int:proposal_id>/by-hand/counts": STAFF_OF_A,
-    "POST /staff/<int:program_id>/recordings/<any(proposal):kind>/<int:subject_id>/<lang_code>": STAFF_OF_A,
-    "POST /staff/<int:program_id>/recordings/<any(proposal):kind>/<int:subject_id>/<lang_code>/delete": STAFF_OF_A,
+    "POST /staff/<int:program_id>/recordings/<any(proposal, decision, change, meeting):kind>/<int:subject_id>/<lang_code>": STAFF_OF_A,
+    "POST /staff/<int:program_id>/recordings/<any(proposal, decision, change, meeting):kind>/<int:subject_id>/<lang_code>/delete": STAFF_OF_A,
     "GET /recordings/<int:recording_id>": both(200),  # a member of A hears A's recordings
     "POST /staff/<int:program_id>/proposals/<int:proposal_id>/photo": STAFF_OF_A,
     "POST /staff/<int:program_id>/proposals/<int:proposal_id>/photo/remove": STAFF_OF_A,

@@ -298,7 +298,12 @@ def test_trend_per_meeting(group, make):
         second = make.meeting(prog, days_ahead=0, title="Juni")
         evaluation.answer(second, amina, "good")
         db.session.commit()
-    assert [(r.title, r.good, r.ok, r.bad) for r in evaluation.trend(prog.id)] == [("Maj", 1, 0, 1), ("Juni", 1, 0, 0)]
+    every = evaluation.trend([prog.id], None, datetime(2028, 1, 1))
+    assert [(r.title, r.good, r.ok, r.bad) for r in every] == [("Maj", 1, 0, 1), ("Juni", 1, 0, 0)]
+    # The period is the meetings' own wall-clock time, [start, end): June alone.
+    june = evaluation.trend([prog.id], datetime(2027, 6, 1), datetime(2027, 7, 1))
+    assert [r.title for r in june] == ["Juni"]
+    assert evaluation.trend([make.program().id], None, datetime(2028, 1, 1)) == []
 
 
 def test_open_for_her_home_page(group, ended):

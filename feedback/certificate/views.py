@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from babel.dates import format_date
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, current_app, render_template, request
 from flask.wrappers import Response
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -13,10 +13,16 @@ from feedback.certificate import pdf, services
 from feedback.certificate.messages import UNAVAILABLE
 from feedback.common.access import staff_required
 from feedback.common.errors import RuleError
+from feedback.common.request_guards import per_user
+from feedback.extensions import limiter
 from feedback.members import services as members
 from feedback.programs.models import Role
 
 bp = Blueprint("certificate", __name__)
+
+# A PDF costs the server about a hundred times a page: a loop of downloads must not take the
+# workers from everyone else. Counted per person, since staff print a whole group at once.
+pdf_limit = limiter.limit(lambda: current_app.config["PDF_RATE_LIMIT"], key_func=per_user)
 
 
 def _pdf_response(cert: services.Certificate | None) -> Response:
@@ -42,6 +48,7 @@ def _pdf_response(cert: services.Certificate | None) -> Response:
 
 @bp.route("/me/certificate.pdf")
 @login_required
+@pdf_limit
 def mine():
     """Her own, for her group (the first, or ?program= one of hers); Swedish, or ?lang=en."""
     programs = current_user.program_ids(Role.MEMBER)
@@ -54,6 +61,7 @@ def mine():
 
 @bp.route("/staff/<int:program_id>/members/<int:user_id>/certificate.pdf")
 @staff_required
+@pdf_limit
 def for_member(program_id: int, user_id: int):
     """Staff print it for her (also after she left), signed with their own name."""
     user = members.get_member(program_id, user_id)

@@ -4,6 +4,13 @@ the view takes."""
 from __future__ import annotations
 
 from flask import Flask, abort, request
+from flask_login import current_user
+
+
+def per_user() -> str:
+    """The rate-limit key of a logged-in person (members share addresses: a meeting room's wifi,
+    a phone carrier's gateway); her address otherwise."""
+    return f"user:{current_user.get_id()}" if current_user.is_authenticated else request.remote_addr or "-"
 
 
 def accepts_upload(max_bytes: int):

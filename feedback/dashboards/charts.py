@@ -25,6 +25,7 @@ from feedback.dashboards import metrics
 from feedback.dashboards.scope import Scope
 from feedback.decisions.labels import OUTCOME_LABELS
 from feedback.decisions.models import Outcome
+from feedback.understanding import evaluation
 
 # Colours told apart by people with the common colour-vision deficiencies; every chart also
 # carries its numbers as text, so no value is told by colour alone.
@@ -516,6 +517,43 @@ def languages_chart(data: Data) -> Chart:
                  note=_("Members today; the period and the topic do not apply here."))
 
 
+def evaluation_chart(data: Data) -> Chart:
+    """How members found each meeting ("How was today's meeting?"), meeting by meeting."""
+    scope = data.scope
+    meetings = evaluation.trend(scope.program_ids, *scope.local_bounds())
+    faces = evaluation.face_labels()
+
+    def label(m: evaluation.TrendRow) -> str:
+        name = f"{format_date(m.starts_at.date())} {_plain(m.title)}"
+        return f"{name} – {_plain(data.names.get(m.program_id, ''))}" if scope.comparing else name
+
+    labels = [label(m) for m in meetings]
+    look = {"good": (GREEN, ""), "ok": (ORANGE, "."), "bad": (PURPLE, "x")}
+    figure = _figure(
+        [go.Bar(name=faces[face], x=labels, y=[getattr(m, face) for m in meetings],
+                marker={"color": colour, "pattern": {"shape": shape}},
+                text=[getattr(m, face) or "" for m in meetings], textposition="inside")
+         for face, (colour, shape) in look.items()],
+        barmode="stack", xaxis={"type": "category", "automargin": True},
+        yaxis={"title": {"text": _("Answers")}, "rangemode": "tozero"},
+    )
+    answers = sum(m.total for m in meetings)
+    good = sum(m.good for m in meetings)
+    sentence = ngettext(
+        "%(num)s answer about %(meetings)s meetings: %(share)s said the meeting was good.",
+        "%(num)s answers about %(meetings)s meetings: %(share)s said the meeting was good.",
+        answers, meetings=len(meetings), share=_pct(good, answers),
+    ) if answers else _("No member has answered “How was today's meeting?” about a meeting of this period yet.")
+    rows = [[m.title, m.starts_at.date(), m.good, m.ok, m.bad, _pct(m.good, m.total)] for m in meetings]
+    columns = [_("Meeting"), _("Date"), faces["good"], faces["ok"], faces["bad"], _("Share good")]
+    if scope.comparing:
+        columns.insert(0, _("Program"))
+        for row, m in zip(rows, meetings, strict=True):
+            row.insert(0, data.names.get(m.program_id, ""))
+    return Chart("evaluation", _("How members found the meetings"), sentence, columns, rows, figure,
+                 empty=not answers, note=_("The topic filter does not apply here."))
+
+
 # --- open work ------------------------------------------------------------------------------------
 
 
@@ -559,6 +597,7 @@ BUILDERS: dict[str, Callable[[Data], Chart]] = {
     "active": active_chart,
     "voice": voice_chart,
     "languages": languages_chart,
+    "evaluation": evaluation_chart,
     "open": open_chart,
 }
 
@@ -566,7 +605,7 @@ SECTIONS = (
     ("loop", _l("The loop"), ("loop", "flow")),
     ("influence", _l("Influence"), ("influence", "agreement", "helped")),
     ("speed", _l("Speed"), ("to_decision", "to_change", "answers")),
-    ("participation", _l("Participation"), ("attendance", "active", "voice", "languages")),
+    ("participation", _l("Participation"), ("attendance", "evaluation", "active", "voice", "languages")),
     ("open", _l("Open work"), ("open",)),
 )
 

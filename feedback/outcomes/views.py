@@ -22,6 +22,7 @@ from feedback.notifications.models import Kind
 from feedback.outcomes import services
 from feedback.outcomes.forms import PublicPageForm
 from feedback.programs.models import Program, Role
+from feedback.recordings.services import playbacks
 
 bp = Blueprint("outcomes", __name__)
 
@@ -40,10 +41,14 @@ def ideas():
     notifications.mark_read(current_user, kinds=(Kind.DECISION, Kind.CHANGE))
     items = services.timeline(program_ids, current_user)
     change_ids = [i.change.id for i in items if i.change]
+    lang = str(get_locale())
     return render_template(
         "outcomes/ideas.html",
         items=items,
-        lang=str(get_locale()),
+        lang=lang,
+        # Recordings need a login: only her own timeline offers them, not the public page.
+        listen={"decision": playbacks("decision", [i.decision.id for i in items if i.decision], lang),
+                "change": playbacks("change", change_ids, lang)},
         answered=changes.my_follow_up(current_user, change_ids),
         open_follow_up={i.change.id for i in items if i.change and changes.follow_up_open(i.change)},
         follow_up_form=FollowUpForm(formdata=None),

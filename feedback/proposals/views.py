@@ -11,6 +11,8 @@ from feedback.common.errors import RuleError
 from feedback.common.i18n import languages
 from feedback.common.icons import ICONS
 from feedback.common.ids import parse_id
+from feedback.decisions.labels import OUTCOME_LABELS
+from feedback.decisions.services import current_decision
 from feedback.extensions import db
 from feedback.members.services import get_member, program_members
 from feedback.proposals import services
@@ -114,6 +116,8 @@ def show(program_id: int, proposal_id: int):
         labels=CHOICE_LABELS,
         sources=threads.feedback_sources(p),
         thread_count=threads.thread_counts("proposal", [p.id]).get(p.id, 0),
+        decision=current_decision(p.id),
+        outcome_labels=OUTCOME_LABELS,
     )
 
 

@@ -89,12 +89,26 @@ class Playback:
 
 
 def playback(kind: str, subject_id: int, language: str) -> Playback:
-    wanted = {language, SWEDISH}
-    found = {r.language: r for r in db.session.scalars(
-        sa.select(Recording).where(_where(kind, subject_id), Recording.language.in_(wanted))
-    )}
-    own = found.get(language)
-    return Playback(language, own, None if own is not None or language == SWEDISH else found.get(SWEDISH))
+    return playbacks(kind, [subject_id], language)[subject_id]
+
+
+def playbacks(kind: str, subject_ids: list[int], language: str) -> dict[int, Playback]:
+    """What each text's Listen control plays, for a list of texts in one query (a timeline must
+    not make a query per item)."""
+    col = getattr(Recording, KINDS[kind])
+    found: dict[int, dict[str, Recording]] = {i: {} for i in subject_ids}
+    if subject_ids:
+        rows = db.session.scalars(
+            sa.select(Recording).where(col.in_(subject_ids), Recording.language.in_({language, SWEDISH}))
+        )
+        for r in rows:
+            found[r.subject_id][r.language] = r
+    result = {}
+    for subject_id, by_lang in found.items():
+        own = by_lang.get(language)
+        swedish = None if own is not None or language == SWEDISH else by_lang.get(SWEDISH)
+        result[subject_id] = Playback(language, own, swedish)
+    return result
 
 
 def can_hear(user, rec: Recording) -> bool:

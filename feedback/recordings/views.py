@@ -19,14 +19,19 @@ from feedback.threads.views import VOICE_SUFFIXES
 
 bp = Blueprint("recordings", __name__)
 
-# Staff pages where each kind of text is recorded.
-_STAFF_PAGES = {"proposal": lambda program_id, subject_id: url_for(
-    "proposals.show", program_id=program_id, proposal_id=subject_id)}
-STAFF_KINDS = "any(proposal)"
+# The staff page where each kind of text is recorded: a decision on its proposal's page, a meeting's
+# summary for members on the meeting log, where it is written.
+_STAFF_PAGES = {
+    "proposal": lambda s: url_for("proposals.show", program_id=s.program_id, proposal_id=s.id),
+    "decision": lambda s: url_for("proposals.show", program_id=s.program_id, proposal_id=s.proposal_id),
+    "change": lambda s: url_for("changes.edit", program_id=s.program_id, change_id=s.id),
+    "meeting": lambda s: url_for("meetings.log_page", program_id=s.program_id, meeting_id=s.id),
+}
+STAFF_KINDS = f"any({', '.join(_STAFF_PAGES)})"
 
 
-def _back(program_id: int, kind: str, subject_id: int, language: str):
-    return redirect(_STAFF_PAGES[kind](program_id, subject_id) + f"#rec-{language}", code=303)
+def _back(kind: str, subject, language: str):
+    return redirect(_STAFF_PAGES[kind](subject) + f"#rec-{kind}-{language}", code=303)
 
 
 def _subject(program_id: int, kind: str, subject_id: int, lang_code: str):
@@ -52,17 +57,17 @@ def upload(program_id: int, kind: str, subject_id: int, lang_code: str):
         flash(e.message, "error")
     else:
         flash(_("The recording is saved."), "success")
-    return _back(program_id, kind, subject_id, lang_code)
+    return _back(kind, subject, lang_code)
 
 
 @bp.route(f"/staff/<int:program_id>/recordings/<{STAFF_KINDS}:kind>/<int:subject_id>/<lang_code>/delete",
           methods=["POST"])
 @staff_required
 def delete(program_id: int, kind: str, subject_id: int, lang_code: str):
-    _subject(program_id, kind, subject_id, lang_code)
+    subject = _subject(program_id, kind, subject_id, lang_code)
     if services.delete(kind, subject_id, lang_code):
         flash(_("The recording is removed."), "success")
-    return _back(program_id, kind, subject_id, lang_code)
+    return _back(kind, subject, lang_code)
 
 
 @bp.route("/recordings/<int:recording_id>")

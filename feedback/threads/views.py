@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 from feedback.common.access import get_or_404, staff_required
 from feedback.common.error_pages import error_fragment
 from feedback.common.errors import RuleError, show_on_form
-from feedback.common.request_guards import accepts_upload
+from feedback.common.request_guards import accepts_upload, per_user
 from feedback.common.transaction import asked
 from feedback.extensions import db, limiter
 from feedback.meetings.models import Meeting
@@ -30,12 +30,8 @@ bp = Blueprint("threads", __name__)
 SUBJECT_MODELS = {"topic": Topic, "proposal": Proposal, "meeting": Meeting}
 
 
-def _user_key() -> str:
-    return f"user:{current_user.get_id()}" if current_user.is_authenticated else request.remote_addr or "-"
-
-
-post_limit = limiter.limit(lambda: current_app.config["POST_RATE_LIMIT"], key_func=_user_key, methods=["POST"])
-tap_limit = limiter.limit(lambda: current_app.config["TAP_RATE_LIMIT"], key_func=_user_key, methods=["POST"])
+post_limit = limiter.limit(lambda: current_app.config["POST_RATE_LIMIT"], key_func=per_user, methods=["POST"])
+tap_limit = limiter.limit(lambda: current_app.config["TAP_RATE_LIMIT"], key_func=per_user, methods=["POST"])
 
 
 def _check_visible(program_id: int, proposal: Proposal | None) -> None:

@@ -18,6 +18,7 @@ after the program's voice retention period, counted from the meeting."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -190,6 +191,7 @@ def for_staff(meeting_id: int) -> Summary:
 @dataclass(frozen=True)
 class TrendRow:
     meeting_id: int
+    program_id: int
     title: str
     starts_at: datetime
     good: int
@@ -201,17 +203,21 @@ class TrendRow:
         return self.good + self.ok + self.bad
 
 
-def trend(program_id: int, limit: int = 12) -> list[TrendRow]:
-    """Answers per face for the program's last meetings that have answers, oldest first; one query."""
+def trend(program_ids: Sequence[int], start: datetime | None, end: datetime) -> list[TrendRow]:
+    """Answers per face for the meetings with answers that started in [start, end) (local wall
+    clock, as meetings keep their time), oldest first; one query, however many meetings."""
     n = lambda face: sa.func.sum(sa.case((MeetingEvaluation.answer == face, 1), else_=0))  # noqa: E731
-    rows = db.session.execute(
-        sa.select(Meeting.id, Meeting.title, Meeting.starts_at, n(Face.GOOD), n(Face.OK), n(Face.BAD))
+    query = (
+        sa.select(Meeting.id, Meeting.program_id, Meeting.title, Meeting.starts_at,
+                  n(Face.GOOD), n(Face.OK), n(Face.BAD))
         .join(MeetingEvaluation, MeetingEvaluation.meeting_id == Meeting.id)
-        .where(Meeting.program_id == program_id)
-        .group_by(Meeting.id, Meeting.title, Meeting.starts_at)
-        .order_by(Meeting.starts_at.desc(), Meeting.id.desc()).limit(limit)
-    ).all()
-    return [TrendRow(r[0], r[1], r[2], int(r[3] or 0), int(r[4] or 0), int(r[5] or 0)) for r in reversed(rows)]
+        .where(Meeting.program_id.in_(program_ids), Meeting.starts_at < end)
+        .group_by(Meeting.id, Meeting.program_id, Meeting.title, Meeting.starts_at)
+        .order_by(Meeting.starts_at, Meeting.id)
+    )
+    if start is not None:
+        query = query.where(Meeting.starts_at >= start)
+    return [TrendRow(*r[:4], int(r[4] or 0), int(r[5] or 0), int(r[6] or 0)) for r in db.session.execute(query)]
 
 
 def open_for(user: User, program_ids: list[int], now: datetime | None = None) -> list[Meeting]:

@@ -154,7 +154,6 @@ def init_app(app: Flask) -> None:
         understand_count=presses.count,
         least_understood=presses.least_understood,
         evaluation_summary=evaluation.for_staff,
-        evaluation_trend=evaluation.trend,
         evaluation_state=evaluation.state,
         evaluation_context=_evaluation_context,
         evaluations_for_me=_evaluations_for_me,

@@ -138,7 +138,7 @@ def _proposal_recordings(live: Live, pid: int) -> dict[str, tuple[str, int]]:
 def test_staff_record_a_somali_version_in_the_browser(staff_page: Page, live: Live):
     pid = live.proposal()
     staff_page.goto(f"{live.url}/staff/{live.program_id}/proposals/{pid}")
-    block = staff_page.locator("#rec-so")
+    block = staff_page.locator("#rec-proposal-so")
     recorder = block.locator("[data-recorder]")
     expect(recorder).to_be_visible()
     expect(block.locator("[data-file-fallback]")).to_be_hidden()
@@ -149,7 +149,7 @@ def test_staff_record_a_somali_version_in_the_browser(staff_page: Page, live: Li
     expect(recorder.locator("audio[data-preview]")).to_be_visible()
     block.locator("button[type=submit]").click()
     expect(staff_page.locator(".flash")).to_contain_text(live.t("sv", "The recording is saved."))
-    expect(staff_page.locator("#rec-so audio[src^='/recordings/']")).to_be_visible()
+    expect(staff_page.locator("#rec-proposal-so audio[src^='/recordings/']")).to_be_visible()
     assert _proposal_recordings(live, pid)["so"][0] == "audio/webm"
 
 
@@ -160,13 +160,13 @@ def test_staff_upload_a_file_without_javascript_and_a_wrong_file_is_refused(new_
     page.goto(f"{live.url}/staff/{live.program_id}/proposals/{pid}")
     bad = tmp_path / "photo.webm"
     bad.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 500)
-    page.locator("#rec-ti-file").set_input_files(str(bad))
-    page.locator("#rec-ti button[type=submit]").click()
+    page.locator("#rec-proposal-ti-file").set_input_files(str(bad))
+    page.locator("#rec-proposal-ti button[type=submit]").click()
     expect(page.locator(".flash")).to_contain_text(live.t("sv", "This file is not a sound recording. Record your voice again."))
     assert _proposal_recordings(live, pid) == {}
     good = tmp_path / "tigrinya.webm"
     good.write_bytes(WEBM)
-    page.locator("#rec-ti-file").set_input_files(str(good))
-    page.locator("#rec-ti button[type=submit]").click()
+    page.locator("#rec-proposal-ti-file").set_input_files(str(good))
+    page.locator("#rec-proposal-ti button[type=submit]").click()
     expect(page.locator(".flash")).to_contain_text(live.t("sv", "The recording is saved."))
     assert _proposal_recordings(live, pid) == {"ti": ("audio/webm", len(WEBM))}

@@ -126,6 +126,8 @@ def test_evaluation_without_javascript_with_her_name(nojs_page: Page, staff_page
     mid = _open_meeting(live)
     _log_in(nojs_page, live, member)
     nojs_page.goto(f"/me/meetings/{mid}/evaluation")
+    expect(nojs_page.locator("#evaluation-voice")).to_be_visible()  # the phone's own recorder, by the file field
+    expect(nojs_page.locator("#evaluation-panel [data-recorder]")).to_be_hidden()
     nojs_page.locator("#evaluation-panel button[type=submit]").click()  # no face: the browser asks
     assert _answers(live, mid) == []
     nojs_page.locator("#evaluation-panel label.choice-good").click()
@@ -139,3 +141,26 @@ def test_evaluation_without_javascript_with_her_name(nojs_page: Page, staff_page
 
     staff_page.goto(f"/staff/{live.program_id}/meetings/{mid}/log")
     expect(staff_page.locator("#evaluation")).to_contain_text(member.name)
+
+
+def test_evaluation_with_a_voice_recorded_in_the_page(page: Page, live: Live):
+    member = live.member()
+    mid = _open_meeting(live)
+    _log_in(page, live, member)
+    page.goto(f"/me/meetings/{mid}/evaluation")
+    recorder = page.locator("#evaluation-panel [data-recorder]")
+    expect(recorder).to_be_visible()
+    expect(page.locator("#evaluation-panel [data-file-fallback]")).to_be_hidden()
+    record = recorder.locator("button[data-record]")
+    record.click()
+    expect(recorder.locator("[data-time]")).to_contain_text("0:02 /", timeout=5_000)
+    record.click()  # stop
+    expect(recorder.locator("audio[data-preview]")).to_be_visible()
+    page.locator("#evaluation-panel label.choice-good").click()
+    with page.expect_response(lambda r: r.request.method == "POST" and r.url.endswith("/evaluation")):
+        page.locator("#evaluation-panel button[type=submit]").click()
+    expect(page.get_by_role("status")).to_contain_text(live.t("sv", "Thank you! Your answer is saved."))
+    with live.ctx():
+        [(answer, ms)] = db.session.execute(
+            sa.select(MeetingEvaluation.answer, MeetingEvaluation.voice_ms).where(MeetingEvaluation.meeting_id == mid)).all()
+    assert answer == "good" and 1_000 <= ms <= 6_000, ms
