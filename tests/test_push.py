@@ -355,6 +355,30 @@ def test_a_shared_phone_gets_the_messages_of_who_subscribed_last(app, make, memb
     assert [s.user_id for s in _subscriptions()] == [other.id]
 
 
+def test_logging_out_forgets_this_phone_only(app, make, member, phone, login):
+    from tests.routes_support import new_client
+
+    tablet = login(member, new_client(app))
+    tablet_url = "https://updates.push.services.mozilla.com/wpush/v2/gAAAAABtablet"
+    assert _post(tablet, "/me/push/subscribe", Browser(tablet_url).to_json()).status_code == 200
+    assert _post(phone, "/me/push/subscribe", Browser(FCM).to_json()).status_code == 200
+    assert phone.post("/logout").status_code == 302
+    assert [s.endpoint for s in _subscriptions()] == [tablet_url]
+    db.session.expire_all()
+    assert db.session.get(User, member.id).message_channel == "push"  # the tablet still gets them
+    # The last one: her news goes back to SMS or e-mail rather than to no phone at all.
+    assert tablet.post("/logout").status_code == 302
+    assert _subscriptions() == []
+    db.session.expire_all()
+    assert db.session.get(User, member.id).message_channel is None
+    # A browser that never subscribed logs out as before; another person's phone is never touched.
+    other = make.member(make.program(), name="Nora")
+    other_phone = login(other, new_client(app))
+    assert _post(other_phone, "/me/push/subscribe", Browser(FCM).to_json()).status_code == 200
+    assert login(member, new_client(app)).post("/logout").status_code == 302
+    assert [s.user_id for s in _subscriptions()] == [other.id]
+
+
 def test_she_keeps_at_most_ten_browsers(app, member, time_machine):
     start = NOON
     for i in range(12):

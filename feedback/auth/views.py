@@ -29,6 +29,7 @@ from feedback.common.phones import e164
 from feedback.common.redirects import safe_next
 from feedback.extensions import db, limiter
 from feedback.members import lost_card
+from feedback.outbox import push, push_views
 
 bp = Blueprint("auth", __name__)
 
@@ -150,6 +151,8 @@ def _begin_session(user: User, permanent: bool = False) -> None:
 
 @bp.route("/logout", methods=["POST"])
 def logout():
+    if current_user.is_authenticated:
+        push.forget_browser(current_user._get_current_object(), session.get(push_views.SESSION_KEY))
     sessions.end(session.get(sessions.COOKIE_KEY))
     logout_user()
     session.clear()

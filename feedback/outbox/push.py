@@ -13,6 +13,7 @@ import binascii
 import json
 import logging
 from datetime import datetime
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import requests
@@ -31,7 +32,11 @@ from feedback.common.clock import epoch_seconds, utcnow
 from feedback.common.errors import RuleError
 from feedback.common.upsert import insert_ignore
 from feedback.extensions import db
+from feedback.outbox.models import Channel
 from feedback.outbox.providers import Outgoing, PermanentFailure, TemporaryFailure
+
+if TYPE_CHECKING:
+    from feedback.auth.models import User
 
 log = logging.getLogger(__name__)
 
@@ -207,6 +212,19 @@ def unsubscribe(user_id: int, endpoint: str) -> bool:
         PushSubscription.user_id == user_id, PushSubscription.endpoint == endpoint)).rowcount
     db.session.flush()
     return gone == 1
+
+
+def forget_browser(user: User, subscription_id: int | None) -> None:
+    """She logs out on this browser: it gets no more of her messages (phones are shared, and a
+    lock screen shows them). When it was her last one, her news goes back to the default way
+    (SMS or e-mail) instead of failing for want of a phone."""
+    if subscription_id is None:
+        return
+    gone = db.session.execute(sa.delete(PushSubscription).where(
+        PushSubscription.id == subscription_id, PushSubscription.user_id == user.id)).rowcount
+    if gone and user.message_channel == Channel.PUSH and not has_subscription(user.id):
+        user.message_channel = None
+    db.session.flush()
 
 
 def has_subscription(user_id: int) -> bool:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, current_app, jsonify, request, session
 from flask_login import current_user, login_required
 
 from feedback.common.errors import RuleError
@@ -14,6 +14,8 @@ from feedback.outbox import choice, push
 from feedback.outbox.models import Channel
 
 bp = Blueprint("push", __name__, url_prefix="/me/push")
+# This browser's subscription, kept in its session so that logging out can forget it.
+SESSION_KEY = "push"
 
 
 def _refused(why: str):
@@ -47,7 +49,7 @@ def subscribe():
             _json_body(), tuple(c["PUSH_ENDPOINT_SCHEMES"]), c["PUSH_ENDPOINT_HOSTS"])
     except RuleError as e:
         return _refused(str(e.message))
-    push.subscribe(current_user.id, endpoint, p256dh, auth)
+    session[SESSION_KEY] = push.subscribe(current_user.id, endpoint, p256dh, auth).id
     # Turning messages on for this phone is choosing them: her news goes here from now on.
     choice.set_channel(current_user._get_current_object(), Channel.PUSH)
     return jsonify({"ok": True})
@@ -63,6 +65,7 @@ def unsubscribe():
             raise RuleError("send the endpoint to stop", status=400)
     except RuleError as e:
         return _refused(str(e.message))
+    session.pop(SESSION_KEY, None)
     return jsonify({"ok": True, "stopped": push.unsubscribe(current_user.id, endpoint)})
 
 
