@@ -161,15 +161,18 @@ def test_attendance_and_turnout_per_meeting(known):
 
 
 def test_how_members_found_the_meetings_follows_the_period_and_programs(known):
+    from flask_babel import force_locale
+
     from feedback.dashboards import charts
 
-    chart = charts.evaluation_chart(charts.Data(scope_2026(known)))
+    with force_locale("en"):
+        chart = charts.evaluation_chart(charts.Data(scope_2026(known)))
+        both = charts.evaluation_chart(charts.Data(scope_2026(known, programs=(known.program.id, known.other.id))))
     assert [row[:5] for row in chart.rows] == [["February", date(2026, 2, 10), 2, 1, 0], ["May", date(2026, 5, 1), 0, 0, 1]]
     assert [t.y for t in chart.figure.data] == [(2, 0), (1, 0), (0, 1)]
     assert "4 answers about 2 meetings" in chart.sentence and not chart.empty
     spring = Scope((known.program.id,), date(2026, 4, 1), TODAY, None, "custom", TODAY)
     assert [row[0] for row in charts.evaluation_chart(charts.Data(spring)).rows] == ["May"]
-    both = charts.evaluation_chart(charts.Data(scope_2026(known, programs=(known.program.id, known.other.id))))
     assert both.columns[0] == "Program" and [row[:2] for row in both.rows] == [["Known", "February"], ["Known", "May"]]
     nothing = charts.evaluation_chart(charts.Data(scope_2026(known, programs=(known.other.id,))))
     assert nothing.empty and nothing.rows == []
