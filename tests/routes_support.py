@@ -333,6 +333,7 @@ def _add_polls(w: World) -> None:
     priorities.open_poll(w.poll, None)
     w.poll_draft = priorities.create_poll(w.prog.id, None, title="Utkast")
     priorities.add_option(w.poll_draft, icon="book", title="Kurs")
+    priorities.add_option(w.poll_draft, icon="child", title="Barnpassning")
 
 
 def _add_outcomes(w: World) -> None:

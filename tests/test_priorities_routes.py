@@ -138,3 +138,29 @@ def test_home_shows_the_open_poll(app, login, english_world):
     page = text(client_as(app, login, w, "member").get("/me"))
     assert f"/me/priorities/{w.poll.id}" in page and "Give your dots" in page
     assert f"/me/priorities/{w.poll_draft.id}" not in page
+
+
+def test_the_steering_group_decides_on_the_ranking_and_a_change_links_to_it(app, login, english_world):
+    from feedback.changes import services as changes
+    from feedback.decisions.models import Decision
+
+    w = english_world
+    a, b = w.poll.options
+    prio.add_dot(w.poll, w.users["member"], b.id)
+    item = prio.close_poll(w.poll, w.users["staff"].id)
+    db.session.commit()
+    c = client_as(app, login, w, "steering")
+    page = text(c.get(f"/staff/{w.prog.id}/review/{item.id}"))
+    assert "Place 1:" in page and "Resor" in page and "1 members gave 1 dots." in page
+    resp = c.post(f"/staff/{w.prog.id}/review/{item.id}", data={"outcome": "accepted", "reason": "Ja. Vi börjar med resor."})
+    assert resp.status_code == 302
+    decision = db.session.scalars(db.select(Decision).where(Decision.proposal_id == item.id)).one()
+    change = changes.create_change(w.users["staff"], w.prog.id, changes.ChangeFields(
+        title="Resor", description="Vi åker till ett företag.", changed_on=changes.today(), status="planned",
+        progress=0, origin="expert_group", review_on=None, proposal_ids=(item.id,)))
+    db.session.commit()
+    assert decision.outcome == "accepted" and item.id in [p.id for p in change.proposals]
+    member = client_as(app, login, w, "member")
+    assert member.get(f"/p/{item.id}").headers["Location"].endswith(f"/me/priorities/{w.poll.id}")
+    ideas = text(member.get("/me/ideas"))
+    assert "The group" in ideas and "Resor" in ideas
