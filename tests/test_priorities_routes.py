@@ -23,7 +23,7 @@ def test_member_gives_and_takes_back_dots_without_javascript(app, login, english
     page = text(c.get(f"/me/priorities/{w.poll.id}"))
     assert "Vad är viktigast?" in page and "You have 3 dots left." in page
     assert "Open question" in page and "Resor" in page  # the proposal's text, and an option's own
-    a, b = w.poll.options
+    a, _b = w.poll.options
     resp = dot(c, w.poll, a.id)
     assert resp.status_code == 302 and resp.headers["Location"].endswith(f"#option-{a.id}")
     dot(c, w.poll, a.id)
@@ -145,7 +145,7 @@ def test_the_steering_group_decides_on_the_ranking_and_a_change_links_to_it(app,
     from feedback.decisions.models import Decision
 
     w = english_world
-    a, b = w.poll.options
+    _a, b = w.poll.options
     prio.add_dot(w.poll, w.users["member"], b.id)
     item = prio.close_poll(w.poll, w.users["staff"].id)
     db.session.commit()

@@ -11,8 +11,8 @@ from feedback.common.access import get_or_404, staff_required
 from feedback.common.errors import RuleError, show_on_form
 from feedback.common.i18n import translation_forms, translation_languages
 from feedback.priorities import services
-from feedback.priorities.labels import POLL_STATUS_LABELS
 from feedback.priorities.forms import OptionForm, PollForm, PollTranslationForm
+from feedback.priorities.labels import POLL_STATUS_LABELS
 from feedback.priorities.models import PriorityPoll
 
 bp = Blueprint("priorities", __name__, url_prefix="/staff/<int:program_id>/priorities")
