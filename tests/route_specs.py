@@ -342,6 +342,8 @@ SPECS = [
          data=lambda w: {"poll-en-title": "What first?", "poll-en-summary": "Give your dots."}),
     Spec(PRIORITIES + "/<int:poll_id>/options/<int:option_id>/translations/<lang_code>", "POST", staff_only(302),
          data=lambda w: {f"o{w.poll.options[-1].id}-en-title": "Trips"}),
+    Spec(PRIORITIES + "/<int:poll_id>/agenda", "POST", staff_only(302),
+         data=lambda w: {"meeting_id": str(w.meeting.id)}),
     Spec(PRIORITIES + "/<int:poll_id>/open", "POST", staff_only(302), args=POLL_DRAFT),
     Spec(PRIORITIES + "/<int:poll_id>/close", "POST", staff_only(302)),
     # recordings of a proposal (an empty upload: staff get the page back with the reason)

@@ -139,6 +139,7 @@ MIXED: dict[str, dict[str, Any]] = {
     "POST /staff/<int:program_id>/priorities/<int:poll_id>/translations/<lang_code>": STAFF_OF_A,
     "POST /staff/<int:program_id>/priorities/<int:poll_id>/options/<int:option_id>/translations/<lang_code>":
         STAFF_OF_A,
+    "POST /staff/<int:program_id>/priorities/<int:poll_id>/agenda": STAFF_OF_A,
     "POST /staff/<int:program_id>/priorities/<int:poll_id>/open": STAFF_OF_A,
     "POST /staff/<int:program_id>/priorities/<int:poll_id>/close": STAFF_OF_A,
     "GET /staff/<int:program_id>/proposals/<int:proposal_id>/edit": STAFF_OF_A,

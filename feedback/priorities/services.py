@@ -20,6 +20,7 @@ from feedback.common.ids import parse_id
 from feedback.common.security import ballot_secret, keyed_digest
 from feedback.common.upsert import insert_ignore
 from feedback.extensions import db
+from feedback.meetings.models import AgendaItem, Meeting, MeetingStatus
 from feedback.priorities.models import (
     DOTS_MAX,
     PollStatus,
@@ -180,6 +181,31 @@ def _steering_item(poll: PriorityPoll, actor_id: int | None) -> Proposal:
     poll.proposal_id = proposal.id
     db.session.flush()
     return proposal
+
+
+# --- the live meeting ----------------------------------------------------------------------
+
+
+def add_to_agenda(poll: PriorityPoll, meeting_id: object) -> AgendaItem:
+    """The poll as an item of one of its program's coming meetings, which can then run it."""
+    meeting = db.session.get(Meeting, parse_id(meeting_id) or 0)
+    if meeting is None or meeting.program_id != poll.program_id or meeting.status == MeetingStatus.CLOSED:
+        raise RuleError(_l("Choose a coming meeting from the list."), status=404)
+    if poll.status == PollStatus.CLOSED:
+        raise RuleError(_l("This vote is closed, so no meeting can run it."), status=409)
+    if any(item.poll_id == poll.id for item in meeting.agenda):
+        raise RuleError(_l("This poll is already on the agenda."), status=409)
+    item = AgendaItem(kind="priority", poll_id=poll.id, title=poll.title[:200],
+                      position=max((i.position for i in meeting.agenda), default=0) + 1)
+    meeting.agenda.append(item)
+    db.session.flush()
+    return item
+
+
+def coming_meetings(program_id: int) -> list[Meeting]:
+    return list(db.session.scalars(
+        sa.select(Meeting).where(Meeting.program_id == program_id, Meeting.status != MeetingStatus.CLOSED)
+        .order_by(Meeting.starts_at)))
 
 
 # --- members: giving dots -------------------------------------------------------------------

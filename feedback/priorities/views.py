@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
@@ -32,6 +32,7 @@ def _show(poll: PriorityPoll, option_form: OptionForm | None = None, status: int
         option_translations={o.id: translation_forms(PollTranslationForm, o.translations, prefix=f"o{o.id}-{{}}")
                              for o in poll.options if o.proposal_id is None},
         status_labels=POLL_STATUS_LABELS,
+        meetings=services.coming_meetings(poll.program_id) if poll.status != "closed" else [],
         ranking=None if poll.secret_and_open else services.ranking(poll),
         voters=services.voters_count(poll),
     ), status
@@ -122,6 +123,16 @@ def option_translation(program_id: int, poll_id: int, option_id: int, lang_code:
     option = services.option_of(poll, option_id)
     _save_translation(option, lang_code, f"o{option.id}-{lang_code}")
     return redirect(url_for("priorities.show", program_id=program_id, poll_id=poll.id) + f"#option-{option.id}")
+
+
+@bp.route("/<int:poll_id>/agenda", methods=["POST"])
+@staff_required
+def agenda(program_id: int, poll_id: int):
+    """Put the poll on a coming meeting's agenda: the live meeting then runs it."""
+    poll = _poll(program_id, poll_id)
+    item = services.add_to_agenda(poll, request.form.get("meeting_id"))
+    flash(_("Added to the agenda."), "success")
+    return redirect(url_for("meetings.show", program_id=program_id, meeting_id=item.meeting_id) + "#agenda")
 
 
 @bp.route("/<int:poll_id>/open", methods=["POST"])

@@ -128,9 +128,27 @@ def upgrade():
         batch_op.add_column(sa.Column('kind', sa.String(length=12), server_default='proposal', nullable=False))
         batch_op.create_check_constraint(op.f('ck_proposals_kind_known'), "kind IN ('proposal','priorities')")
 
+    with op.batch_alter_table('agenda_items', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('poll_id', sa.Integer(), nullable=True))
+        batch_op.create_index(batch_op.f('ix_agenda_items_poll_id'), ['poll_id'], unique=False)
+        batch_op.create_foreign_key(batch_op.f('fk_agenda_items_poll_id_priority_polls'), 'priority_polls',
+                                    ['poll_id'], ['id'], ondelete='CASCADE')
+        batch_op.drop_constraint(op.f('ck_agenda_items_kind_known'), type_='check')
+        batch_op.create_check_constraint(op.f('ck_agenda_items_kind_known'),
+                                         "kind IN ('proposal','topic','free','priority')")
+
 
 
 def downgrade():
+    op.execute("DELETE FROM agenda_items WHERE kind = 'priority'")
+    with op.batch_alter_table('agenda_items', schema=None) as batch_op:
+        batch_op.drop_constraint(op.f('ck_agenda_items_kind_known'), type_='check')
+        batch_op.create_check_constraint(op.f('ck_agenda_items_kind_known'), "kind IN ('proposal','topic','free')")
+        batch_op.drop_constraint(batch_op.f('fk_agenda_items_poll_id_priority_polls'), type_='foreignkey')
+        batch_op.drop_index(batch_op.f('ix_agenda_items_poll_id'))
+        batch_op.drop_column('poll_id')
+
+    op.execute("DELETE FROM proposals WHERE kind = 'priorities'")
     with op.batch_alter_table('proposals', schema=None) as batch_op:
         batch_op.drop_constraint(op.f('ck_proposals_kind_known'), type_='check')
         batch_op.drop_column('kind')
