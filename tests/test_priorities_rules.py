@@ -6,6 +6,7 @@ import sqlalchemy as sa
 
 from feedback.common.errors import RuleError
 from feedback.extensions import db
+from feedback.meetings.models import Meeting
 from feedback.priorities import services as prio
 from feedback.priorities.models import PriorityBallot, PriorityDot, PriorityVoterRoll
 from feedback.proposals.models import Kind, Status
@@ -232,3 +233,18 @@ def test_translations_of_options_are_read_in_her_language(make):
     assert poll.text_in("en")[0] == "What first?"
     prio.set_translation(poll.options[0], "en", "", "")
     assert poll.options[0].text_in("en")[0] == "Idea 1"
+
+
+def test_the_demo_has_a_poll_held_and_decided_and_one_open_on_the_next_agenda(app, runner):
+    from feedback.changes.models import ProgramChange
+    from feedback.priorities.models import PriorityPoll
+
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    held, voting = db.session.scalars(sa.select(PriorityPoll).order_by(PriorityPoll.id)).all()
+    assert held.status == "closed" and held.proposal.status == "decided"
+    assert prio.ranking(held).voters == 10 and prio.ranking(held).dots == 30
+    change = db.session.scalar(sa.select(ProgramChange).where(ProgramChange.proposals.any(id=held.proposal_id)))
+    assert change is not None and change.decisions
+    assert voting.status == "open" and prio.voters_count(voting) == 5
+    assert any(item.poll_id == voting.id for meeting in
+               db.session.scalars(sa.select(Meeting).where(Meeting.status == "planned")) for item in meeting.agenda)
