@@ -107,7 +107,7 @@ def test_staff_make_open_and_close_a_poll_that_goes_to_review(app, login, englis
     poll = db.session.get(PriorityPoll, poll.id)
     assert poll.status == "closed" and poll.proposal.kind == "priorities"
     queue = text(client_as(app, login, w, "steering").get(f"/staff/{w.prog.id}/review/"))
-    assert "The group&#39;s priorities: Vad först?" in queue or "The group's priorities: Vad först?" in queue
+    assert "Gruppens viktigaste idéer: Vad först?" in queue  # written in the poll's language
     page = text(client_as(app, login, w, "member").get(f"/me/priorities/{poll.id}"))
     assert "Place 1:" in page and "The vote is closed." in page
 
@@ -164,3 +164,30 @@ def test_the_steering_group_decides_on_the_ranking_and_a_change_links_to_it(app,
     assert member.get(f"/p/{item.id}").headers["Location"].endswith(f"/me/priorities/{w.poll.id}")
     ideas = text(member.get("/me/ideas"))
     assert "The group" in ideas and "Resor" in ideas
+
+
+def test_staff_of_a_program_cannot_reach_another_programs_poll(app, login, english_world):
+    w = english_world
+    theirs = make_poll(w.other_prog, status="draft")
+    staff = client_as(app, login, w, "staff")
+    before = snapshot()
+    for method, path, data in [
+        ("GET", f"/staff/{w.prog.id}/priorities/{theirs.id}", {}),
+        ("POST", f"/staff/{w.prog.id}/priorities/{theirs.id}/open", {}),
+        ("POST", f"/staff/{w.prog.id}/priorities/{theirs.id}/options", {"proposal_id": "0", "title": "X", "icon": "idea"}),
+        ("POST", f"/staff/{w.prog.id}/priorities/{w.poll.id}/options/{theirs.options[0].id}/delete", {}),
+        ("POST", f"/staff/{w.prog.id}/priorities/{w.poll.id}/agenda", {"meeting_id": str(w.other_meeting.id)}),
+        ("POST", f"/staff/{w.prog.id}/priorities/new", {**{"title": "X", "dots_per_member": "3", "max_per_option": "2"},
+                                                        "proposal_ids": [str(w.p_other.id)]}),
+    ]:
+        resp = staff.get(path) if method == "GET" else staff.post(path, data=data)
+        assert resp.status_code in (400, 404), (path, resp.status_code)
+    assert snapshot() == before
+
+
+def test_staff_see_where_the_groups_priorities_came_from(app, login, english_world):
+    w = english_world
+    item = prio.close_poll(w.poll, None)
+    db.session.commit()
+    page = text(client_as(app, login, w, "staff").get(f"/staff/{w.prog.id}/proposals/{item.id}"))
+    assert f"/staff/{w.prog.id}/priorities/{w.poll.id}" in page

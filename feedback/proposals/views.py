@@ -13,6 +13,7 @@ from feedback.common.icons import ICONS
 from feedback.common.ids import parse_id
 from feedback.extensions import db
 from feedback.members.services import get_member, program_members
+from feedback.priorities import services as priorities
 from feedback.proposals import services
 from feedback.proposals.forms import HandVoteForm, ProposalForm, TranslationForm
 from feedback.proposals.models import Proposal
@@ -114,6 +115,7 @@ def show(program_id: int, proposal_id: int):
         labels=CHOICE_LABELS,
         sources=threads.feedback_sources(p),
         thread_count=threads.thread_counts("proposal", [p.id]).get(p.id, 0),
+        poll=priorities.poll_of_proposal(p),  # the group's priorities: the poll it came from
     )
 
 
