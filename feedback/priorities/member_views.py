@@ -7,8 +7,8 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_login import current_user, login_required
 
-from feedback.common.access import get_or_404
 from feedback.common.errors import RuleError
+from feedback.common.ids import parse_id
 from feedback.priorities import services
 from feedback.priorities.models import PollStatus, PriorityPoll
 from feedback.programs.models import Role
@@ -20,12 +20,12 @@ bp = Blueprint("dots", __name__, url_prefix="/me/priorities")
 def visible_poll(poll_id: int) -> PriorityPoll:
     """A poll of her group past its draft (staff see drafts too, and steering what is open);
     another program's polls do not exist for her."""
-    poll = get_or_404(PriorityPoll, poll_id)
-    if not current_user.has_role(poll.program_id, Role.MEMBER, Role.STAFF, Role.STEERING):
+    poll = services.poll_with_texts(parse_id(poll_id) or 0)
+    if poll is None or not current_user.has_role(poll.program_id, Role.MEMBER, Role.STAFF, Role.STEERING):
         abort(404)
     if poll.status == PollStatus.DRAFT and not current_user.has_role(poll.program_id, Role.STAFF):
         abort(404)
-    return services.poll_with_texts(poll.id)
+    return poll
 
 
 def panel_context(poll: PriorityPoll, *, mine: services.MyDots | None = None, error: str | None = None,

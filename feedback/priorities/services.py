@@ -223,7 +223,7 @@ def _check_can_give(poll: PriorityPoll, user: User) -> None:
     # the lock alone, since a new ballot there writes all the poll's ballots again.
     status = db.session.execute(
         sa.select(PriorityPoll.status).where(PriorityPoll.id == poll.id)
-        .with_for_update(read=not poll.anonymous)
+        .with_for_update(read=not poll.anonymous, key_share=not poll.anonymous)
     ).scalar_one()
     if status == PollStatus.DRAFT:
         raise RuleError(_l("Voting has not started yet."), status=409)
@@ -273,8 +273,10 @@ def add_dot(poll: PriorityPoll, user: User, raw_option_id: object) -> MyDots:
     the option has the most it may, the poll is not open or the option is not in it."""
     option = option_of(poll, raw_option_id)
     _check_can_give(poll, user)
-    _ensure_ballot(poll, user)
     ballot_id = _move_ballot(poll, user, +1)
+    if not ballot_id:  # her first dot (or none left): her ballot is made when there is none
+        _ensure_ballot(poll, user)
+        ballot_id = _move_ballot(poll, user, +1)
     if not ballot_id:
         raise RuleError(_l("You have no dots left. Take one back from another idea first."), status=409)
     more = db.session.execute(
@@ -421,11 +423,16 @@ def ranking(poll: PriorityPoll, lang: str | None = None) -> Ranking:
 
 
 def _with_texts(q: sa.Select) -> sa.Select:
+    """The poll with everything its pages show, in a fixed number of queries however many options:
+    texts in every language, and the proposals behind options with their photos."""
+    from feedback.proposals.photo_models import ProposalPhoto
+
+    proposal = so.selectinload(PriorityPoll.options).joinedload(PriorityOption.proposal)
     return q.options(
         so.selectinload(PriorityPoll.translations),
         so.selectinload(PriorityPoll.options).selectinload(PriorityOption.translations),
-        so.selectinload(PriorityPoll.options).joinedload(PriorityOption.proposal)
-        .selectinload(Proposal.translations),
+        proposal.selectinload(Proposal.translations),
+        proposal.selectinload(Proposal.photo).selectinload(ProposalPhoto.renditions),
     )
 
 
