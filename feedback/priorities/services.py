@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from functools import cache
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -423,16 +424,18 @@ def ranking(poll: PriorityPoll, lang: str | None = None) -> Ranking:
 
 
 def _with_texts(q: sa.Select) -> sa.Select:
-    """The poll with everything its pages show, in a fixed number of queries however many options:
-    texts in every language, and the proposals behind options with their photos."""
+    """The poll with everything its pages show, in two queries however many options: texts in
+    every language, and the proposals behind options with their texts and photos (joined: this
+    runs on every + and -, where each further query cost more than its rows)."""
     from feedback.proposals.photo_models import ProposalPhoto
 
-    proposal = so.selectinload(PriorityPoll.options).joinedload(PriorityOption.proposal)
+    options = so.selectinload(PriorityPoll.options)
+    proposal = options.joinedload(PriorityOption.proposal)
     return q.options(
-        so.selectinload(PriorityPoll.translations),
-        so.selectinload(PriorityPoll.options).selectinload(PriorityOption.translations),
-        proposal.selectinload(Proposal.translations),
-        proposal.selectinload(Proposal.photo).selectinload(ProposalPhoto.renditions),
+        so.joinedload(PriorityPoll.translations),
+        options.joinedload(PriorityOption.translations),
+        proposal.joinedload(Proposal.translations),
+        proposal.joinedload(Proposal.photo).joinedload(ProposalPhoto.renditions),
     )
 
 
@@ -473,8 +476,15 @@ def program_polls(program_id: int) -> list[PriorityPoll]:
         .order_by(PriorityPoll.created_at.desc(), PriorityPoll.id.desc())))
 
 
+@cache
+def _poll_with_texts() -> sa.Select:
+    # Built once: SQLAlchemy then finds it in its compiled cache instead of working out its cache
+    # key again on every + and - (as common/access.py does for get_or_404).
+    return _with_texts(sa.select(PriorityPoll).where(PriorityPoll.id == sa.bindparam("ident")))
+
+
 def poll_with_texts(poll_id: int) -> PriorityPoll | None:
-    return db.session.scalar(_with_texts(sa.select(PriorityPoll).where(PriorityPoll.id == poll_id)))
+    return db.session.execute(_poll_with_texts(), {"ident": poll_id}).unique().scalar_one_or_none()
 
 
 def poll_of_proposal(proposal: Proposal) -> PriorityPoll | None:
