@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from .support import Live, assert_accessible, assert_touch_targets
+from .support import FAKE_VOICES, Live, assert_accessible, assert_touch_targets
 
 pytestmark = [pytest.mark.browser]
 
@@ -92,3 +92,18 @@ def test_arabic_reads_right_to_left_and_the_closed_poll_shows_the_ranking(page: 
     expect(page.locator(f"#minus-{a}")).to_have_count(0)  # nothing to press once it is closed
     assert_accessible(page, "closed priority poll in Arabic")
     assert_touch_targets(page, "closed priority poll in Arabic")
+
+
+def test_each_idea_is_read_aloud_after_a_swap_too(page: Page, live: Live):
+    member = live.member()
+    poll_id, (a, b, _c) = live.priority_poll()
+    page.add_init_script(FAKE_VOICES)
+    page.goto(member.link)
+    page.goto(f"/me/priorities/{poll_id}")
+    page.locator(f"#plus-{a}").click()
+    expect(_count(page, a)).to_contain_text("1 prick")  # the panel was swapped in
+    listen = page.locator(f"#option-{b} button[data-speak]")
+    expect(listen).to_be_visible()
+    listen.click()
+    spoken = page.evaluate("window.__spoken")
+    assert spoken[-1]["lang"] == "sv" and "Besök på ett företag" in spoken[-1]["text"]
