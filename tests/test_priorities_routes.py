@@ -191,3 +191,17 @@ def test_staff_see_where_the_groups_priorities_came_from(app, login, english_wor
     db.session.commit()
     page = text(client_as(app, login, w, "staff").get(f"/staff/{w.prog.id}/proposals/{item.id}"))
     assert f"/staff/{w.prog.id}/priorities/{w.poll.id}" in page
+
+
+def test_home_shows_a_recent_result_and_forgets_an_old_one(app, login, english_world):
+    from datetime import timedelta
+
+    from feedback.common.clock import utcnow
+
+    w = english_world
+    recent, old = make_poll(w.prog, title="Recent one", status="closed"), make_poll(w.prog, title="Old one", status="closed")
+    old.closed_at = utcnow() - timedelta(days=31)
+    db.session.commit()
+    page = text(client_as(app, login, w, "member").get("/me"))
+    assert f"/me/priorities/{recent.id}" in page and "Result" in page
+    assert f"/me/priorities/{old.id}" not in page

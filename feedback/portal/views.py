@@ -59,7 +59,7 @@ def home():
     notifications.mark_read(current_user, kinds=(Kind.MEETING,))  # the home page shows the next meeting
     open_now = proposals.open_for_voting(program_ids)
     voted = votes.voted_on(open_now, current_user)
-    polls = priorities.open_polls(program_ids)
+    polls = priorities.home_polls(program_ids)
     return render_template(
         "portal/home.html",
         meeting=current_or_next(program_ids, now, with_agenda()),
@@ -67,7 +67,7 @@ def home():
         open_now=open_now,
         voted=voted,
         priority_polls=polls,
-        dots_given=priorities.given_in(polls, current_user),
+        dots_given=priorities.given_in([p for p in polls if p.is_open], current_user),
         closed=proposals.recently_closed(program_ids),
         due=changes.due_follow_ups(current_user, program_ids),
         impact=group_impact(program_ids),

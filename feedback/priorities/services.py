@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import cache
 
 import sqlalchemy as sa
@@ -439,13 +440,20 @@ def _with_texts(q: sa.Select) -> sa.Select:
     )
 
 
-def open_polls(program_ids: list[int]) -> list[PriorityPoll]:
+RECENT = timedelta(days=30)  # how long her home page shows a closed poll's result
+
+
+def home_polls(program_ids: list[int]) -> list[PriorityPoll]:
+    """For her home page, in one query: the polls open now, then those closed in the last 30 days
+    (their ranking is there to see)."""
     if not program_ids:
         return []
+    recent = sa.and_(PriorityPoll.status == PollStatus.CLOSED, PriorityPoll.closed_at >= utcnow() - RECENT)
     return list(db.session.scalars(
-        sa.select(PriorityPoll).where(PriorityPoll.program_id.in_(program_ids), PriorityPoll.status == PollStatus.OPEN)
+        sa.select(PriorityPoll)
+        .where(PriorityPoll.program_id.in_(program_ids), sa.or_(PriorityPoll.status == PollStatus.OPEN, recent))
         .options(so.selectinload(PriorityPoll.translations))
-        .order_by(PriorityPoll.opened_at, PriorityPoll.id)))
+        .order_by(PriorityPoll.status.desc(), PriorityPoll.opened_at, PriorityPoll.id)))
 
 
 def given_in(polls: list[PriorityPoll], user: User) -> set[int]:
