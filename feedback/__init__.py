@@ -137,6 +137,7 @@ def _import_models() -> None:
     from feedback.notifications import models as _n  # noqa: F401
     from feedback.outbox import models as _o  # noqa: F401
     from feedback.outbox import push as _push  # noqa: F401
+    from feedback.priorities import models as _prio  # noqa: F401
     from feedback.programs import models as _p  # noqa: F401
     from feedback.proposals import models as _pr  # noqa: F401
     from feedback.proposals import photo_models as _ph  # noqa: F401
@@ -216,6 +217,8 @@ def _register_blueprints(app: Flask) -> None:
     from feedback.outbox.views import bp as outbox_bp
     from feedback.outcomes.views import bp as outcomes_bp
     from feedback.portal.views import bp as portal_bp
+    from feedback.priorities.member_views import bp as dots_bp
+    from feedback.priorities.views import bp as priorities_bp
     from feedback.privacy.views import bp as privacy_bp
     from feedback.proposals.photo_views import bp as photos_bp
     from feedback.proposals.views import bp as proposals_bp
@@ -228,7 +231,7 @@ def _register_blueprints(app: Flask) -> None:
     for bp in (auth_bp, portal_bp, live_bp, staff_bp, members_bp, meetings_bp, proposals_bp, admin_bp,
                threads_bp, topics_bp, notifications_bp, decisions_bp, changes_bp, outcomes_bp, audit_bp, dashboards_bp, pwa_bp,
                privacy_bp, account_bp, outbox_bp, messages_bp, push_bp, recordings_bp, certificate_bp,
-               photos_bp):
+               photos_bp, priorities_bp, dots_bp):
         app.register_blueprint(bp)
     from feedback.understanding import views as understanding  # "I don't understand" and meeting evaluations
 

@@ -81,6 +81,8 @@ DEFAULT_ARGS: dict[str, Callable[[World], Any]] = {
     "post_id": lambda w: w.post.id,
     "change_id": lambda w: w.change.id,
     "slug": lambda w: w.prog.slug,
+    "poll_id": lambda w: w.poll.id,
+    "option_id": lambda w: w.poll.options[-1].id,
 }
 
 
@@ -167,6 +169,9 @@ def _photo_form(w: World) -> dict:
 PHOTO = {"photo_id": lambda w: _photo(w).id, "version": lambda w: _photo(w).version, "width": lambda w: 360}
 
 DRAFT = {"proposal_id": lambda w: w.p_draft.id}
+POLL_DRAFT = {"poll_id": lambda w: w.poll_draft.id, "option_id": lambda w: w.poll_draft.options[0].id}
+PRIORITIES = "/staff/<int:program_id>/priorities"
+POLL_FORM = {"title": "Vad först?", "dots_per_member": "3", "max_per_option": "2"}
 RECORDING_OF_PROPOSAL = {"kind": lambda w: "proposal", "subject_id": lambda w: w.p_voting.id, "lang_code": lambda w: "so"}
 OFFICE_USER = {"user_id": lambda w: w.users["staff"].id}
 PROPOSAL_FORM = {"title": "Coffee at meetings", "summary": "We drink coffee.", "icon": "idea", "topic_id": "0"}
@@ -228,6 +233,10 @@ SPECS = [
     Spec("/p/<int:proposal_id>", "GET", PORTAL_VIEW),
     Spec("/p/<int:proposal_id>/results", "GET", PORTAL_VIEW),
     Spec("/p/<int:proposal_id>/vote", "POST", PORTAL_VOTE, data=lambda w: {"choice": "agree"}),
+    # a priority poll: its page, and her + and - (only members give dots)
+    Spec("/me/priorities/<int:poll_id>", "GET", PORTAL_VIEW),
+    Spec("/me/priorities/<int:poll_id>/dots", "POST", PORTAL_VOTE,
+         data=lambda w: {"option": str(w.poll.options[0].id), "step": "add"}),
     Spec("/me/meetings/<int:meeting_id>.ics", "GET",
          {**PORTAL_VIEW, "steering": 404}),
     # Her answer to a coming meeting: the group's staff see the page, only members answer.
@@ -321,6 +330,22 @@ SPECS = [
          data=lambda w: {"member_id": str(w.users["member"].id), "choice": "agree"}),
     Spec("/staff/<int:program_id>/proposals/<int:proposal_id>/by-hand/counts", "POST", staff_only(302),
          data=lambda w: {"count-agree": "2", "count-unsure": "0", "count-disagree": "1"}),
+    # priority polls
+    Spec(PRIORITIES + "/", "GET", staff_only(200)),
+    Spec(PRIORITIES + "/new", "GET", staff_only(200)),
+    Spec(PRIORITIES + "/new", "POST", staff_only(302), data=lambda w: POLL_FORM),
+    Spec(PRIORITIES + "/<int:poll_id>", "GET", staff_only(200)),
+    Spec(PRIORITIES + "/<int:poll_id>/options", "POST", staff_only(302), args=POLL_DRAFT,
+         data=lambda w: {"proposal_id": "0", "title": "Fika", "summary": "Kaffe.", "icon": "heart"}),
+    Spec(PRIORITIES + "/<int:poll_id>/options/<int:option_id>/delete", "POST", staff_only(302), args=POLL_DRAFT),
+    Spec(PRIORITIES + "/<int:poll_id>/translations/<lang_code>", "POST", staff_only(302),
+         data=lambda w: {"poll-en-title": "What first?", "poll-en-summary": "Give your dots."}),
+    Spec(PRIORITIES + "/<int:poll_id>/options/<int:option_id>/translations/<lang_code>", "POST", staff_only(302),
+         data=lambda w: {f"o{w.poll.options[-1].id}-en-title": "Trips"}),
+    Spec(PRIORITIES + "/<int:poll_id>/agenda", "POST", staff_only(302),
+         data=lambda w: {"meeting_id": str(w.meeting.id)}),
+    Spec(PRIORITIES + "/<int:poll_id>/open", "POST", staff_only(302), args=POLL_DRAFT),
+    Spec(PRIORITIES + "/<int:poll_id>/close", "POST", staff_only(302)),
     # recordings of a proposal (an empty upload: staff get the page back with the reason)
     Spec("/staff/<int:program_id>/recordings/<any(proposal, decision, change, meeting):kind>/<int:subject_id>/<lang_code>", "POST",
          staff_only(303), args=RECORDING_OF_PROPOSAL),

@@ -156,6 +156,8 @@ class World:
     p_voted: Any = None  # voted, waiting for the steering group
     p_decided: Any = None
     change: Any = None  # a program change asking "did it help?" from today
+    poll: Any = None  # an open priority poll of A, its first option from p_voting
+    poll_draft: Any = None  # a priority poll of A being written
 
 
 ROLES = ["anon", "member", "other_member", "staff", "other_staff", "steering", "prog_admin", "admin"]
@@ -319,7 +321,19 @@ def _build_world(make) -> World:
                   users["other_member"], link_token, password_token)
     _add_thread(world)
     _add_outcomes(world)
+    _add_polls(world)
     return world
+
+
+def _add_polls(w: World) -> None:
+    from feedback.priorities import services as priorities
+
+    w.poll = priorities.create_poll(w.prog.id, None, title="Vad är viktigast?", proposal_ids=(w.p_voting.id,))
+    priorities.add_option(w.poll, icon="bus", title="Resor", summary="Vi åker till ett företag.")
+    priorities.open_poll(w.poll, None)
+    w.poll_draft = priorities.create_poll(w.prog.id, None, title="Utkast")
+    priorities.add_option(w.poll_draft, icon="book", title="Kurs")
+    priorities.add_option(w.poll_draft, icon="child", title="Barnpassning")
 
 
 def _add_outcomes(w: World) -> None:

@@ -78,7 +78,7 @@ def test_seed_demo_builds_every_state_and_prints_working_links(app, runner, clie
     assert result.exit_code == 0, result.output
     statuses = set(db.session.scalars(sa.select(Proposal.status)))
     assert {"draft", "on_agenda", "voting", "voted", "in_review", "decided"} <= statuses
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(ProgramChange)) == 3
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ProgramChange)) == 4  # one from priorities
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Vote)) > 20
     lines = [line for line in result.output.splitlines() if line.startswith("member")]
     assert len(lines) == 12

@@ -25,6 +25,7 @@ from feedback.dashboards import metrics
 from feedback.dashboards.scope import Scope
 from feedback.decisions.labels import OUTCOME_LABELS
 from feedback.decisions.models import Outcome
+from feedback.priorities.labels import POLL_STATUS_LABELS
 from feedback.understanding import evaluation
 
 # Colours told apart by people with the common colour-vision deficiencies; every chart also
@@ -472,6 +473,46 @@ def active_chart(data: Data) -> Chart:
                  note=_("The topic filter does not apply here."))
 
 
+def priorities_chart(data: Data) -> Chart:
+    """Priority polls: how many members gave their dots, what came first, and where it led."""
+    lines = metrics.poll_lines(data.scope)
+    traces = []
+    for i, pid in enumerate(data.scope.program_ids):
+        mine = [p for p in lines if p.program_id == pid]
+        members = data.members.get(pid, 0)
+        shares = [_ratio(p.voters / members) if members else None for p in mine]
+        traces.append(go.Bar(name=_plain(data.names.get(pid, "")), x=[_plain(p.title) for p in mine], y=shares,
+                             marker={"color": PALETTE[i % len(PALETTE)]},
+                             text=[_fmt_ratio(p.voters / members) if members else "–" for p in mine],
+                             textposition="outside"))
+    figure = _figure(traces, barmode="group", showlegend=data.scope.comparing,
+                     xaxis={"type": "category", "automargin": True}, yaxis={"title": {"text": "%"}, "range": [0, 110]})
+    decided = sum(1 for p in lines if p.outcome)
+    changed = sum(1 for p in lines if p.change != "none")
+    sentence = ngettext(
+        "%(num)s priority poll: %(voters)s dot-givers in all. The steering group decided on %(decided)s, "
+        "and %(changed)s led to a change.",
+        "%(num)s priority polls: %(voters)s dot-givers in all. The steering group decided on %(decided)s, "
+        "and %(changed)s led to a change.",
+        len(lines), voters=sum(p.voters for p in lines), decided=decided, changed=changed,
+    ) if lines else _("No priority poll was held in this period.")
+    columns = [_("Priority poll"), _("Status"), _("Members who gave dots"), _("Members"), _("Participation"),
+               _("Dots given"), _("Most dots"), _("Decision"), _("Change")]
+    rows = []
+    for p in lines:
+        members = data.members.get(p.program_id, 0)
+        rows.append([p.title, str(POLL_STATUS_LABELS[p.status]), p.voters, members,
+                     _fmt_ratio(p.voters / members) if members else "–", p.dots, p.top or "–",
+                     str(OUTCOME_LABELS[p.outcome]) if p.outcome else _("Not decided yet"),
+                     str(CHANGE_LABELS[p.change])])
+    if data.scope.comparing:
+        columns.insert(0, _("Program"))
+        for row, p in zip(rows, lines, strict=True):
+            row.insert(0, data.names.get(p.program_id, ""))
+    return Chart("priorities", _("Priority polls"), sentence, columns, rows, figure, empty=not lines,
+                 note=_("The topic filter does not apply here."))
+
+
 def voice_chart(data: Data) -> Chart:
     months = metrics.post_kinds(data.scope)
     labels = list(months)
@@ -595,6 +636,7 @@ BUILDERS: dict[str, Callable[[Data], Chart]] = {
     "answers": answers_chart,
     "attendance": attendance_chart,
     "active": active_chart,
+    "priorities": priorities_chart,
     "voice": voice_chart,
     "languages": languages_chart,
     "evaluation": evaluation_chart,
@@ -605,7 +647,7 @@ SECTIONS = (
     ("loop", _l("The loop"), ("loop", "flow")),
     ("influence", _l("Influence"), ("influence", "agreement", "helped")),
     ("speed", _l("Speed"), ("to_decision", "to_change", "answers")),
-    ("participation", _l("Participation"), ("attendance", "evaluation", "active", "voice", "languages")),
+    ("participation", _l("Participation"), ("attendance", "evaluation", "active", "priorities", "voice", "languages")),
     ("open", _l("Open work"), ("open",)),
 )
 

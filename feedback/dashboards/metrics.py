@@ -27,8 +27,9 @@ from feedback.dashboards.scope import Scope
 from feedback.decisions.models import Decision, Outcome
 from feedback.extensions import db
 from feedback.meetings.models import ActionItem, ActionStatus, AgendaItem, Attendance, Meeting, MeetingStatus
+from feedback.priorities.models import PollStatus, PriorityBallot, PriorityDot, PriorityOption, PriorityPoll
 from feedback.programs.models import Membership, Program, Role
-from feedback.proposals.models import Origin, Proposal, Status
+from feedback.proposals.models import Kind, Origin, Proposal, Status
 from feedback.threads.models import Post, ProposalSource, Thread, VoiceNote
 from feedback.topics.models import Topic
 from feedback.votes.models import Choice, Vote, VoterRoll
@@ -273,7 +274,7 @@ def agreement(scope: Scope) -> dict[tuple[str, str], int]:
         .select_from(Proposal)
         .join(cur, cur.c.proposal_id == Proposal.id)
         .outerjoin(tally, tally.c.proposal_id == Proposal.id)
-        .where(*_cohort(scope))
+        .where(*_cohort(scope), Proposal.kind == Kind.PROPOSAL)  # the group's priorities have no majority
         .group_by(majority, cur.c.outcome)
     )
     return {(m, o): n for m, o, n in rows}
@@ -763,3 +764,66 @@ def group_impact(program_ids: list[int]) -> Impact:
         .scalar_subquery()
     )
     return Impact(*db.session.execute(sa.select(voted, said_yes, changes)).one())
+
+
+# --- priority polls -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PollLine:
+    program_id: int
+    title: str
+    status: str
+    opened_at: datetime | None
+    voters: int  # members with at least one dot on it
+    dots: int
+    top: str | None  # the option with most dots (first by position when tied)
+    outcome: str | None  # the steering group's decision on the ranking, when there is one
+    change: str  # none, planned, in_progress, done: how far the changes linked to it got
+
+
+def poll_lines(scope: Scope) -> list[PollLine]:
+    """The priority polls opened in the period, oldest first."""
+    voters = (
+        sa.select(PriorityBallot.poll_id, sa.func.count().label("n"), sa.func.sum(PriorityBallot.dots_used).label("dots"))
+        .join(PriorityPoll, PriorityPoll.id == PriorityBallot.poll_id)
+        .where(PriorityPoll.program_id.in_(scope.program_ids), PriorityBallot.dots_used > 0)
+        .group_by(PriorityBallot.poll_id)
+        .subquery("voters")
+    )
+    cur, rank = _current_decisions(scope), _change_rank(scope)
+    rows = db.session.execute(
+        sa.select(PriorityPoll.id, PriorityPoll.program_id, PriorityPoll.title, PriorityPoll.status,
+                  PriorityPoll.opened_at, sa.func.coalesce(voters.c.n, 0), sa.func.coalesce(voters.c.dots, 0),
+                  cur.c.outcome, sa.func.coalesce(rank.c.rank, 0))
+        .outerjoin(voters, voters.c.poll_id == PriorityPoll.id)
+        .outerjoin(cur, cur.c.proposal_id == PriorityPoll.proposal_id)
+        .outerjoin(rank, rank.c.proposal_id == PriorityPoll.proposal_id)
+        .where(PriorityPoll.program_id.in_(scope.program_ids), PriorityPoll.status != PollStatus.DRAFT,
+               _utc_period(scope, PriorityPoll.opened_at))
+        .order_by(PriorityPoll.opened_at, PriorityPoll.id)
+    ).all()
+    tops = _top_options([r[0] for r in rows])
+    return [
+        PollLine(program_id, title, status, opened, n, int(dots), tops.get(poll_id), outcome, CHANGE_RANK[change])
+        for poll_id, program_id, title, status, opened, n, dots, outcome, change in rows
+    ]
+
+
+def _top_options(poll_ids: list[int]) -> dict[int, str]:
+    """The first option of each poll by its dots, in one query."""
+    if not poll_ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(PriorityOption.poll_id, PriorityOption.title, sa.func.coalesce(sa.func.sum(PriorityDot.dots), 0))
+        .outerjoin(PriorityDot, PriorityDot.option_id == PriorityOption.id)
+        .where(PriorityOption.poll_id.in_(poll_ids))
+        .group_by(PriorityOption.poll_id, PriorityOption.id, PriorityOption.title, PriorityOption.position)
+        .order_by(PriorityOption.poll_id, sa.func.coalesce(sa.func.sum(PriorityDot.dots), 0).desc(),
+                  PriorityOption.position, PriorityOption.id)
+    )
+    tops: dict[int, str] = {}
+    for poll_id, title, dots in rows:
+        if dots and poll_id not in tops:
+            tops[poll_id] = title
+    return tops

@@ -12,6 +12,7 @@ from feedback.common.i18n import translation_forms
 from feedback.decisions import services
 from feedback.decisions.forms import DecisionForm, DecisionTranslationForm, ReopenForm
 from feedback.decisions.labels import OUTCOME_LABELS
+from feedback.priorities import services as priorities
 from feedback.programs.models import Role
 from feedback.proposals.models import Proposal
 from feedback.threads import services as threads
@@ -31,6 +32,7 @@ def queue(program_id: int):
         "decisions/queue.html",
         waiting=waiting,
         results=votes.results_many([p.id for p in waiting]),
+        polls=priorities.polls_of_proposals(waiting),
         decided=services.decisions_of(program_id)[:20],
         labels=OUTCOME_LABELS,
         can_decide=services.is_steering(current_user, program_id),
@@ -77,6 +79,7 @@ def decide(program_id: int, proposal_id: int):
         translations=translations,
         results=votes.results(p.id),
         reasons=votes.reasons(p.id),
+        **_priorities_context(p),
         sources=threads.feedback_sources(p),
         notes=[(item.meeting, item.notes) for item in p.agenda_items if item.notes],
         recommendations=[e for e in p.events if e.to_status == "in_review" and e.note],
@@ -87,6 +90,12 @@ def decide(program_id: int, proposal_id: int):
         can_decide=services.is_steering(current_user, program_id),
         reopen_form=ReopenForm(formdata=None),
     ), status
+
+
+def _priorities_context(p: Proposal) -> dict:
+    """For the group's priorities: the poll and its ranking, shown instead of vote counts."""
+    poll = priorities.poll_of_proposal(p)
+    return {"poll": poll, "ranking": priorities.ranking(poll) if poll is not None else None}
 
 
 @bp.route("/<int:proposal_id>/reopen", methods=["POST"])

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from feedback.auth.services import create_user
 from feedback.common.clock import local_now, utcnow
 from feedback.demo.outcomes import build_demo_outcomes
+from feedback.demo.priorities import build_demo_priorities
 from feedback.demo.threads import build_demo_threads
 from feedback.extensions import db
 from feedback.meetings.models import AgendaItem, Attendance, Meeting, MeetingReply, MeetingStatus
@@ -350,4 +351,5 @@ def build_demo() -> None:
     )
     build_demo_threads(topics, members, staff, meetings[2], voting)
     build_demo_outcomes(program, steering, staff, members)
+    build_demo_priorities(program, staff, steering, members, upcoming)
     db.session.commit()  # the demo is built in one transaction, like any command

@@ -18,6 +18,8 @@ from feedback.common.errors import RuleError
 from feedback.common.security import hash_token, keyed_digest
 from feedback.extensions import db
 from feedback.meetings.models import AgendaItem, Meeting, MeetingStatus
+from feedback.priorities import services as priorities
+from feedback.priorities.models import PriorityPoll
 from feedback.proposals import services as proposals
 from feedback.proposals.models import Status
 
@@ -116,8 +118,11 @@ def step(meeting: Meeting, direction: int, seen_version: int | None = None) -> N
     _changed(meeting)
 
 
-def _current_proposal(meeting: Meeting):
+def _current_vote(meeting: Meeting):
+    """What the current item asks the group: a proposal, or a priority poll."""
     item = meeting.current_item
+    if item is not None and item.poll is not None:
+        return item.poll
     if item is None or item.proposal is None:
         raise RuleError(_l("The current item is not a proposal, so there is nothing to vote on."), status=409)
     return item.proposal
@@ -125,21 +130,31 @@ def _current_proposal(meeting: Meeting):
 
 def open_voting(meeting: Meeting, actor_id: int | None, seen_version: int | None = None) -> None:
     _check(meeting, seen_version)
-    proposals.open_voting(_current_proposal(meeting), actor_id)
+    asked = _current_vote(meeting)
+    if isinstance(asked, PriorityPoll):
+        priorities.open_poll(asked, actor_id)
+    else:
+        proposals.open_voting(asked, actor_id)
     meeting.results_revealed = False
     _changed(meeting)
 
 
 def close_voting(meeting: Meeting, actor_id: int | None, seen_version: int | None = None) -> None:
     _check(meeting, seen_version)
-    proposals.close_voting(_current_proposal(meeting), actor_id)
+    asked = _current_vote(meeting)
+    if isinstance(asked, PriorityPoll):
+        priorities.close_poll(asked, actor_id)
+    else:
+        proposals.close_voting(asked, actor_id)
     _changed(meeting)
 
 
 def reveal(meeting: Meeting, seen_version: int | None = None) -> None:
     _check(meeting, seen_version)
-    proposal = _current_proposal(meeting)
-    if proposal.status == Status.VOTING and not proposal.results_visible:
+    asked = _current_vote(meeting)
+    # A poll has a result to show once it closed (or live, when staff chose so); a proposal as before.
+    still_open = asked.status != "closed" if isinstance(asked, PriorityPoll) else asked.status == Status.VOTING
+    if still_open and not asked.results_visible:
         raise RuleError(_l("Close the voting before you show the result."), status=409)
     meeting.results_revealed = True
     _changed(meeting)

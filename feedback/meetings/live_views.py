@@ -16,6 +16,9 @@ from feedback.meetings.models import Meeting, MeetingStatus
 from feedback.meetings.views import bp as meetings_bp
 from feedback.members.cards import absolute_url, qr_data_uri
 from feedback.members.services import member_count
+from feedback.priorities import services as priorities
+from feedback.priorities.labels import POLL_STATUS_LABELS
+from feedback.priorities.member_views import panel_context as dots_panel_context
 from feedback.programs.models import Role
 from feedback.votes import services as votes
 from feedback.votes.labels import CHOICE_LABELS
@@ -37,17 +40,39 @@ ACTIONS = {
 def _state(meeting: Meeting) -> dict:
     item = meeting.current_item
     proposal = item.proposal if item else None
-    show_results = proposal is not None and not proposal.secret_and_open and (
-        meeting.results_revealed or proposal.results_live)
+    poll = item.poll if item else None
+    asked = poll or proposal
+    show_results = asked is not None and not asked.secret_and_open and (
+        meeting.results_revealed or asked.results_live)
     return {
         "meeting": meeting,
         "item": item,
         "proposal": proposal,
-        "voters": votes.voters_count(proposal) if proposal else 0,
+        "poll": poll,
+        "voters": _voters(item),
         "members": member_count(meeting.program_id),
-        "results": votes.results(proposal.id) if show_results else None,
+        "results": votes.results(proposal.id) if show_results and proposal else None,
+        "ranking": priorities.ranking(poll, str(get_locale())) if show_results and poll else None,
         "labels": CHOICE_LABELS,
+        "poll_status_labels": POLL_STATUS_LABELS,
     }
+
+
+def _voters(item) -> int:
+    if item is not None and item.poll is not None:
+        return priorities.voters_count(item.poll)
+    return votes.voters_count(item.proposal) if item is not None and item.proposal is not None else 0
+
+
+def _member_state(meeting: Meeting) -> dict:
+    """The state in her language, and for a priority poll running now her dots panel, right on the
+    live page."""
+    state = {**_state(meeting), "lang": str(get_locale())}
+    if state["poll"] is not None and state["poll"].status != "draft":
+        ranking = state["ranking"]
+        state.update(dots_panel_context(priorities.poll_with_texts(state["poll"].id)))
+        state["ranking"] = ranking  # shown when staff reveal it, as on the projector
+    return state
 
 
 @meetings_bp.route("/<int:meeting_id>/live")
@@ -110,7 +135,7 @@ def follow(meeting_id: int):
     """Reading it changes nothing: "I am here" is a POST (sent by htmx when the page loads, or a
     button with JavaScript off), so a link someone else sends her cannot mark her present."""
     meeting = _member_meeting(meeting_id)
-    return render_template("live/follow.html", lang=str(get_locale()), here=_here_state(meeting), **_state(meeting))
+    return render_template("live/follow.html", here=_here_state(meeting), **_member_state(meeting))
 
 
 def _here_state(meeting: Meeting) -> str | None:
@@ -145,7 +170,7 @@ def now(meeting_id: int):
         return "", 204
     if request.if_none_match.contains(version):
         return "", 304
-    resp = current_app.make_response(render_template("live/_now.html", lang=str(get_locale()), **_state(meeting)))
+    resp = current_app.make_response(render_template("live/_now.html", **_member_state(meeting)))
     resp.set_etag(version)
     return resp
 
@@ -153,8 +178,7 @@ def now(meeting_id: int):
 def _projector_key(meeting: Meeting) -> str:
     # Votes do not bump the meeting's version, so the counter is part of the key.
     item = meeting.current_item
-    voters = votes.voters_count(item.proposal) if item and item.proposal else 0
-    return f"{meeting.live_version}-{voters}"
+    return f"{meeting.live_version}-{_voters(item)}"
 
 
 def _projector_state(meeting: Meeting) -> dict:

@@ -17,6 +17,7 @@ from feedback.common.translated import Translated
 from feedback.extensions import db
 
 if TYPE_CHECKING:
+    from feedback.priorities.models import PriorityPoll
     from feedback.programs.models import Program
     from feedback.proposals.models import Proposal
 
@@ -102,12 +103,12 @@ class MeetingSummaryTranslation(db.Model):
 
 
 class AgendaItem(db.Model):
-    """One line of a meeting's agenda: a proposal, a topic to discuss or a free item."""
+    """One line of a meeting's agenda: a proposal, a priority poll, a topic to discuss or a free item."""
 
     __tablename__ = "agenda_items"
     __table_args__ = (
         sa.UniqueConstraint("meeting_id", "proposal_id", name="uq_agenda_items_meeting_proposal"),
-        sa.CheckConstraint("kind IN ('proposal','topic','free')", name="kind_known"),
+        sa.CheckConstraint("kind IN ('proposal','topic','free','priority')", name="kind_known"),
     )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
@@ -116,11 +117,16 @@ class AgendaItem(db.Model):
     kind: so.Mapped[str] = so.mapped_column(sa.String(10), default="proposal")
     proposal_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("proposals.id", ondelete="CASCADE"), index=True)
     topic_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("topics.id", ondelete="SET NULL"))
+    # kind "priority": the priority poll the meeting runs at this item
+    poll_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("priority_polls.id", ondelete="CASCADE"), index=True
+    )
     title: so.Mapped[str | None] = so.mapped_column(sa.String(200))
     notes: so.Mapped[str | None] = so.mapped_column(sa.Text)  # the staff log, per item
 
     meeting: so.Mapped[Meeting] = so.relationship(back_populates="agenda")
     proposal: so.Mapped[Proposal | None] = so.relationship(back_populates="agenda_items")
+    poll: so.Mapped[PriorityPoll | None] = so.relationship()
 
 
 class Attendance(db.Model):

@@ -34,6 +34,7 @@ from feedback.meetings.services import current_or_next, with_agenda
 from feedback.members.cards import absolute_url
 from feedback.notifications import services as notifications
 from feedback.notifications.models import Kind
+from feedback.priorities import services as priorities
 from feedback.programs.models import Role
 from feedback.proposals import services as proposals
 from feedback.proposals.models import Proposal, Status
@@ -58,12 +59,15 @@ def home():
     notifications.mark_read(current_user, kinds=(Kind.MEETING,))  # the home page shows the next meeting
     open_now = proposals.open_for_voting(program_ids)
     voted = votes.voted_on(open_now, current_user)
+    polls = priorities.home_polls(program_ids)
     return render_template(
         "portal/home.html",
         meeting=current_or_next(program_ids, now, with_agenda()),
         last_meeting=log.last_summary(program_ids, now),
         open_now=open_now,
         voted=voted,
+        priority_polls=polls,
+        dots_given=priorities.given_in([p for p in polls if p.is_open], current_user),
         closed=proposals.recently_closed(program_ids),
         due=changes.due_follow_ups(current_user, program_ids),
         impact=group_impact(program_ids),
@@ -119,6 +123,9 @@ def _panel_context(
 @login_required
 def proposal(proposal_id: int):
     p = _visible_proposal(proposal_id)
+    if (poll := priorities.poll_of_proposal(p)) is not None:
+        # The group's priorities have no vote of their own: she sees the poll and its ranking.
+        return redirect(url_for("dots.poll", poll_id=poll.id))
     notifications.mark_read(current_user, proposal_id=p.id)
     ctx = _panel_context(p, just_voted=request.args.get("voted") == "1")
     return render_template("portal/proposal.html", text=p.text_in(str(get_locale())), **ctx, **_talk_context(p))

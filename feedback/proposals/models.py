@@ -54,11 +54,17 @@ class Origin(StrEnum):
 _STATUS_SQL = ",".join(f"'{s.value}'" for s in Status)
 
 
+class Kind(StrEnum):
+    PROPOSAL = "proposal"  # one idea the group votes on
+    PRIORITIES = "priorities"  # the ranked result of a priority poll, for the steering group; no vote of its own
+
+
 class Proposal(Translated, db.Model):
     __tablename__ = "proposals"
     __table_args__ = (
         sa.CheckConstraint(f"status IN ({_STATUS_SQL})", name="status_known"),
         sa.CheckConstraint("origin IN ('staff','member_feedback','steering')", name="origin_known"),
+        sa.CheckConstraint("kind IN ('proposal','priorities')", name="kind_known"),
     )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
@@ -71,6 +77,7 @@ class Proposal(Translated, db.Model):
     source_language: so.Mapped[str] = so.mapped_column(sa.String(10), default="sv")
     status: so.Mapped[str] = so.mapped_column(sa.String(20), default=Status.DRAFT, index=True)
     origin: so.Mapped[str] = so.mapped_column(sa.String(20), default=Origin.STAFF)
+    kind: so.Mapped[str] = so.mapped_column(sa.String(12), default=Kind.PROPOSAL, server_default=Kind.PROPOSAL.value)
     anonymous: so.Mapped[bool] = so.mapped_column(default=False)
     results_live: so.Mapped[bool] = so.mapped_column(default=False)
     created_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))

@@ -49,6 +49,7 @@ def create_proposal(
     results_live: bool = False,
     origin: str = "staff",
     source_language: str = "sv",
+    kind: str = "proposal",
     commit: bool = True,
 ) -> Proposal:
     _check_fields(program_id, icon, topic_id)
@@ -65,6 +66,7 @@ def create_proposal(
         results_live=results_live,
         origin=origin,
         source_language=source_language,
+        kind=kind,
         status=Status.DRAFT,
     )
     db.session.add(proposal)

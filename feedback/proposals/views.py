@@ -15,6 +15,7 @@ from feedback.decisions.labels import OUTCOME_LABELS
 from feedback.decisions.services import current_decision
 from feedback.extensions import db
 from feedback.members.services import get_member, program_members
+from feedback.priorities import services as priorities
 from feedback.proposals import services
 from feedback.proposals.forms import HandVoteForm, ProposalForm, TranslationForm
 from feedback.proposals.models import Proposal
@@ -118,6 +119,7 @@ def show(program_id: int, proposal_id: int):
         thread_count=threads.thread_counts("proposal", [p.id]).get(p.id, 0),
         decision=current_decision(p.id),
         outcome_labels=OUTCOME_LABELS,
+        poll=priorities.poll_of_proposal(p),  # the group's priorities: the poll it came from
     )
 
 

@@ -133,6 +133,51 @@ class Live:
                 proposals.close_voting(p, None)
             return p.id
 
+    def priority_poll(self, status: str = "open", options: int = 3, dots_per_member: int = 3,
+                      max_per_option: int = 2, **fields) -> tuple[int, list[int]]:
+        """A new priority poll of the demo program (draft, open or closed), its first option
+        from a proposal, the others of their own with Arabic translations; (id, option ids)."""
+        from feedback.priorities import services as priorities
+
+        n = next(_seq)
+        proposal_id = self.proposal(title=f"Förslag {n}: en mentor till var och en")
+        with self.ctx():
+            poll = priorities.create_poll(self.program_id, None, title=f"Prioritering {n}: vad är viktigast?",
+                                          summary="Ge dina prickar till det som är viktigast.",
+                                          dots_per_member=dots_per_member, max_per_option=max_per_option,
+                                          proposal_ids=(proposal_id,), **fields)
+            for i, (icon, title) in enumerate([("bus", "Besök på ett företag"), ("book", "Kurs i svenska"),
+                                               ("child", "Barnpassning")][:options - 1]):
+                option = priorities.add_option(poll, icon=icon, title=title, summary=f"Kort text {i + 1}.")
+                priorities.set_translation(option, "ar", f"فكرة {i + 1}", "نص قصير.")
+            if status in ("open", "closed"):
+                priorities.open_poll(poll, None)
+            if status == "closed":
+                priorities.close_poll(poll, None)
+            return poll.id, [o.id for o in poll.options]
+
+    def give_dot(self, poll_id: int, member: Member, option_id: int) -> None:
+        from feedback.priorities import services as priorities
+        from feedback.priorities.models import PriorityPoll
+
+        with self.ctx():
+            priorities.add_dot(db.session.get(PriorityPoll, poll_id), db.session.get(User, member.id), option_id)
+
+    def close_poll(self, poll_id: int) -> int:
+        from feedback.priorities import services as priorities
+        from feedback.priorities.models import PriorityPoll
+
+        with self.ctx():
+            return priorities.close_poll(db.session.get(PriorityPoll, poll_id), None).id
+
+    def dots_of(self, poll_id: int, member: Member) -> dict[int, int]:
+        """Her dots on each option, as stored."""
+        from feedback.priorities import services as priorities
+        from feedback.priorities.models import PriorityPoll
+
+        with self.ctx():
+            return priorities.my_dots(db.session.get(PriorityPoll, poll_id), db.session.get(User, member.id)).on
+
     def meeting(self, proposal_id: int) -> int:
         """A new planned meeting of the demo program with this proposal on its agenda."""
         from datetime import timedelta

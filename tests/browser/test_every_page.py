@@ -44,6 +44,8 @@ class Ids:
     member_ids: dict[str, int]  # language -> her id
     staff_id: int
     password_token: str
+    poll: int = 0  # an open priority poll
+    poll_draft: int = 0
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,7 @@ PAGES: dict[str, PageType] = {
     "understanding.evaluate": PageType("member", lambda lv, i, lang: f"/me/meetings/{i.meeting}/evaluation",
                                        "#evaluation-panel"),
     "outcomes.ideas": PageType("member", lambda lv, i, lang: "/me/ideas"),
+    "dots.poll": PageType("member", lambda lv, i, lang: f"/me/priorities/{i.poll}", "#dots-panel"),
     "notifications.news": PageType("member", lambda lv, i, lang: "/me/news"),
     "threads.index": PageType("member", lambda lv, i, lang: "/talk"),
     "threads.subject": PageType("member", lambda lv, i, lang: f"/talk/topic/{i.topic}"),
@@ -100,6 +103,9 @@ PAGES: dict[str, PageType] = {
     "proposals.show": PageType("staff", lambda lv, i, lang: f"{P}/proposals/{i.proposal}"),
     "proposals.edit": PageType("staff", lambda lv, i, lang: f"{P}/proposals/{i.proposal}/edit"),
     "proposals.new": PageType("staff", lambda lv, i, lang: f"{P}/proposals/new"),
+    "priorities.index": PageType("staff", lambda lv, i, lang: f"{P}/priorities/"),
+    "priorities.new": PageType("staff", lambda lv, i, lang: f"{P}/priorities/new"),
+    "priorities.show": PageType("staff", lambda lv, i, lang: f"{P}/priorities/{i.poll_draft}"),
     "threads.staff_feedback": PageType("staff", lambda lv, i, lang: f"{P}/feedback"),
     "topics.index": PageType("staff", lambda lv, i, lang: f"{P}/topics/"),
     "outbox.index": PageType("staff", lambda lv, i, lang: f"{P}/messages/"),
@@ -194,8 +200,10 @@ def ids(live: Live) -> Ids:
         newcomer = create_user("Nora Ny", "nora.ny@example.org")
         password_token = create_password_link(newcomer, None, 24)
     live.set_public_page(live.program_id, True)
+    poll, _options = live.priority_poll()
+    poll_draft, _options = live.priority_poll(status="draft")
     return Ids(member_links, proposal, voted, decided, live.meeting(proposal), threads, own_posts, live.topic_id(),
-               change, member_id, member_ids, staff_id, password_token)
+               change, member_id, member_ids, staff_id, password_token, poll, poll_draft)
 
 
 @pytest.fixture

@@ -1,0 +1,207 @@
+"""Priority polls through HTTP: the member's + and - with and without htmx, refusals with a
+message that change nothing, and staff making, opening and closing a poll."""
+from __future__ import annotations
+
+import pytest
+
+from feedback.extensions import db
+from feedback.priorities import services as prio
+from feedback.priorities.models import PriorityPoll
+from tests.priority_support import make_poll
+from tests.routes_support import client_as, snapshot, text
+
+HX = {"HX-Request": "true"}
+
+
+def dot(c, poll, option_id, step="add", **kw):
+    return c.post(f"/me/priorities/{poll.id}/dots", data={"option": str(option_id), "step": step}, **kw)
+
+
+def test_member_gives_and_takes_back_dots_without_javascript(app, login, english_world):
+    w = english_world
+    c = client_as(app, login, w, "member")
+    page = text(c.get(f"/me/priorities/{w.poll.id}"))
+    assert "Vad är viktigast?" in page and "You have 3 dots left." in page
+    assert "Open question" in page and "Resor" in page  # the proposal's text, and an option's own
+    a, _b = w.poll.options
+    resp = dot(c, w.poll, a.id)
+    assert resp.status_code == 302 and resp.headers["Location"].endswith(f"#option-{a.id}")
+    dot(c, w.poll, a.id)
+    page = text(c.get(resp.headers["Location"]))
+    assert "You have 1 dot left." in page and "2 dots" in page
+    resp = dot(c, w.poll, a.id, "remove")
+    assert resp.status_code == 302
+    assert prio.my_dots(w.poll, w.users["member"]).on == {a.id: 1}
+
+
+def test_member_gives_dots_with_htmx_and_gets_the_panel(app, login, english_world):
+    w = english_world
+    c = client_as(app, login, w, "member")
+    a = w.poll.options[0]
+    resp = dot(c, w.poll, a.id, headers=HX)
+    body = text(resp)
+    assert resp.status_code == 200 and body.lstrip().startswith('<section id="dots-panel"')
+    assert "You have 2 dots left." in body and "<html" not in body
+
+
+@pytest.mark.parametrize(("setup", "message"), [
+    ("full", "You have no dots left."),
+    ("most", "At most 2 dots on one idea."),
+    ("none", "You have no dot on this idea."),
+    ("other", "This idea is not in this vote."),
+    ("closed", "The vote is closed."),
+])
+@pytest.mark.parametrize("htmx", [False, True])
+def test_refused_dots_get_a_clear_message_and_change_nothing(app, login, english_world, setup, message, htmx):
+    w = english_world
+    member = w.users["member"]
+    a, b = w.poll.options
+    option, step = a.id, "add"
+    if setup == "full":
+        for o in (a, a, b):
+            prio.add_dot(w.poll, member, o.id)
+        option = b.id
+    elif setup == "most":
+        prio.add_dot(w.poll, member, a.id)
+        prio.add_dot(w.poll, member, a.id)
+    elif setup == "none":
+        step = "remove"
+    elif setup == "other":
+        option = make_poll(w.prog).options[0].id
+    elif setup == "closed":
+        prio.close_poll(w.poll, None)
+    db.session.commit()
+    c = client_as(app, login, w, "member")
+    before = snapshot()
+    resp = dot(c, w.poll, option, step, headers=HX if htmx else {})
+    assert message in text(resp)
+    assert resp.status_code == (200 if htmx else (404 if setup == "other" else 409))
+    assert snapshot() == before
+
+
+def test_staff_make_open_and_close_a_poll_that_goes_to_review(app, login, english_world):
+    w = english_world
+    c = client_as(app, login, w, "staff")
+    base = f"/staff/{w.prog.id}/priorities"
+    assert "Make a priority poll" in text(c.get(base + "/"))
+    resp = c.post(base + "/new", data={"title": "Vad först?", "dots_per_member": "2", "max_per_option": "1",
+                                       "proposal_ids": [str(w.p_voting.id)]})
+    assert resp.status_code == 302
+    poll = db.session.scalars(db.select(PriorityPoll).where(PriorityPoll.title == "Vad först?")).one()
+    assert [o.proposal_id for o in poll.options] == [w.p_voting.id]
+    assert c.post(f"{base}/{poll.id}/open").status_code == 409  # one option is not enough
+    resp = c.post(f"{base}/{poll.id}/options", data={"proposal_id": "0", "title": "Fika", "summary": "Kaffe.",
+                                                      "icon": "heart"})
+    assert resp.status_code == 302
+    resp = c.post(f"{base}/{poll.id}/options/{poll.options[1].id}/translations/en",
+                  data={f"o{poll.options[1].id}-en-title": "Coffee", f"o{poll.options[1].id}-en-summary": "Coffee."})
+    assert resp.status_code == 302
+    assert poll.options[1].text_in("en")[0] == "Coffee"
+    assert c.post(f"{base}/{poll.id}/open").status_code == 302
+    page = text(c.get(f"{base}/{poll.id}"))
+    assert "0 members have voted." in page
+    member = client_as(app, login, w, "member")
+    assert dot(member, poll, poll.options[1].id).status_code == 302
+    assert c.post(f"{base}/{poll.id}/close").status_code == 302
+    db.session.expire_all()
+    poll = db.session.get(PriorityPoll, poll.id)
+    assert poll.status == "closed" and poll.proposal.kind == "priorities"
+    queue = text(client_as(app, login, w, "steering").get(f"/staff/{w.prog.id}/review/"))
+    assert "Gruppens viktigaste idéer: Vad först?" in queue  # written in the poll's language
+    page = text(client_as(app, login, w, "member").get(f"/me/priorities/{poll.id}"))
+    assert "Place 1:" in page and "The vote is closed." in page
+
+
+def test_bad_poll_settings_get_a_message(app, login, english_world):
+    w = english_world
+    c = client_as(app, login, w, "staff")
+    before = snapshot()
+    resp = c.post(f"/staff/{w.prog.id}/priorities/new",
+                  data={"title": "X", "dots_per_member": "2", "max_per_option": "3"})
+    assert resp.status_code == 400 and "The most dots on one option" in text(resp)
+    assert snapshot() == before
+
+
+def test_secret_open_poll_shows_only_how_many_voted(app, login, english_world):
+    w = english_world
+    poll = make_poll(w.prog, anonymous=True)
+    prio.add_dot(poll, w.users["member"], poll.options[0].id)
+    db.session.commit()
+    staff_page = text(client_as(app, login, w, "staff").get(f"/staff/{w.prog.id}/priorities/{poll.id}"))
+    assert "1 member has voted." in staff_page and "Place 1" not in staff_page
+    member_page = text(client_as(app, login, w, "member").get(f"/me/priorities/{poll.id}"))
+    assert "1 member has voted." in member_page and "Place 1" not in member_page
+
+
+def test_home_shows_the_open_poll(app, login, english_world):
+    w = english_world
+    page = text(client_as(app, login, w, "member").get("/me"))
+    assert f"/me/priorities/{w.poll.id}" in page and "Give your dots" in page
+    assert f"/me/priorities/{w.poll_draft.id}" not in page
+
+
+def test_the_steering_group_decides_on_the_ranking_and_a_change_links_to_it(app, login, english_world):
+    from feedback.changes import services as changes
+    from feedback.decisions.models import Decision
+
+    w = english_world
+    _a, b = w.poll.options
+    prio.add_dot(w.poll, w.users["member"], b.id)
+    item = prio.close_poll(w.poll, w.users["staff"].id)
+    db.session.commit()
+    c = client_as(app, login, w, "steering")
+    page = text(c.get(f"/staff/{w.prog.id}/review/{item.id}"))
+    assert "Place 1:" in page and "Resor" in page and "1 members gave 1 dots." in page
+    resp = c.post(f"/staff/{w.prog.id}/review/{item.id}", data={"outcome": "accepted", "reason": "Ja. Vi börjar med resor."})
+    assert resp.status_code == 302
+    decision = db.session.scalars(db.select(Decision).where(Decision.proposal_id == item.id)).one()
+    change = changes.create_change(w.users["staff"], w.prog.id, changes.ChangeFields(
+        title="Resor", description="Vi åker till ett företag.", changed_on=changes.today(), status="planned",
+        progress=0, origin="expert_group", review_on=None, proposal_ids=(item.id,)))
+    db.session.commit()
+    assert decision.outcome == "accepted" and item.id in [p.id for p in change.proposals]
+    member = client_as(app, login, w, "member")
+    assert member.get(f"/p/{item.id}").headers["Location"].endswith(f"/me/priorities/{w.poll.id}")
+    ideas = text(member.get("/me/ideas"))
+    assert "The group" in ideas and "Resor" in ideas
+
+
+def test_staff_of_a_program_cannot_reach_another_programs_poll(app, login, english_world):
+    w = english_world
+    theirs = make_poll(w.other_prog, status="draft")
+    staff = client_as(app, login, w, "staff")
+    before = snapshot()
+    for method, path, data in [
+        ("GET", f"/staff/{w.prog.id}/priorities/{theirs.id}", {}),
+        ("POST", f"/staff/{w.prog.id}/priorities/{theirs.id}/open", {}),
+        ("POST", f"/staff/{w.prog.id}/priorities/{theirs.id}/options", {"proposal_id": "0", "title": "X", "icon": "idea"}),
+        ("POST", f"/staff/{w.prog.id}/priorities/{w.poll.id}/options/{theirs.options[0].id}/delete", {}),
+        ("POST", f"/staff/{w.prog.id}/priorities/{w.poll.id}/agenda", {"meeting_id": str(w.other_meeting.id)}),
+        ("POST", f"/staff/{w.prog.id}/priorities/new", {**{"title": "X", "dots_per_member": "3", "max_per_option": "2"},
+                                                        "proposal_ids": [str(w.p_other.id)]}),
+    ]:
+        resp = staff.get(path) if method == "GET" else staff.post(path, data=data)
+        assert resp.status_code in (400, 404), (path, resp.status_code)
+    assert snapshot() == before
+
+
+def test_staff_see_where_the_groups_priorities_came_from(app, login, english_world):
+    w = english_world
+    item = prio.close_poll(w.poll, None)
+    db.session.commit()
+    page = text(client_as(app, login, w, "staff").get(f"/staff/{w.prog.id}/proposals/{item.id}"))
+    assert f"/staff/{w.prog.id}/priorities/{w.poll.id}" in page
+
+
+def test_home_shows_a_recent_result_and_forgets_an_old_one(app, login, english_world):
+    from datetime import timedelta
+
+    from feedback.common.clock import utcnow
+
+    w = english_world
+    recent, old = make_poll(w.prog, title="Recent one", status="closed"), make_poll(w.prog, title="Old one", status="closed")
+    old.closed_at = utcnow() - timedelta(days=31)
+    db.session.commit()
+    page = text(client_as(app, login, w, "member").get("/me"))
+    assert f"/me/priorities/{recent.id}" in page and "Result" in page
+    assert f"/me/priorities/{old.id}" not in page
