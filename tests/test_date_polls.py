@@ -7,6 +7,7 @@ from datetime import datetime, time
 
 import pytest
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from feedback.common.errors import RuleError
 from feedback.datepolls import services
@@ -203,7 +204,7 @@ def test_every_date_needs_an_answer(group):
     raw.pop(str(poll.options[1].id))
     with pytest.raises(RuleError) as e:
         services.answer(poll, amina, raw)
-    assert "every date" in str(e.value.message)
+    assert str(e.value.message) == str(_l("Choose an answer for every date."))
     db.session.rollback()
     assert votes(poll) == []
 
@@ -216,7 +217,7 @@ def test_a_date_of_another_poll_is_refused(group, make):
     raw = {**all_yes(poll, "no"), str(other.options[0].id): "yes"}
     with pytest.raises(RuleError) as e:
         services.answer(poll, amina, raw)
-    assert e.value.status == 400 and "not in this poll" in str(e.value.message)
+    assert e.value.status == 400 and str(e.value.message) == str(_l("This date is not in this poll."))
     db.session.rollback()
     assert [v[2] for v in votes(poll)] == ["yes", "yes", "yes"] and votes(other) == []
 
@@ -550,12 +551,14 @@ def test_staff_make_a_poll_without_javascript(app, login, group):
 
 
 @pytest.mark.parametrize(("extra", "where"), [
-    ({"option-2-day": "", "option-2-start": ""}, "Give at least 2 dates"),
-    ({"option-2-start": "25:00"}, "option-2-start"),
-    ({"option-2-day": "2027-02-30"}, "option-2-day"),
-    ({"option-0-end": "16:00"}, "option-0-end"),
-    ({"option-2-day": "2020-01-01"}, "option-2-day"),
-    ({"title": ""}, "title"),
+    ({"option-2-day": "", "option-2-start": ""}, 'id="date-errors"'),
+    ({"option-2-start": "25:00"}, 'id="option-2-start-error"'),
+    ({"option-2-day": "2027-02-30"}, 'id="option-2-day-error"'),
+    ({"option-0-end": "16:00"}, 'id="option-0-end-error"'),
+    ({"option-2-day": "2020-01-01"}, 'id="option-2-day-error"'),
+    ({"option-0-day": "", "option-0-start": "", "option-0-end": "", "option-0-place": "",
+      "option-1-day": day_at(12).date().isoformat(), "option-1-start": "10:00"}, 'id="option-2-start-error"'),  # twice
+    ({"title": ""}, 'id="title-error"'),
 ])
 def test_staff_bad_poll_changes_nothing(app, login, group, extra, where):
     prog, _amina, _leyla, staff, _poll = group

@@ -448,6 +448,34 @@ def attendance_chart(data: Data) -> Chart:
                  empty=not sessions, note=_("The topic filter does not apply here."))
 
 
+def date_polls_chart(data: Data) -> Chart:
+    from feedback.datepolls.services import participation
+
+    polls = participation(data.scope.program_ids, *data.scope.utc_bounds())
+    shares = [p.answered / data.members[p.program_id] if data.members.get(p.program_id) else None for p in polls]
+    labels = [f"{p.title} ({format_date(p.created_at, 'd MMM y')})" for p in polls]
+    figure = _figure(
+        [go.Bar(x=labels, y=[_ratio(s) for s in shares], marker={"color": GREEN, "pattern": {"shape": "/"}},
+                text=[p.answered for p in polls], textposition="outside")],
+        xaxis={"type": "category"}, yaxis={"title": {"text": "%"}, "range": [0, 105]},
+    )
+    known = [s for s in shares if s is not None]
+    sentence = ngettext(
+        "%(num)s date poll for a meeting; on average %(share)s of the members answered.",
+        "%(num)s date polls for meetings; on average %(share)s of the members answered.",
+        len(polls), share=format_percent(sum(known) / len(known)) if known else "–",
+    ) if polls else _("No date polls were opened in this period.")
+    rows = [[p.title, format_date(p.created_at, "yyyy-MM-dd"), p.answered, data.members.get(p.program_id, 0),
+             _fmt_ratio(s)] for p, s in zip(polls, shares, strict=True)]
+    columns = [_("Date poll"), _("Opened"), _("Answered"), _("Members"), _("Share")]
+    if data.scope.comparing:
+        columns.insert(0, _("Program"))
+        for row, p in zip(rows, polls, strict=True):
+            row.insert(0, data.names.get(p.program_id, ""))
+    return Chart("date_polls", _("Members who answered date polls"), sentence, columns, rows, figure,
+                 empty=not polls, note=_("The topic filter does not apply here."))
+
+
 def _ratio(value: float | None) -> float | None:
     return None if value is None else round(value * 100, 1)
 
@@ -557,6 +585,7 @@ BUILDERS: dict[str, Callable[[Data], Chart]] = {
     "answers": answers_chart,
     "attendance": attendance_chart,
     "active": active_chart,
+    "date_polls": date_polls_chart,
     "voice": voice_chart,
     "languages": languages_chart,
     "open": open_chart,
@@ -566,7 +595,7 @@ SECTIONS = (
     ("loop", _l("The loop"), ("loop", "flow")),
     ("influence", _l("Influence"), ("influence", "agreement", "helped")),
     ("speed", _l("Speed"), ("to_decision", "to_change", "answers")),
-    ("participation", _l("Participation"), ("attendance", "active", "voice", "languages")),
+    ("participation", _l("Participation"), ("attendance", "active", "date_polls", "voice", "languages")),
     ("open", _l("Open work"), ("open",)),
 )
 

@@ -318,18 +318,22 @@ def make_meeting(poll: DatePoll, option: DateOption) -> Meeting:
 @dataclass(frozen=True)
 class Participation:
     poll_id: int
+    program_id: int
     title: str
-    created_at: datetime
-    answered: int
+    created_at: datetime  # UTC
+    answered: int  # members who answered (each answer is kept until she is erased)
 
 
-def participation(program_id: int, since: datetime | None = None) -> list[Participation]:
-    """How many members answered each date poll of the program (one query)."""
+def participation(program_ids: Sequence[int], start: datetime | None = None,
+                  end: datetime | None = None) -> list[Participation]:
+    """How many members answered each date poll of these programs opened in [start, end) (UTC):
+    one query whatever the number of polls."""
     answered = (sa.select(sa.func.count(DateNeed.id)).where(DateNeed.poll_id == DatePoll.id)
                 .correlate(DatePoll).scalar_subquery())
+    period = [*((DatePoll.created_at >= start,) if start else ()), *((DatePoll.created_at < end,) if end else ())]
     rows = db.session.execute(
-        sa.select(DatePoll.id, DatePoll.title, DatePoll.created_at, answered)
-        .where(DatePoll.program_id == program_id, *((DatePoll.created_at >= since,) if since else ()))
+        sa.select(DatePoll.id, DatePoll.program_id, DatePoll.title, DatePoll.created_at, answered)
+        .where(DatePoll.program_id.in_(program_ids), *period)
         .order_by(DatePoll.created_at, DatePoll.id)
     ).all()
     return [Participation(*r) for r in rows]

@@ -24,7 +24,7 @@ def index(program_id: int):
         sa.select(DatePoll).where(DatePoll.program_id == program_id)
         .order_by(DatePoll.status.desc(), DatePoll.created_at.desc(), DatePoll.id.desc())
     ))
-    answered = {p.poll_id: p.answered for p in services.participation(program_id)}
+    answered = {p.poll_id: p.answered for p in services.participation([program_id])}
     return render_template("datepolls/index.html", polls=polls, answered=answered)
 
 
