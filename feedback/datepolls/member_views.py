@@ -51,7 +51,9 @@ def _context(poll: DatePoll, *, error: str | None = None, form: dict | None = No
 
 
 def _posted_answers() -> dict[str, str]:
-    return {key.removeprefix("option-"): value for key, value in request.form.items() if key.startswith("option-")}
+    # A hostile multipart body can carry a part without a name: only "option-<id>" keys count.
+    return {key.removeprefix("option-"): value for key, value in request.form.items()
+            if isinstance(key, str) and key.startswith("option-")}
 
 
 @bp.route("/me/date-polls/<int:poll_id>", methods=["GET", "POST"])
