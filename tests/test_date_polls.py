@@ -622,3 +622,33 @@ def test_her_answers_stay_out_of_the_audit_log(app, login, make):
     c.post(f"/me/date-polls/{poll.id}", data=_form(poll))
     tables = set(db.session.scalars(sa.select(AuditEntry.record_type)))
     assert not tables & {"date_votes", "date_needs"}
+
+
+def test_a_poll_of_another_program_is_404_for_staff(app, login, group, make):
+    _prog, _amina, _leyla, _staff, poll = group
+    other = make.program()
+    other_staff = make.staff(other)
+    c = login(other_staff, new_client(app))
+    before = snapshot()
+    base = f"/staff/{other.id}/date-polls/{poll.id}"
+    assert c.get(base).status_code == 404
+    assert c.post(f"{base}/close").status_code == 404
+    assert c.post(f"{base}/options/{poll.options[0].id}/meeting").status_code == 404
+    assert snapshot() == before
+
+
+def test_the_dashboard_counts_who_answered_each_poll(app, login, group, make):
+    prog, amina, leyla, staff, poll = group
+    make.member(prog, name="Quiet")
+    services.answer(poll, amina, all_yes(poll))
+    services.answer(poll, leyla, all_yes(poll, "no"))
+    staff.preferred_language = "en"
+    db.session.commit()
+    c = login(staff, new_client(app))
+    html = c.get(f"/staff/{prog.id}/dashboard?period=all").get_data(as_text=True)
+    assert "1 date poll for a meeting; on average 67% of the members answered." in html
+    csv = c.get(f"/staff/{prog.id}/dashboard/date_polls.csv?period=all")
+    assert csv.status_code == 200
+    lines = csv.get_data(as_text=True).splitlines()
+    assert lines[0].lstrip("\ufeff") == "Date poll,Opened,Answered,Members,Share"
+    assert lines[1].startswith(f"{poll.title},") and ",2,3,67%" in lines[1]

@@ -414,6 +414,14 @@ def answers_chart(data: Data) -> Chart:
 # --- participation --------------------------------------------------------------------------------
 
 
+def _name_programs(data: Data, columns: list[str], rows: list[list], program_ids: list[int]) -> None:
+    """When programs are compared, each row of the table starts with its program's name."""
+    if data.scope.comparing:
+        columns.insert(0, _("Program"))
+        for row, pid in zip(rows, program_ids, strict=True):
+            row.insert(0, data.names.get(pid, ""))
+
+
 def attendance_chart(data: Data) -> Chart:
     sessions = metrics.sessions(data.scope, data.members)
     traces = []
@@ -440,10 +448,7 @@ def attendance_chart(data: Data) -> Chart:
              _fmt_ratio(s.turnout)] for s in sessions]
     columns = [_("Meeting"), _("Date"), _("Came"), _("Members"), _("Attendance"), _("Proposals voted on"),
                _("Votes"), _("Turnout")]
-    if data.scope.comparing:
-        columns.insert(0, _("Program"))
-        for row, s in zip(rows, sessions, strict=True):
-            row.insert(0, data.names.get(s.program_id, ""))
+    _name_programs(data, columns, rows, [s.program_id for s in sessions])
     return Chart("attendance", _("Attendance and votes per meeting"), sentence, columns, rows, figure,
                  empty=not sessions, note=_("The topic filter does not apply here."))
 
@@ -468,10 +473,7 @@ def date_polls_chart(data: Data) -> Chart:
     rows = [[p.title, format_date(p.created_at, "yyyy-MM-dd"), p.answered, data.members.get(p.program_id, 0),
              _fmt_ratio(s)] for p, s in zip(polls, shares, strict=True)]
     columns = [_("Date poll"), _("Opened"), _("Answered"), _("Members"), _("Share")]
-    if data.scope.comparing:
-        columns.insert(0, _("Program"))
-        for row, p in zip(rows, polls, strict=True):
-            row.insert(0, data.names.get(p.program_id, ""))
+    _name_programs(data, columns, rows, [p.program_id for p in polls])
     return Chart("date_polls", _("Members who answered date polls"), sentence, columns, rows, figure,
                  empty=not polls, note=_("The topic filter does not apply here."))
 
