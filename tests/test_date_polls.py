@@ -652,3 +652,22 @@ def test_the_dashboard_counts_who_answered_each_poll(app, login, group, make):
     lines = csv.get_data(as_text=True).splitlines()
     assert lines[0].lstrip("\ufeff") == "Date poll,Opened,Answered,Members,Share"
     assert lines[1].startswith(f"{poll.title},") and ",2,3,67%" in lines[1]
+
+
+def test_flask_retention_deletes_answers_to_old_polls(group, runner, time_machine):
+    from datetime import UTC, timedelta
+
+    from feedback.common.clock import utcnow
+
+    _prog, amina, _leyla, _staff, poll = group
+    services.answer(poll, amina, all_yes(poll))
+    db.session.commit()
+    result = runner.invoke(args=["retention"])
+    assert "Deleted the answers of 0 members to date polls whose dates are more than 30 days ago." in result.output
+    # The last date is 9 days ahead: 38 days from now, its answers are still kept; 40 days, gone.
+    time_machine.move_to(utcnow().replace(tzinfo=UTC) + timedelta(days=38), tick=False)
+    assert "answers of 0 members" in runner.invoke(args=["retention"]).output
+    time_machine.move_to(utcnow().replace(tzinfo=UTC) + timedelta(days=2), tick=False)
+    assert "answers of 1 members" in runner.invoke(args=["retention"]).output
+    assert votes(poll) == [] and needs(poll) == []
+    assert db.session.get(DatePoll, poll.id) is not None  # the poll and its dates stay

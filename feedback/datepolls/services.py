@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -310,6 +310,20 @@ def make_meeting(poll: DatePoll, option: DateOption) -> Meeting:
         poll.status, poll.closed_at = PollStatus.CLOSED, utcnow()
     db.session.flush()
     return meeting
+
+
+# --- retention ---------------------------------------------------------------------------------
+
+
+def delete_old(keep_days: int, now: datetime | None = None) -> int:
+    """Members' answers to polls whose last date is more than keep_days ago (the program's wall
+    clock): they served the planning, as replies to a meeting do. How many members' answers went."""
+    cutoff = (now if now is not None else local_now()) - timedelta(days=keep_days)
+    old = (sa.select(DateOption.poll_id).group_by(DateOption.poll_id)
+           .having(sa.func.max(DateOption.starts_at) < cutoff))
+    db.session.execute(sa.delete(DateVote).where(
+        DateVote.option_id.in_(sa.select(DateOption.id).where(DateOption.poll_id.in_(old)))))
+    return db.session.execute(sa.delete(DateNeed).where(DateNeed.poll_id.in_(old))).rowcount or 0
 
 
 # --- dashboards --------------------------------------------------------------------------------
