@@ -132,6 +132,7 @@ def _import_models() -> None:
     from feedback.audit import models as _au  # noqa: F401
     from feedback.auth import models as _a  # noqa: F401
     from feedback.changes import models as _c  # noqa: F401
+    from feedback.datepolls import models as _dp  # noqa: F401
     from feedback.decisions import models as _d  # noqa: F401
     from feedback.meetings import models as _m  # noqa: F401
     from feedback.notifications import models as _n  # noqa: F401
@@ -236,3 +237,6 @@ def _register_blueprints(app: Flask) -> None:
     from feedback.understanding import views as understanding  # "I don't understand" and meeting evaluations
 
     understanding.init_app(app)
+    from feedback.datepolls import member_views as datepolls  # choosing the next meeting's date together
+
+    datepolls.init_app(app)

@@ -85,6 +85,11 @@ def retention_command() -> None:
     click.echo(f"Deleted {outbox} sent messages older than {current_app.config['OUTBOX_KEEP_DAYS']} days.")
     answers = delete_old_meeting_replies()
     click.echo(f"Deleted {answers} answers to meetings more than {current_app.config['REPLY_KEEP_DAYS']} days ago.")
+    from feedback.datepolls.services import delete_old as delete_old_date_answers
+
+    dates = delete_old_date_answers(current_app.config["REPLY_KEEP_DAYS"])
+    click.echo(f"Deleted the answers of {dates} members to date polls whose dates are more than "
+               f"{current_app.config['REPLY_KEEP_DAYS']} days ago.")
     from feedback.audit.security import delete_old
 
     click.echo(f"Deleted {delete_old()} security events older than {current_app.config['SECURITY_LOG_DAYS']} days.")

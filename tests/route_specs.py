@@ -150,6 +150,26 @@ def _feed_token(w: World) -> str:
     return feed_token(w.target)
 
 
+def _date_poll(w: World):
+    """An open date poll of program A with three dates (made once per world)."""
+    from feedback.datepolls.models import DatePoll
+    from feedback.extensions import db
+    from tests.datepoll_support import new_poll
+
+    found = db.session.scalar(db.select(DatePoll).where(DatePoll.program_id == w.prog.id).limit(1))
+    return found or new_poll(w.prog)
+
+
+def _date_answers(w: World) -> dict:
+    return {f"option-{o.id}": "yes" for o in _date_poll(w).options}
+
+
+DATE_POLL = {"poll_id": lambda w: _date_poll(w).id}
+DATE_OPTION = {**DATE_POLL, "option_id": lambda w: _date_poll(w).options[0].id}
+DATE_POLL_FORM = {"title": "Träff i mars", "rows": "4", "option-0-day": "2030-03-04", "option-0-start": "17:30",
+                  "option-1-day": "2030-03-05", "option-1-start": "17:30"}
+
+
 def _photo(w: World):
     """A photo on the voting proposal (made once per world)."""
     from feedback.proposals import photos
@@ -243,6 +263,10 @@ SPECS = [
     Spec("/me/meetings/<int:meeting_id>", "GET", {**PORTAL_VIEW, "steering": 404}),
     Spec("/me/meetings/<int:meeting_id>", "POST", {**PORTAL_VOTE, "steering": 404},
          data=lambda w: {"answer": "coming"}),
+    # A date poll of A: its members answer for each date; its staff see the page but do not answer.
+    Spec("/me/date-polls/<int:poll_id>", "GET", {**PORTAL_VIEW, "steering": 404}, args=DATE_POLL),
+    Spec("/me/date-polls/<int:poll_id>", "POST", {**PORTAL_VOTE, "steering": 404}, args=DATE_POLL,
+         data=_date_answers),
     # "How was the meeting?": the world's meeting has not been yet, so members are told to wait (409).
     Spec("/me/meetings/<int:meeting_id>/evaluation", "GET", {**PORTAL_VIEW, "steering": 404}),
     Spec("/me/meetings/<int:meeting_id>/evaluation", "POST",
@@ -284,6 +308,13 @@ SPECS = [
     Spec("/staff/<int:program_id>/members/<int:user_id>/come-back", "POST", staff_only(302),
          args={"user_id": _leaver}),
     Spec("/staff/<int:program_id>/meetings/", "GET", staff_only(200)),
+    Spec("/staff/<int:program_id>/date-polls/", "GET", staff_only(200)),
+    Spec("/staff/<int:program_id>/date-polls/new", "GET", staff_only(200)),
+    Spec("/staff/<int:program_id>/date-polls/new", "POST", staff_only(302), data=lambda w: DATE_POLL_FORM),
+    Spec("/staff/<int:program_id>/date-polls/<int:poll_id>", "GET", staff_only(200), args=DATE_POLL),
+    Spec("/staff/<int:program_id>/date-polls/<int:poll_id>/close", "POST", staff_only(302), args=DATE_POLL),
+    Spec("/staff/<int:program_id>/date-polls/<int:poll_id>/options/<int:option_id>/meeting", "POST",
+         staff_only(302), args=DATE_OPTION),
     Spec("/staff/<int:program_id>/meetings/new", "GET", staff_only(200)),
     Spec("/staff/<int:program_id>/meetings/new", "POST", staff_only(302), data=lambda w: MEETING_FORM),
     Spec("/staff/<int:program_id>/meetings/<int:meeting_id>", "GET", staff_only(200)),

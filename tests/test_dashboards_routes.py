@@ -87,7 +87,7 @@ def test_an_empty_program_shows_friendly_empty_states(client, make, login):
     program = make.program()
     login(make.user(program, "staff", language="en"))
     page = text_of(client.get(f"/staff/{program.id}/dashboard?period=all"))
-    assert page.count("Nothing to show for these filters yet.") == 14
+    assert page.count("Nothing to show for these filters yet.") == 15
     assert 'class="chart-plot"' not in page
     assert "No program changes are recorded for this period." in page
     assert "No meetings were held in this period." in page

@@ -130,7 +130,7 @@ def test_settings_page_saves_channel_and_kinds(client, login, group):
     db.session.expire_all()
     user = db.session.get(User, p["sms"].id)
     assert user.message_channel == "none"
-    assert choice.stopped_kinds(user.id) == {"reminder", "vote", "vote-reminder", "follow-up"}
+    assert choice.stopped_kinds(user.id) == {"reminder", "vote", "vote-reminder", "follow-up", "date-poll"}
 
 
 def test_settings_page_refuses_sms_without_a_number_and_changes_nothing(client, login, group):

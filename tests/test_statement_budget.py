@@ -14,9 +14,9 @@ from feedback.meetings.services import add_to_agenda
 # memberships and her server session together.
 VOTE = 4  # her + session; the proposal; the ballot (an upsert); the live count
 VOTE_SECRET = 4  # her + session; the proposal; her line on the voter roll; the ballot (no live count)
-HOME = 17  # her + session, and what the page shows (meetings, the agenda, proposals in her language,
-# her votes, news, changes, meetings she can still evaluate, open priority polls): the same however many
-# proposals there are
+HOME = 18  # her + session, and what the page shows (meetings, the agenda, proposals in her language,
+# her votes, news, changes, meetings she can still evaluate, open priority polls, date polls she has not
+# answered): the same however many proposals there are
 POLL_UNCHANGED = 2  # her + session; the meeting and its version: no write
 POLL_CHANGED = 9  # the same, and the agenda, the item, the proposal and its count that the phone shows,
 # and whether she pressed "I don't understand" on the item

@@ -22,6 +22,7 @@ SKIPPED = {
     "audit_log", "votes", "voter_roll", "post_agreements", "post_reports", "notifications",
     "change_feedback", "voice_notes", "attendance", "user_sessions", "recovery_codes", "security_events",
     "outbox_messages", "meeting_replies", "priority_ballots", "priority_dots", "priority_voter_roll",
+    "date_votes", "date_needs",
 }
 # Columns never copied into the log.
 SECRET = {"password_hash", "token_hash", "ballot_key", "author_key", "data", "session_version", "join_salt", "join_code_hash",

@@ -416,6 +416,14 @@ def answers_chart(data: Data) -> Chart:
 # --- participation --------------------------------------------------------------------------------
 
 
+def _name_programs(data: Data, columns: list[str], rows: list[list], program_ids: list[int]) -> None:
+    """When programs are compared, each row of the table starts with its program's name."""
+    if data.scope.comparing:
+        columns.insert(0, _("Program"))
+        for row, pid in zip(rows, program_ids, strict=True):
+            row.insert(0, data.names.get(pid, ""))
+
+
 def attendance_chart(data: Data) -> Chart:
     sessions = metrics.sessions(data.scope, data.members)
     traces = []
@@ -442,12 +450,34 @@ def attendance_chart(data: Data) -> Chart:
              _fmt_ratio(s.turnout)] for s in sessions]
     columns = [_("Meeting"), _("Date"), _("Came"), _("Members"), _("Attendance"), _("Proposals voted on"),
                _("Votes"), _("Turnout")]
-    if data.scope.comparing:
-        columns.insert(0, _("Program"))
-        for row, s in zip(rows, sessions, strict=True):
-            row.insert(0, data.names.get(s.program_id, ""))
+    _name_programs(data, columns, rows, [s.program_id for s in sessions])
     return Chart("attendance", _("Attendance and votes per meeting"), sentence, columns, rows, figure,
                  empty=not sessions, note=_("The topic filter does not apply here."))
+
+
+def date_polls_chart(data: Data) -> Chart:
+    from feedback.datepolls.services import participation
+
+    polls = participation(data.scope.program_ids, *data.scope.utc_bounds())
+    shares = [p.answered / data.members[p.program_id] if data.members.get(p.program_id) else None for p in polls]
+    labels = [f"{p.title} ({format_date(p.created_at, 'd MMM y')})" for p in polls]
+    figure = _figure(
+        [go.Bar(x=labels, y=[_ratio(s) for s in shares], marker={"color": GREEN, "pattern": {"shape": "/"}},
+                text=[p.answered for p in polls], textposition="outside")],
+        xaxis={"type": "category"}, yaxis={"title": {"text": "%"}, "range": [0, 105]},
+    )
+    known = [s for s in shares if s is not None]
+    sentence = ngettext(
+        "%(num)s date poll for a meeting; on average %(share)s of the members answered.",
+        "%(num)s date polls for meetings; on average %(share)s of the members answered.",
+        len(polls), share=format_percent(sum(known) / len(known)) if known else "–",
+    ) if polls else _("No date polls were opened in this period.")
+    rows = [[p.title, format_date(p.created_at, "yyyy-MM-dd"), p.answered, data.members.get(p.program_id, 0),
+             _fmt_ratio(s)] for p, s in zip(polls, shares, strict=True)]
+    columns = [_("Date poll"), _("Opened"), _("Answered"), _("Members"), _("Share")]
+    _name_programs(data, columns, rows, [p.program_id for p in polls])
+    return Chart("date_polls", _("Members who answered date polls"), sentence, columns, rows, figure,
+                 empty=not polls, note=_("The topic filter does not apply here."))
 
 
 def _ratio(value: float | None) -> float | None:
@@ -637,6 +667,7 @@ BUILDERS: dict[str, Callable[[Data], Chart]] = {
     "attendance": attendance_chart,
     "active": active_chart,
     "priorities": priorities_chart,
+    "date_polls": date_polls_chart,
     "voice": voice_chart,
     "languages": languages_chart,
     "evaluation": evaluation_chart,
@@ -647,7 +678,8 @@ SECTIONS = (
     ("loop", _l("The loop"), ("loop", "flow")),
     ("influence", _l("Influence"), ("influence", "agreement", "helped")),
     ("speed", _l("Speed"), ("to_decision", "to_change", "answers")),
-    ("participation", _l("Participation"), ("attendance", "evaluation", "active", "priorities", "voice", "languages")),
+    ("participation", _l("Participation"), ("attendance", "evaluation", "active", "priorities", "date_polls", "voice",
+                                            "languages")),
     ("open", _l("Open work"), ("open",)),
 )
 

@@ -352,4 +352,7 @@ def build_demo() -> None:
     build_demo_threads(topics, members, staff, meetings[2], voting)
     build_demo_outcomes(program, steering, staff, members)
     build_demo_priorities(program, staff, steering, members, upcoming)
+    from feedback.datepolls.demo import build_demo_date_poll  # choosing the next meeting's date together
+
+    build_demo_date_poll(program, staff, members)
     db.session.commit()  # the demo is built in one transaction, like any command

@@ -38,6 +38,20 @@ def clean_language_codes(text: str | None) -> str | None:
     return ",".join(codes) or None
 
 
+def check_times(starts_at: datetime, ends_at: datetime | None, fields: tuple[str, str] = ("starts_at", "ends_at")) -> None:
+    """Refuses a clock time that the spring switch skips, and an end that is not after the start
+    (for meetings and the dates of a date poll)."""
+    for name, wall in zip(fields, (starts_at, ends_at), strict=True):
+        if wall is not None and wall_time_problem(wall) == "missing":
+            raise RuleError(
+                _l("The clocks go forward one hour that night, so %(time)s does not exist on %(date)s. "
+                   "Choose another time.", time=wall.strftime("%H:%M"), date=format_date(wall.date(), "d MMMM y")),
+                field=name,
+            )
+    if ends_at and ends_at <= starts_at:
+        raise RuleError(_l("The end must be after the start."), field=fields[1])
+
+
 def save_meeting(
     meeting: Meeting | None,
     program_id: int,
@@ -54,15 +68,7 @@ def save_meeting(
 ) -> Meeting:
     """Create (meeting None) or change a meeting; refuses an end before the start, and a clock
     time that the spring switch skips."""
-    for name, wall in (("starts_at", starts_at), ("ends_at", ends_at)):
-        if wall is not None and wall_time_problem(wall) == "missing":
-            raise RuleError(
-                _l("The clocks go forward one hour that night, so %(time)s does not exist on %(date)s. "
-                   "Choose another time.", time=wall.strftime("%H:%M"), date=format_date(wall.date(), "d MMMM y")),
-                field=name,
-            )
-    if ends_at and ends_at <= starts_at:
-        raise RuleError(_l("The end must be after the start."), field="ends_at")
+    check_times(starts_at, ends_at)
     languages = clean_language_codes(interpreter_languages)
     is_new = meeting is None
     if meeting is None:

@@ -27,12 +27,14 @@ class Kind(StrEnum):
     VOTE_REMINDER = "vote-reminder"  # voting closes soon, and she has not voted
     DECISION = "decision"  # the steering group decided about an idea she voted on or wrote
     FOLLOW_UP = "follow-up"  # "Did this change help?" is open
+    DATE_POLL = "date-poll"  # staff ask which dates suit her for the next meeting
     NEW_POSTS = "new-posts"  # staff: posts wait for an answer
     REPORTS = "reports"  # staff: a post was reported
     DIGEST = "digest"  # steering group: what waits for a decision, weekly
 
 
-MEMBER_KINDS = (Kind.MEETING, Kind.REMINDER, Kind.VOTE, Kind.VOTE_REMINDER, Kind.DECISION, Kind.FOLLOW_UP)
+MEMBER_KINDS = (Kind.MEETING, Kind.REMINDER, Kind.VOTE, Kind.VOTE_REMINDER, Kind.DECISION, Kind.FOLLOW_UP,
+                Kind.DATE_POLL)
 KIND_LABELS = {
     Kind.MEETING: _l("New meetings"),
     Kind.REMINDER: _l("Reminders before a meeting"),
@@ -40,6 +42,7 @@ KIND_LABELS = {
     Kind.VOTE_REMINDER: _l("A reminder when you have not voted"),
     Kind.DECISION: _l("Decisions about your ideas"),
     Kind.FOLLOW_UP: _l("Questions about changes"),
+    Kind.DATE_POLL: _l("Questions about the date of a meeting"),
     Kind.NEW_POSTS: _l("New posts that wait for an answer"),
     Kind.REPORTS: _l("Reported posts"),
     Kind.DIGEST: _l("The weekly list of what waits for a decision"),

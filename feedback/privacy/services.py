@@ -132,12 +132,14 @@ def my_data(user: User, *, program_id: int | None = None) -> dict:
         sa.select(PushSubscription.endpoint, PushSubscription.created_at, PushSubscription.last_used_at)
         .where(PushSubscription.user_id == uid).order_by(PushSubscription.created_at, PushSubscription.id)
     ).all()
+    from feedback.datepolls import privacy as datepolls  # her answers to date polls
     from feedback.priorities import privacy as priorities  # her dots in priority polls
     from feedback.understanding import privacy as understanding  # her presses and meeting evaluations
 
     return {
         **understanding.her_data(uid, program_id),
         **priorities.her_data(uid, program_id),
+        **datepolls.her_data(uid, program_id),
         "about_you": {"name": user.name, "phone": user.phone, "email": user.email,
                       "language": user.preferred_language, "since": _iso(user.created_at),
                       "messages_by": user.message_channel, "messages_you_stopped": stopped},
@@ -219,11 +221,13 @@ def erase(user: User) -> None:
         db.session.execute(sa.delete(VoiceNote).where(VoiceNote.post_id.in_(keyed_posts)))
         db.session.execute(sa.update(Post).where(Post.id.in_(keyed_posts)).values(
             author_key=None, by_former_member=True, transcript=None))
+    from feedback.datepolls import privacy as datepolls  # her answers to date polls
     from feedback.priorities import privacy as priorities  # her dots in priority polls
     from feedback.understanding import privacy as understanding  # her presses and meeting evaluations
 
     understanding.erase(uid)
     priorities.erase(uid)
+    datepolls.erase(uid)
     db.session.execute(sa.update(Vote).where(Vote.user_id == uid)
                        .values(user_id=None, created_at=None, updated_at=None, reason=None))
     db.session.execute(sa.delete(VoterRoll).where(VoterRoll.user_id == uid))

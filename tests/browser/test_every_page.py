@@ -46,6 +46,7 @@ class Ids:
     password_token: str
     poll: int = 0  # an open priority poll
     poll_draft: int = 0
+    date_poll: int = 0  # open, with answers from other members
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,8 @@ PAGES: dict[str, PageType] = {
     # A coming meeting: "not yet"; the open form is checked by axe in tests/browser/test_understanding.py.
     "understanding.evaluate": PageType("member", lambda lv, i, lang: f"/me/meetings/{i.meeting}/evaluation",
                                        "#evaluation-panel"),
+    # Her form (she has not answered); after her answer and closed: tests/browser/test_date_poll.py.
+    "datepoll_member.poll": PageType("member", lambda lv, i, lang: f"/me/date-polls/{i.date_poll}", "#poll-panel"),
     "outcomes.ideas": PageType("member", lambda lv, i, lang: "/me/ideas"),
     "dots.poll": PageType("member", lambda lv, i, lang: f"/me/priorities/{i.poll}", "#dots-panel"),
     "notifications.news": PageType("member", lambda lv, i, lang: "/me/news"),
@@ -99,6 +102,9 @@ PAGES: dict[str, PageType] = {
     "meetings.log_page": PageType("staff", lambda lv, i, lang: f"{P}/meetings/{i.meeting}/log"),
     "meetings.projector": PageType("staff", lambda lv, i, lang: f"{P}/meetings/{i.meeting}/projector"),
     "meetings.actions": PageType("staff", lambda lv, i, lang: f"{P}/meetings/actions"),
+    "datepolls.index": PageType("staff", lambda lv, i, lang: f"{P}/date-polls/"),
+    "datepolls.new": PageType("staff", lambda lv, i, lang: f"{P}/date-polls/new"),
+    "datepolls.show": PageType("staff", lambda lv, i, lang: f"{P}/date-polls/{i.date_poll}", "#date-results"),
     "proposals.index": PageType("staff", lambda lv, i, lang: f"{P}/proposals/"),
     "proposals.show": PageType("staff", lambda lv, i, lang: f"{P}/proposals/{i.proposal}"),
     "proposals.edit": PageType("staff", lambda lv, i, lang: f"{P}/proposals/{i.proposal}/edit"),
@@ -203,7 +209,22 @@ def ids(live: Live) -> Ids:
     poll, _options = live.priority_poll()
     poll_draft, _options = live.priority_poll(status="draft")
     return Ids(member_links, proposal, voted, decided, live.meeting(proposal), threads, own_posts, live.topic_id(),
-               change, member_id, member_ids, staff_id, password_token, poll, poll_draft)
+               change, member_id, member_ids, staff_id, password_token, poll, poll_draft, _date_poll(live))
+
+
+def _date_poll(live: Live) -> int:
+    """An open date poll that two other members (Arabic, with needs; Swedish) have answered."""
+    from feedback.datepolls import services as datepolls
+    from feedback.programs.models import Program
+    from tests.datepoll_support import new_poll
+
+    answerers = [live.member(language="ar"), live.member(language="sv")]
+    with live.ctx():
+        poll = new_poll(db.session.get(Program, live.program_id), title="Träff i februari")
+        for n, m in enumerate(answerers):
+            raw = {str(o.id): ("yes", "if_needed", "no")[(i + n) % 3] for i, o in enumerate(poll.options)}
+            datepolls.answer(poll, db.session.get(User, m.id), raw, 2 - n, n == 0)
+        return poll.id
 
 
 @pytest.fixture
