@@ -229,6 +229,34 @@ def test_voting_opened_again_is_news_again(app, group, time_machine):
     assert len(_rows("vote")) == 6
 
 
+def test_a_priority_poll_that_opens_is_a_new_vote_in_her_language(app, group):
+    from feedback.priorities import services as priorities
+
+    program, p = group
+    poll = priorities.create_poll(program.id, None, title="Vad är viktigast?")
+    priorities.set_translation(poll, "en", "What matters most?", "")
+    priorities.add_option(poll, title="Kaffe")
+    priorities.add_option(poll, title="Barnpassning")
+    db.session.commit()
+    assert _rows("vote") == []  # a draft is news to nobody
+    priorities.open_poll(poll, None)
+    news.priorities_opened(poll)  # a second call (a retry) queues nothing more
+    db.session.commit()
+    rows = _rows("vote")
+    assert _to(rows) == {p["sms"].id, p["mail"].id, p["arabic"].id}
+    by = {r.user_id: r for r in rows}
+    assert "Vad är viktigast?" in by[p["sms"].id].body and by[p["sms"].id].link == f"/me/priorities/{poll.id}"
+    assert by[p["mail"].id].subject == "Give your dots" and "What matters most?" in by[p["mail"].id].body
+    # She stopped "A new vote": no dots message either.
+    choice.stop(p["arabic"].id, "vote")
+    other = priorities.create_poll(program.id, None, title="Igen")
+    priorities.add_option(other, title="A")
+    priorities.add_option(other, title="B")
+    priorities.open_poll(other, None)
+    db.session.commit()
+    assert p["arabic"].id not in _to([r for r in _rows("vote") if r.link == f"/me/priorities/{other.id}"])
+
+
 def test_the_vote_message_carries_the_title_in_her_language(app, group):
     program, p = group
     proposal = proposals.create_proposal(program.id, None, title="Kaffe", summary="Vi dricker kaffe.")

@@ -112,6 +112,16 @@ def voting_opened(proposal) -> int:
                 f"/p/{proposal.id}", write)
 
 
+def priorities_opened(poll) -> int:
+    """A priority poll opened: a vote too, so it goes with "A new vote" (she can stop both)."""
+    def write(user: User) -> tuple[str, str]:
+        title = poll.text_in(user.preferred_language)[0]
+        return _("Give your dots"), _("Which ideas matter most to you? Give your dots: %(title)s. Here:", title=title)
+
+    return tell(holders(poll.program_id, Role.MEMBER), Kind.VOTE, f"priorities:{poll.id}",
+                f"/me/priorities/{poll.id}", write)
+
+
 def vote_reminder(proposal) -> int:
     """A reminder to the members who have not voted. It is queued for every member: the worker
     looks at the voter roll when it sends (feedback/outbox/worker.py), so that for a secret

@@ -150,6 +150,9 @@ def open_poll(poll: PriorityPoll, actor_id: int | None) -> None:
         raise RuleError(_l("Add at least two options first."), status=409)
     poll.status, poll.opened_at = PollStatus.OPEN, utcnow()
     db.session.flush()
+    from feedback.outbox import news
+
+    news.priorities_opened(poll)
 
 
 def close_poll(poll: PriorityPoll, actor_id: int | None) -> Proposal:
