@@ -3,11 +3,13 @@ form that saves all at once, as a plain post with JavaScript off; htmx swaps the
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from functools import partial
+
+from flask import Blueprint, Flask, abort, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from feedback.common.access import get_or_404
+from feedback.common.answer_forms import answer_post
 from feedback.common.errors import RuleError
 from feedback.common.ids import parse_id
 from feedback.datepolls import services
@@ -28,7 +30,7 @@ def _visible_poll(poll_id: int) -> DatePoll:
     return poll
 
 
-def _context(poll: DatePoll, *, error: str | None = None, form: dict | None = None,
+def _context(poll: DatePoll, *, error: RuleError | None = None, form: dict | None = None,
              just_saved: services.MyAnswers | None = None) -> dict:
     mine = just_saved or services.answers_of(poll, current_user.id)
     form = form or {}
@@ -45,7 +47,7 @@ def _context(poll: DatePoll, *, error: str | None = None, form: dict | None = No
         "form_answers": form.get("answers", mine.answers if mine else {}),
         "form_children": form.get("children", mine.children if mine and mine.children else ""),
         "form_interpreter": form.get("interpreter", mine.interpreter if mine else False),
-        "error": error,
+        "error": error.message if error else None,
         "just_saved": just_saved is not None,
     }
 
@@ -66,17 +68,10 @@ def poll(poll_id: int):
     answers = _posted_answers()
     form = {"answers": {parse_id(k): v for k, v in answers.items()},
             "children": request.form.get("children", ""), "interpreter": request.form.get("interpreter") == "yes"}
-    try:
-        mine = services.answer(p, current_user, answers, form["children"], form["interpreter"])
-    except RuleError as e:
-        ctx = _context(p, error=e.message, form=form)
-        if request.htmx:
-            return render_template("datepolls/_panel.html", **ctx)  # 200: htmx swaps the message in
-        return render_template("datepolls/poll.html", **ctx), e.status
-    if request.htmx:
-        return render_template("datepolls/_panel.html", **_context(p, just_saved=mine))
-    flash(_("Thank you! Your answer is saved."), "success")
-    return redirect(url_for("datepoll_member.poll", poll_id=p.id) + "#poll-panel")
+    return answer_post(
+        lambda: services.answer(p, current_user, answers, form["children"], form["interpreter"]),
+        partial(_context, p), form=form, page="datepolls/poll.html", panel="datepolls/_panel.html",
+        back=url_for("datepoll_member.poll", poll_id=p.id) + "#poll-panel")
 
 
 # --- for the shared templates ------------------------------------------------------------------

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import partial
 
 from flask import (
     Blueprint,
     abort,
     current_app,
-    flash,
     redirect,
     render_template,
     request,
@@ -22,6 +22,7 @@ from flask_login import current_user, login_required
 from feedback.auth.models import User
 from feedback.changes import services as changes
 from feedback.common.access import get_or_404
+from feedback.common.answer_forms import answer_post
 from feedback.common.clock import local_now
 from feedback.common.errors import RuleError
 from feedback.dashboards.metrics import group_impact
@@ -192,7 +193,7 @@ def _visible_meeting(meeting_id: int) -> Meeting:
     return meeting
 
 
-def _reply_context(meeting: Meeting, *, error: str | None = None, just_saved: replies.MyReply | None = None,
+def _reply_context(meeting: Meeting, *, error: RuleError | None = None, just_saved: replies.MyReply | None = None,
                    form: dict | None = None) -> dict:
     mine = just_saved or replies.answer_of(meeting.id, current_user.id)
     form = form or {}
@@ -208,7 +209,7 @@ def _reply_context(meeting: Meeting, *, error: str | None = None, just_saved: re
         "form_answer": form.get("answer", mine.answer if mine else None),
         "form_children": form.get("children", mine.children if mine and mine.children else ""),
         "form_interpreter": form.get("interpreter", mine.interpreter if mine else False),
-        "error": error,
+        "error": error.message if error else None,
         "just_saved": just_saved is not None,
     }
 
@@ -224,17 +225,10 @@ def meeting(meeting_id: int):
     # CSRFProtect has checked the token; the reply rules judge these values.
     form = {"answer": request.form.get("answer", ""), "children": request.form.get("children", ""),
             "interpreter": request.form.get("interpreter") == "yes"}
-    try:
-        mine = replies.reply(m, current_user, form["answer"], form["children"], form["interpreter"])
-    except RuleError as e:
-        ctx = _reply_context(m, error=e.message, form=form)
-        if request.htmx:
-            return render_template("portal/_reply_panel.html", **ctx)  # 200: htmx swaps the message in
-        return render_template("portal/meeting.html", **ctx), e.status
-    if request.htmx:
-        return render_template("portal/_reply_panel.html", **_reply_context(m, just_saved=mine))
-    flash(_("Thank you! Your answer is saved."), "success")
-    return redirect(url_for("portal.meeting", meeting_id=m.id) + "#reply-panel")
+    return answer_post(
+        lambda: replies.reply(m, current_user, form["answer"], form["children"], form["interpreter"]),
+        partial(_reply_context, m), form=form, page="portal/meeting.html", panel="portal/_reply_panel.html",
+        back=url_for("portal.meeting", meeting_id=m.id) + "#reply-panel")
 
 
 @bp.route("/me/meetings/<int:meeting_id>.ics")

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from feedback.common.access import get_or_404, staff_required
+from feedback.common.answer_forms import answer_post
 from feedback.common.errors import RuleError
 from feedback.common.request_guards import accepts_upload
 from feedback.extensions import db
@@ -58,8 +59,8 @@ def _her_meeting(meeting_id: int) -> Meeting:
     return meeting
 
 
-def _context(meeting: Meeting, *, error: str | None = None, field: str | None = None, form: dict | None = None,
-             just_saved: bool = False) -> dict:
+def _context(meeting: Meeting, *, error: RuleError | None = None, form: dict | None = None,
+             just_saved: object = None) -> dict:
     mine = evaluation.answer_of(meeting, current_user)
     form = form or {}
     return {
@@ -73,9 +74,9 @@ def _context(meeting: Meeting, *, error: str | None = None, field: str | None = 
         "form_answer": form.get("answer", mine.answer if mine else None),
         "form_reason": form.get("reason", mine.reason if mine and mine.reason else ""),
         "form_named": form.get("named", mine.named if mine else False),
-        "error": error,
-        "error_field": field,
-        "just_saved": just_saved,
+        "error": error.message if error else None,
+        "error_field": error.field if error else None,
+        "just_saved": just_saved is not None,
     }
 
 
@@ -95,19 +96,12 @@ def evaluate(meeting_id: int):
         return render_template("understanding/evaluation.html", meeting=meeting, ev=_context(meeting))
     form = {"answer": request.form.get("answer", ""), "reason": request.form.get("reason", ""),
             "named": request.form.get("named") == "yes"}
-    try:
-        evaluation.answer(meeting, current_user, form["answer"], form["reason"], _voice_bytes(), form["named"],
-                          keep_voice=request.form.get("drop_voice") != "yes")
-    except RuleError as e:
-        ev = _context(meeting, error=e.message, field=e.field, form=form)
-        if request.htmx:
-            return render_template("understanding/_evaluation_panel.html", meeting=meeting, ev=ev)
-        return render_template("understanding/evaluation.html", meeting=meeting, ev=ev), e.status
-    if request.htmx:
-        return render_template("understanding/_evaluation_panel.html", meeting=meeting,
-                               ev=_context(meeting, just_saved=True))
-    flash(_("Thank you! Your answer is saved."), "success")
-    return redirect(url_for("understanding.evaluate", meeting_id=meeting.id) + "#evaluation-panel")
+    return answer_post(
+        lambda: evaluation.answer(meeting, current_user, form["answer"], form["reason"], _voice_bytes(), form["named"],
+                                  keep_voice=request.form.get("drop_voice") != "yes"),
+        lambda **kw: {"meeting": meeting, "ev": _context(meeting, **kw)}, form=form,
+        page="understanding/evaluation.html", panel="understanding/_evaluation_panel.html",
+        back=url_for("understanding.evaluate", meeting_id=meeting.id) + "#evaluation-panel")
 
 
 @bp.route("/staff/<int:program_id>/meetings/<int:meeting_id>/evaluations/<int:answer_id>/voice")

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from axe_playwright_python.sync_playwright import Axe
 from flask import Flask
 from flask_babel import force_locale, gettext, ngettext
-from playwright.sync_api import Page
+from playwright.sync_api import Locator, Page, expect
 
 from feedback.auth.models import User
 from feedback.auth.services import issue_member_link, revoke_member_links
@@ -567,6 +567,20 @@ class Live:
 
 AXE = Axe()
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def record_two_seconds(box: Locator) -> Locator:
+    """Record about two seconds with the in-page recorder inside box (Chromium's fake microphone)
+    and stop; the recorder, for more checks. Its file field is hidden: the recorder is there."""
+    recorder = box.locator("[data-recorder]")
+    expect(recorder).to_be_visible()
+    expect(box.locator("[data-file-fallback]")).to_be_hidden()
+    record = recorder.locator("button[data-record]")
+    record.click()
+    expect(recorder.locator("[data-time]")).to_contain_text("0:02 /", timeout=5_000)
+    record.click()  # stop
+    expect(recorder.locator("audio[data-preview]")).to_be_visible()
+    return recorder
 
 
 def axe_problems(page: Page, what: str) -> list[str]:

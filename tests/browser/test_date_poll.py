@@ -75,8 +75,10 @@ def test_answer_with_htmx(page: Page, live: Live):
     assert _answers_of(live, poll_id, member.id) == (["yes", "if_needed", "no"], (2, True))
     assert_accessible(page, "date poll (ar, answered)")
 
-    # She changes her mind: still one answer per date.
-    _answer(page, options, ["no", "yes", "yes"])
+    # She changes her mind: still one answer per date. (The thank-you of her first answer is
+    # still on the page: wait for the answer itself.)
+    with page.expect_response(lambda r: r.request.method == "POST" and r.url.endswith(f"/me/date-polls/{poll_id}")):
+        _answer(page, options, ["no", "yes", "yes"])
     expect(page.get_by_role("status")).to_be_visible()
     assert _answers_of(live, poll_id, member.id) == (["no", "yes", "yes"], (2, True))
 

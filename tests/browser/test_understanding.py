@@ -16,7 +16,7 @@ from feedback.extensions import db
 from feedback.understanding import presses
 from feedback.understanding.models import MeetingEvaluation
 
-from .support import Live, assert_touch_targets, axe_problems
+from .support import Live, assert_touch_targets, axe_problems, record_two_seconds
 
 pytestmark = [pytest.mark.browser]
 
@@ -148,14 +148,7 @@ def test_evaluation_with_a_voice_recorded_in_the_page(page: Page, live: Live):
     mid = _open_meeting(live)
     _log_in(page, live, member)
     page.goto(f"/me/meetings/{mid}/evaluation")
-    recorder = page.locator("#evaluation-panel [data-recorder]")
-    expect(recorder).to_be_visible()
-    expect(page.locator("#evaluation-panel [data-file-fallback]")).to_be_hidden()
-    record = recorder.locator("button[data-record]")
-    record.click()
-    expect(recorder.locator("[data-time]")).to_contain_text("0:02 /", timeout=5_000)
-    record.click()  # stop
-    expect(recorder.locator("audio[data-preview]")).to_be_visible()
+    record_two_seconds(page.locator("#evaluation-panel"))
     page.locator("#evaluation-panel label.choice-good").click()
     with page.expect_response(lambda r: r.request.method == "POST" and r.url.endswith("/evaluation")):
         page.locator("#evaluation-panel button[type=submit]").click()
