@@ -321,4 +321,5 @@ def test_audit_log_records_the_action_without_photo_bytes(app, login, people):
     entries = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.record_type.like("proposal_photo%"))).all()
     assert {e.record_type for e in entries} >= {"proposal_photos", "proposal_photo_renditions"}
     assert any('"option_id"' in (e.changes or "") for e in entries)
+    assert {e.program_id for e in entries} == {people["program"].id}  # found through the option's poll
     assert not any('"data"' in (e.changes or "") for e in entries)
