@@ -19,7 +19,7 @@ from feedback.priorities.photos import remove_option_photo, save_option_photo
 from feedback.proposals.photo_models import PhotoAlt, PhotoRendition, ProposalPhoto
 from tests import photo_support as ps
 from tests.priority_support import make_poll
-from tests.routes_support import count, new_client, snapshot, text
+from tests.routes_support import client_as, count, new_client, snapshot, text
 
 
 def _stored() -> int:
@@ -323,3 +323,20 @@ def test_audit_log_records_the_action_without_photo_bytes(app, login, people):
     assert any('"option_id"' in (e.changes or "") for e in entries)
     assert {e.program_id for e in entries} == {people["program"].id}  # found through the option's poll
     assert not any('"data"' in (e.changes or "") for e in entries)
+
+
+def test_the_live_meetings_dots_panel_shows_the_option_photo(app, login, english_world):
+    from feedback.meetings import live
+
+    w = english_world
+    poll = make_poll(w.prog, status="draft")
+    save_option_photo(poll, poll.options[2], ps.jpeg(), "Ett bord med kaffe.", {}, None)
+    prio.add_to_agenda(poll, w.meeting.id)
+    live.start(w.meeting, 0)
+    while w.meeting.current_item.poll_id != poll.id:
+        live.step(w.meeting, 1, w.meeting.live_version)
+    live.open_voting(w.meeting, None, w.meeting.live_version)
+    db.session.commit()
+    page = text(client_as(app, login, w, "member").get(f"/live/{w.meeting.id}"))
+    card = page.split(f'id="option-{poll.options[2].id}"')[1].split("</li>")[0]
+    assert 'class="proposal-photo-img"' in card and 'alt="Ett bord med kaffe."' in card
