@@ -22,6 +22,9 @@ pytestmark = pytest.mark.skipif(not USE_POSTGRES, reason="needs TEST_DB=postgres
 def parallel_posts(app, login, member, poll, option_ids: list[int], step: str = "add") -> list[int]:
     """One logged-in client per thread, all released together, each posting one + or -."""
     clients = [login(member, new_client(app)) for _ in option_ids]
+    # Read before the threads start: after the commit the poll is expired, and threads loading it
+    # again would share the test's own session, which is not for two threads at once.
+    url = f"/me/priorities/{poll.id}/dots"
     db.session.commit()  # the test's own session holds no transaction while the requests run
     barrier = threading.Barrier(len(option_ids))
     codes: list[int] = []
@@ -31,7 +34,7 @@ def parallel_posts(app, login, member, poll, option_ids: list[int], step: str = 
         try:
             with app.app_context():  # each request on its own session and connection
                 barrier.wait(timeout=30)
-                resp = c.post(f"/me/priorities/{poll.id}/dots", data={"option": str(option_id), "step": step})
+                resp = c.post(url, data={"option": str(option_id), "step": step})
                 codes.append(resp.status_code)
                 db.session.remove()
         except BaseException as e:  # reported below
@@ -104,11 +107,12 @@ def test_many_members_at_once_give_exact_totals(app, login, make, anonymous):
     codes: list[int] = []
 
     options = [o.id for o in poll.options]
+    url = f"/me/priorities/{poll.id}/dots"  # read here: the threads must not load the test's objects
 
     def worker(i: int) -> None:
         with app.app_context():
             barrier.wait(timeout=30)
-            codes.append(clients[i].post(f"/me/priorities/{poll.id}/dots",
+            codes.append(clients[i].post(url,
                                          data={"option": str(options[i % 3]), "step": "add"}).status_code)
             db.session.remove()
 

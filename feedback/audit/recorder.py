@@ -42,13 +42,16 @@ def _actor():
     return None
 
 
-def _program_id(obj: Any) -> int | None:
-    for path in ("program_id", "proposal", "thread", "meeting", "decision", "post"):
+def _program_id(obj: Any, seen: frozenset[int] = frozenset()) -> int | None:
+    """The program a record belongs to, through the records it hangs on (an option's photo:
+    its option, then the option's poll). `seen` stops a walk that comes back round."""
+    seen = seen | {id(obj)}
+    for path in ("program_id", "proposal", "thread", "meeting", "decision", "post", "poll", "option", "photo"):
         value = getattr(obj, path, None)
         if path == "program_id" and isinstance(value, int):
             return value
-        if value is not None and path != "program_id":
-            found = _program_id(value)
+        if value is not None and path != "program_id" and id(value) not in seen:
+            found = _program_id(value, seen)
             if found is not None:
                 return found
     return None

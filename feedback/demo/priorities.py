@@ -3,8 +3,11 @@ decided on and a change came from, and one open now, on the next meeting's agend
 
 from __future__ import annotations
 
+import io
 import random
 from datetime import timedelta
+
+from PIL import Image, ImageDraw
 
 from feedback.auth.models import User
 from feedback.changes.models import ChangeOrigin, ChangeStatus, ProgramChange
@@ -14,6 +17,7 @@ from feedback.extensions import db
 from feedback.meetings.models import Meeting
 from feedback.priorities import services as priorities
 from feedback.priorities.models import PriorityPoll
+from feedback.priorities.photos import save_option_photo
 from feedback.programs.models import Program
 from feedback.proposals.models import Status
 
@@ -55,6 +59,33 @@ def _poll(program: Program, staff: User, title: str, summary: str, options, tran
         for lang, (lt, ls) in langs.items():
             priorities.set_translation(option, lang, lt, ls)
     return poll
+
+INTERVIEW_ALT = ("Två kvinnor sitter vid ett bord och övar på en intervju.",
+                 {"en": "Two women sit at a table and practise a job interview.",
+                  "ar": "امرأتان تجلسان إلى طاولة وتتدربان على مقابلة عمل."})
+
+
+def _interview_picture() -> bytes:
+    """A simple drawing for the demo: two women facing each other across a table, a window behind."""
+    im = Image.new("RGB", (960, 640), (236, 228, 214))
+    d = ImageDraw.Draw(im)
+    d.rectangle((0, 470, 960, 640), fill=(196, 170, 138))  # floor
+    d.rectangle((360, 60, 600, 300), fill=(170, 205, 230), outline=(120, 100, 80), width=10)  # window
+    d.line((480, 60, 480, 300), fill=(120, 100, 80), width=8)
+    for x, dress, scarf in ((250, (46, 94, 140), (160, 60, 90)), (710, (120, 70, 40), None)):
+        d.rounded_rectangle((x - 80, 280, x + 80, 520), radius=40, fill=dress)  # body
+        d.ellipse((x - 55, 150, x + 55, 260), fill=(160, 112, 80))  # face
+        if scarf:
+            d.chord((x - 65, 140, x + 65, 290), 180, 360, fill=scarf)
+        else:
+            d.pieslice((x - 60, 140, x + 60, 240), 180, 360, fill=(40, 30, 25))
+    d.rectangle((300, 400, 660, 430), fill=(110, 80, 50))  # table
+    d.rectangle((320, 430, 340, 560), fill=(110, 80, 50))
+    d.rectangle((620, 430, 640, 560), fill=(110, 80, 50))
+    d.rectangle((420, 370, 540, 400), fill=(250, 250, 250), outline=(150, 150, 150))  # papers: her CV
+    out = io.BytesIO()
+    im.save(out, "PNG")
+    return out.getvalue()
 
 
 def _give(poll: PriorityPoll, members: list[User], rng: random.Random) -> None:
@@ -100,6 +131,8 @@ def build_demo_priorities(program: Program, staff: User, steering: User, members
     voting = _poll(program, staff, "Vilka teman vill du ha nästa termin?", "Ge dina prickar till de teman du vill ha.",
                    OPEN, {"en": ("Which themes do you want next term?", "Give your dots to the themes you want."),
                           "ar": ("ما المواضيع التي تريدينها في الفصل القادم؟", "أعطي نقاطك للمواضيع التي تريدينها.")})
+    interview = next(o for o in voting.options if o.icon == "chat")
+    save_option_photo(voting, interview, _interview_picture(), *INTERVIEW_ALT, staff.id)
     priorities.open_poll(voting, staff.id)
     voting.opened_at = now - timedelta(days=3)
     _give(voting, members[1:6], rng)

@@ -17,6 +17,7 @@ from feedback.votes.models import new_ballot_id
 
 if TYPE_CHECKING:
     from feedback.proposals.models import Proposal
+    from feedback.proposals.photo_models import ProposalPhoto
 
 DOTS_MAX = 10  # dots one member may get in a poll, at most
 
@@ -131,6 +132,12 @@ class PriorityOption(Translated, db.Model):
         if t := self.translation_in(lang, "title"):
             return t.title, t.summary or self.summary, lang
         return self.title, self.summary, self.source_language
+
+    @property
+    def shown_photo(self) -> ProposalPhoto | None:
+        """The proposal's photo when the option is one, else its own (`photo`, a backref of
+        ProposalPhoto.option)."""
+        return self.proposal.photo if self.proposal is not None else self.photo
 
 
 class PriorityOptionTranslation(db.Model):

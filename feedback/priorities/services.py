@@ -70,7 +70,7 @@ def create_poll(program_id: int, actor_id: int | None, *, title: str, summary: s
     return poll
 
 
-def _check_draft(poll: PriorityPoll) -> None:
+def check_draft(poll: PriorityPoll) -> None:
     if poll.status != PollStatus.DRAFT:
         raise RuleError(_l("The options cannot change after voting has started."), status=409)
 
@@ -78,7 +78,7 @@ def _check_draft(poll: PriorityPoll) -> None:
 def add_option(poll: PriorityPoll, *, proposal_id: int | None = None, icon: str = "idea", title: str = "",
                summary: str = "") -> PriorityOption:
     """An option of its own (icon, title, summary), or one that shows an existing proposal."""
-    _check_draft(poll)
+    check_draft(poll)
     if len(poll.options) >= OPTIONS_MAX:
         raise RuleError(_l("A poll has at most %(n)s options.", n=OPTIONS_MAX))
     position = max((o.position for o in poll.options), default=0) + 1
@@ -103,7 +103,7 @@ def add_option(poll: PriorityPoll, *, proposal_id: int | None = None, icon: str 
 
 
 def remove_option(poll: PriorityPoll, option: PriorityOption) -> None:
-    _check_draft(poll)
+    check_draft(poll)
     poll.options.remove(option)
     db.session.flush()
 
@@ -429,7 +429,8 @@ def ranking(poll: PriorityPoll, lang: str | None = None) -> Ranking:
 
 def _with_texts(q: sa.Select) -> sa.Select:
     """The poll with everything its pages show, in two queries however many options: texts in
-    every language, and the proposals behind options with their texts and photos (joined: this
+    every language, the options' own photos, and the proposals behind options with their texts and
+    photos (joined: this
     runs on every + and -, where each further query cost more than its rows)."""
     from feedback.proposals.photo_models import ProposalPhoto
 
@@ -440,6 +441,7 @@ def _with_texts(q: sa.Select) -> sa.Select:
         options.joinedload(PriorityOption.translations),
         proposal.joinedload(Proposal.translations),
         proposal.joinedload(Proposal.photo).joinedload(ProposalPhoto.renditions),
+        options.joinedload(PriorityOption.photo).joinedload(ProposalPhoto.renditions),
     )
 
 

@@ -10,10 +10,14 @@ from wtforms.fields.choices import SelectChoice
 from feedback.common.access import get_or_404, staff_required
 from feedback.common.errors import RuleError, show_on_form
 from feedback.common.i18n import translation_forms, translation_languages
+from feedback.common.request_guards import accepts_upload
 from feedback.priorities import services
 from feedback.priorities.forms import OptionForm, PollForm, PollTranslationForm
 from feedback.priorities.labels import POLL_STATUS_LABELS
 from feedback.priorities.models import PriorityPoll
+from feedback.priorities.photos import remove_option_photo, save_option_photo
+from feedback.proposals.photo_views import keep_typed, photo_input
+from feedback.proposals.photos import MAX_BYTES as PHOTO_MAX_BYTES
 
 bp = Blueprint("priorities", __name__, url_prefix="/staff/<int:program_id>/priorities")
 
@@ -95,6 +99,37 @@ def remove_option(program_id: int, poll_id: int, option_id: int):
     services.remove_option(poll, services.option_of(poll, option_id))
     flash(_("The option is removed."), "success")
     return redirect(url_for("priorities.show", program_id=program_id, poll_id=poll.id) + "#options")
+
+
+def _option_back(program_id: int, poll: PriorityPoll, option_id: int):
+    return redirect(url_for("priorities.show", program_id=program_id, poll_id=poll.id) + f"#option-{option_id}")
+
+
+@bp.route("/<int:poll_id>/options/<int:option_id>/photo", methods=["POST"])
+@accepts_upload(PHOTO_MAX_BYTES + 64 * 1024)
+@staff_required
+def option_photo(program_id: int, poll_id: int, option_id: int):
+    """Add or replace the photo of an option of its own, or change its alt texts (without a new file)."""
+    poll = _poll(program_id, poll_id)
+    option = services.option_of(poll, option_id)
+    data, alt_sv, alts = photo_input(option)
+    try:
+        save_option_photo(poll, option, data, alt_sv, alts, current_user.id)
+    except RuleError as e:
+        keep_typed(e, alt_sv, alts, key=f"option-{option.id}-photo")
+        return _show(poll, status=e.status)
+    flash(_("The photo is saved."), "success")
+    return _option_back(program_id, poll, option.id)
+
+
+@bp.route("/<int:poll_id>/options/<int:option_id>/photo/remove", methods=["POST"])
+@staff_required
+def remove_photo(program_id: int, poll_id: int, option_id: int):
+    poll = _poll(program_id, poll_id)
+    option = services.option_of(poll, option_id)
+    if remove_option_photo(poll, option):
+        flash(_("The photo is removed."), "success")
+    return _option_back(program_id, poll, option.id)
 
 
 def _save_translation(owner, lang_code: str, prefix: str) -> None:

@@ -1,4 +1,5 @@
-"""The photo of a proposal: staff add, replace and remove it; people of the program see it."""
+"""The photo of a proposal: staff add, replace and remove it; people of the program see it.
+The rendition route serves the photos of priority poll options too (to those who see the poll)."""
 
 from __future__ import annotations
 
@@ -21,8 +22,8 @@ CACHE = "private, max-age=31536000, immutable"
 
 
 @bp.app_template_global("photo_alt_languages")
-def photo_alt_languages(proposal: Proposal) -> list[str]:
-    return photos.required_languages(proposal)
+def photo_alt_languages(owner: photos.Owner) -> list[str]:
+    return photos.required_languages(owner)
 
 
 def _back(program_id: int, proposal_id: int) -> Response:
@@ -36,22 +37,34 @@ def _uploaded() -> bytes | None:
     return storage.read() or None
 
 
+def photo_input(owner: photos.Owner) -> tuple[bytes | None, str, dict[str, str]]:
+    """The posted photo form: the file (or None), the Swedish alt text and the others by language."""
+    alt_sv = request.form.get("alt_text", "")
+    alts = {lang: request.form.get(f"alt_{lang}", "") for lang in photos.required_languages(owner)}
+    return _uploaded(), alt_sv, alts
+
+
+def keep_typed(error: RuleError, alt_sv: str, alts: dict[str, str], key: str = "") -> None:
+    """The message at the photo, and what she typed kept for the page shown again. `key` says
+    which photo form of the page it was (an option's, on the poll page)."""
+    flash(error.message, "error")
+    g.photo_form = {"key": key, "alt_text": alt_sv, **{f"alt_{k}": v for k, v in alts.items()}}
+
+
 @bp.route("/staff/<int:program_id>/proposals/<int:proposal_id>/photo", methods=["POST"])
 @accepts_upload(photos.MAX_BYTES + 64 * 1024)
 @staff_required
 def save(program_id: int, proposal_id: int):
     """Add or replace the photo, or change its alt texts (without a new file)."""
     p = get_or_404(Proposal, proposal_id, program_id)
-    alt_sv = request.form.get("alt_text", "")
-    alts = {lang: request.form.get(f"alt_{lang}", "") for lang in photos.required_languages(p)}
+    data, alt_sv, alts = photo_input(p)
     try:
-        photos.save_photo(p, _uploaded(), alt_sv, alts, current_user.id)
+        photos.save_photo(p, data, alt_sv, alts, current_user.id)
     except RuleError as e:
         from feedback.proposals import views as proposal_pages
 
         # The staff page again, with the message at the photo and what she typed kept.
-        flash(e.message, "error")
-        g.photo_form = {"alt_text": alt_sv, **{f"alt_{k}": v for k, v in alts.items()}}
+        keep_typed(e, alt_sv, alts)
         resp = make_response(proposal_pages.show(program_id=program_id, proposal_id=proposal_id))
         resp.status_code = e.status
         return resp
@@ -71,13 +84,18 @@ def remove(program_id: int, proposal_id: int):
 @bp.route("/photos/<int:photo_id>/<version>/<int:width>.webp")
 @login_required
 def rendition(photo_id: int, version: str, width: int):
-    """One rendition, for people who may see the proposal; 404 for anyone else."""
-    from feedback.portal.views import _visible_proposal  # the member pages' rule: drafts are staff's
+    """One rendition, for people who may see the proposal or the poll of the option; 404 for
+    anyone else (the member pages' rules: drafts are staff's, other programs do not exist)."""
+    from feedback.portal.views import _visible_proposal
+    from feedback.priorities.member_views import visible_poll
 
     photo = get_or_404(ProposalPhoto, photo_id)
     if photo.version != version:
         abort(404)
-    _visible_proposal(photo.proposal_id)
+    if photo.proposal_id is not None:
+        _visible_proposal(photo.proposal_id)
+    else:
+        visible_poll(photo.option.poll_id)
     found = photos.rendition(photo, width)
     if found is None:
         abort(404)

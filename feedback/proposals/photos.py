@@ -1,4 +1,5 @@
-"""A proposal's photo: checked by its content, stripped of all metadata, re-encoded as WebP.
+"""The photo of a proposal or of a priority poll's own option (its "owner"): checked by its
+content, stripped of all metadata, re-encoded as WebP.
 
 Staff upload a JPEG, PNG or WebP photo. What is stored is never the file they sent: it is
 decoded with Pillow, turned the way its EXIF orientation says, and drawn again as plain RGB
@@ -24,6 +25,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from feedback.common.errors import RuleError
 from feedback.common.i18n import language_info
 from feedback.extensions import db
+from feedback.priorities.models import PriorityOption
 from feedback.proposals.models import Proposal
 from feedback.proposals.photo_models import ALT_MAX, PhotoAlt, PhotoRendition, ProposalPhoto
 
@@ -34,6 +36,9 @@ WIDTHS = (360, 720, 1080)
 SMALL_MAX_BYTES = 30 * 1024
 QUALITIES = (80, 70, 60, 50, 40, 30, 20, 10)
 FORMATS = ("JPEG", "PNG", "WEBP")
+
+# What a photo belongs to: both have `photo`, `translations` and `source_language`.
+Owner = Proposal | PriorityOption
 
 NOT_A_PHOTO = _l("This file is not a photo we can use. Send a JPEG, PNG or WebP photo.")
 
@@ -129,12 +134,12 @@ def renditions(data: bytes) -> list[Rendition]:
 # --- alt texts ---------------------------------------------------------------------------------
 
 
-def required_languages(proposal: Proposal) -> list[str]:
-    """The languages the proposal is translated into: each needs its own alt text."""
-    return sorted(t.language for t in proposal.translations if t.title and t.language != proposal.source_language)
+def required_languages(owner: Owner) -> list[str]:
+    """The languages the proposal or option is translated into: each needs its own alt text."""
+    return sorted(t.language for t in owner.translations if t.title and t.language != owner.source_language)
 
 
-def _clean_alts(proposal: Proposal, alt_sv: str, alts: dict[str, str]) -> tuple[str, dict[str, str]]:
+def _clean_alts(owner: Owner, alt_sv: str, alts: dict[str, str]) -> tuple[str, dict[str, str]]:
     alt_sv = " ".join((alt_sv or "").split())
     if not alt_sv:
         raise RuleError(_l("Write what the photo shows (alt text): it is read to those who cannot see it."),
@@ -142,7 +147,7 @@ def _clean_alts(proposal: Proposal, alt_sv: str, alts: dict[str, str]) -> tuple[
     cleaned = {lang: " ".join((text or "").split()) for lang, text in alts.items()}
     if len(alt_sv) > ALT_MAX or any(len(t) > ALT_MAX for t in cleaned.values()):
         raise RuleError(_l("An alt text may be at most %(n)s characters.", n=ALT_MAX), status=400, field="alt_text")
-    missing = [lang for lang in required_languages(proposal) if not cleaned.get(lang)]
+    missing = [lang for lang in required_languages(owner) if not cleaned.get(lang)]
     if missing:
         raise RuleError(_l("Write the alt text in every language the proposal is translated into: %(langs)s.",
                            langs=", ".join(language_info(lang)[0] for lang in missing)), status=400, field="alt_text")
@@ -163,12 +168,12 @@ def _set_alts(photo: ProposalPhoto, alts: dict[str, str]) -> None:
 # --- writes -----------------------------------------------------------------------------------
 
 
-def save_photo(proposal: Proposal, data: bytes | None, alt_sv: str, alts: dict[str, str],
+def save_photo(owner: Owner, data: bytes | None, alt_sv: str, alts: dict[str, str],
                actor_id: int | None) -> ProposalPhoto:
     """A new photo (replacing the old one), or new alt texts for the photo there is.
     Checks everything before it changes anything."""
-    alt_sv, alts = _clean_alts(proposal, alt_sv, alts)
-    photo = proposal.photo
+    alt_sv, alts = _clean_alts(owner, alt_sv, alts)
+    photo = owner.photo
     if not data:
         if photo is None:
             raise _refuse(_l("Choose a photo to send."))
@@ -178,10 +183,11 @@ def save_photo(proposal: Proposal, data: bytes | None, alt_sv: str, alts: dict[s
         return photo
     made = renditions(data)
     if photo is not None:
-        remove_photo(proposal)
+        remove_photo(owner)
     largest = made[-1]
     digest = hashlib.sha256(b"".join(r.data for r in made)).hexdigest()[:16]
-    photo = ProposalPhoto(proposal=proposal, version=digest, alt_text=alt_sv, width=largest.width,
+    belongs = {"proposal": owner} if isinstance(owner, Proposal) else {"option": owner}
+    photo = ProposalPhoto(**belongs, version=digest, alt_text=alt_sv, width=largest.width,
                           height=largest.height, created_by_id=actor_id)
     photo.renditions = [PhotoRendition(width=r.width, height=r.height, size=len(r.data), data=r.data) for r in made]
     _set_alts(photo, alts)
@@ -190,11 +196,11 @@ def save_photo(proposal: Proposal, data: bytes | None, alt_sv: str, alts: dict[s
     return photo
 
 
-def remove_photo(proposal: Proposal) -> bool:
-    photo = proposal.photo
+def remove_photo(owner: Owner) -> bool:
+    photo = owner.photo
     if photo is None:
         return False
-    proposal.photo = None
+    owner.photo = None
     db.session.delete(photo)
     db.session.flush()
     return True

@@ -107,3 +107,42 @@ def test_each_idea_is_read_aloud_after_a_swap_too(page: Page, live: Live):
     listen.click()
     spoken = page.evaluate("window.__spoken")
     assert spoken[-1]["lang"] == "sv" and "Besök på ett företag" in spoken[-1]["text"]
+
+
+@pytest.mark.parametrize("js", [True, False], ids=["js", "no-js"])
+def test_an_option_of_its_own_shows_its_photo_with_its_alt_text(live: Live, new_context, staff_state, js: bool,
+                                                                  tmp_path):
+    from tests import photo_support as ps
+
+    poll_id, (_from_proposal, own, _other) = live.priority_poll(status="draft")
+    photo = tmp_path / "bus.jpg"
+    photo.write_bytes(ps.jpeg(1200, 900, noise=True))
+    staff = new_context(storage_state=staff_state, java_script_enabled=js).new_page()
+    staff.goto(f"/staff/{live.program_id}/priorities/{poll_id}")
+    form = f"#option-{own}-photo"
+    staff.set_input_files(f"{form}-file", str(photo))
+    staff.fill(f"{form}-alt", "En buss framför ett kontor.")
+    staff.fill(f"{form}-alt-ar", "حافلة أمام مكتب.")  # the option is translated into Arabic
+    with staff.expect_navigation():
+        staff.locator(f"{form} form[enctype] button[type=submit]").click()
+    assert staff.url.endswith(f"/priorities/{poll_id}#option-{own}"), staff.locator("main").inner_text()[:600]
+    expect(staff.locator(f"{form} img")).to_have_attribute("alt", "En buss framför ett kontor.")
+    with staff.expect_navigation():
+        staff.get_by_role("button", name=live.t("sv", "Open voting")).click()
+
+    for language, alt in (("sv", "En buss framför ett kontor."), ("ar", "حافلة أمام مكتب.")):
+        member = live.member(language=language)
+        page = new_context(java_script_enabled=js).new_page()
+        page.goto(member.link)
+        page.goto(f"/me/priorities/{poll_id}")
+        img = page.locator(f"#option-{own} img.proposal-photo-img")
+        expect(img).to_have_attribute("alt", alt)
+        expect(img).to_have_attribute("lang", language)
+        expect(img).to_have_attribute("loading", "lazy")
+        expect(page.locator("img.proposal-photo-img")).to_have_count(1)  # the others have none
+        assert page.request.get(img.get_attribute("src")).status == 200
+        if js:
+            img.scroll_into_view_if_needed()
+            page.wait_for_function(f"document.querySelector('#option-{own} img').naturalWidth > 0")
+            assert_accessible(page, f"priority poll with an option photo ({language})")
+            assert_touch_targets(page, f"priority poll with an option photo ({language})")
