@@ -73,3 +73,23 @@ def webp_chunks(data: bytes) -> list[bytes]:
         names.append(kind)
         pos += 8 + size + (size & 1)
     return names
+
+
+def photo_people(make) -> dict:
+    """A program with staff and members who read English and Arabic, and a member of another
+    program: who uploads photos and who may or may not see them."""
+    program, other = make.program(), make.program()
+    return {
+        "program": program,
+        "staff": make.staff(program, language="en"),
+        "member": make.member(program, language="en"),
+        "arabic": make.member(program, language="ar"),
+        "other_member": make.member(other),
+        "other": other,
+    }
+
+
+def post_photo(client, url: str, data: bytes, filename: str = "photo.jpg", **fields):
+    """A photo form as the browser sends it: the file and the alt texts, multipart."""
+    return client.post(url, data={"photo": (io.BytesIO(data), filename), **fields}, content_type="multipart/form-data")
+

@@ -4,7 +4,6 @@ those who may see the poll get it."""
 
 from __future__ import annotations
 
-import io
 import re
 
 import pytest
@@ -191,17 +190,11 @@ def test_the_backup_has_the_option_photo(draft, tmp_path):
 
 @pytest.fixture
 def people(make):
-    program, other = make.program(), make.program()
-    return {
-        "program": program,
-        "staff": make.staff(program, language="en"),
-        "steering": make.user(program, "steering", language="en"),
-        "member": make.member(program, language="en"),
-        "arabic": make.member(program, language="ar"),
-        "other_member": make.member(other),
-        "other_staff": make.staff(other),
-        "poll": make_poll(program, status="draft"),
-    }
+    people = ps.photo_people(make)
+    people["steering"] = make.user(people["program"], "steering", language="en")
+    people["other_staff"] = make.staff(people["other"])
+    people["poll"] = make_poll(people["program"], status="draft")
+    return people
 
 
 def _photo_url(people, option_id: int) -> str:
@@ -210,8 +203,7 @@ def _photo_url(people, option_id: int) -> str:
 
 def _upload(app, login, people, option, data, filename="photo.jpg", **fields):
     client = login(people["staff"], new_client(app))
-    return client.post(_photo_url(people, option.id), data={"photo": (io.BytesIO(data), filename), **fields},
-                       content_type="multipart/form-data")
+    return ps.post_photo(client, _photo_url(people, option.id), data, filename, **fields)
 
 
 def test_staff_upload_and_a_member_sees_it_on_the_dots_page_in_her_language(app, login, people):

@@ -196,22 +196,16 @@ def test_the_backup_has_the_photo(proposal, tmp_path):
 
 @pytest.fixture
 def people(make):
-    program, other = make.program(), make.program()
-    return {
-        "program": program,
-        "staff": make.staff(program, language="en"),
-        "member": make.member(program, language="en"),
-        "arabic": make.member(program, language="ar"),
-        "other_member": make.member(other),
-        "proposal": make.proposal(program, "voting"),
-        "draft": make.proposal(program, "draft", title="Draft"),
-    }
+    people = ps.photo_people(make)
+    people["proposal"] = make.proposal(people["program"], "voting")
+    people["draft"] = make.proposal(people["program"], "draft", title="Draft")
+    return people
 
 
 def _upload(app, login, people, proposal, data, filename="photo.jpg", **fields):
     client = login(people["staff"], new_client(app))
-    url = f"/staff/{people['program'].id}/proposals/{proposal.id}/photo"
-    return client.post(url, data={"photo": (io.BytesIO(data), filename), **fields}, content_type="multipart/form-data")
+    return ps.post_photo(client, f"/staff/{people['program'].id}/proposals/{proposal.id}/photo", data, filename,
+                         **fields)
 
 
 def test_staff_upload_and_a_member_sees_it_in_her_language(app, login, people):

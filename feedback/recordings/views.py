@@ -3,9 +3,7 @@ text hears it (the audio route)."""
 
 from __future__ import annotations
 
-import io
-
-from flask import Blueprint, abort, current_app, flash, redirect, request, send_file, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -15,7 +13,6 @@ from feedback.common.request_guards import accepts_upload
 from feedback.recordings import services
 from feedback.recordings.models import Recording
 from feedback.threads import audio
-from feedback.threads.views import VOICE_SUFFIXES
 
 bp = Blueprint("recordings", __name__)
 
@@ -77,18 +74,10 @@ def play(recording_id: int):
     rec = get_or_404(Recording, recording_id)
     if not services.can_hear(current_user, rec):
         abort(404)
-    resp = send_file(
-        io.BytesIO(rec.data),
-        mimetype=rec.mime,
-        as_attachment=False,
-        download_name=f"recording-{rec.id}-{rec.language}{VOICE_SUFFIXES.get(rec.mime, '')}",
-        conditional=True,
-        # A new recording replaces the old one under the same address: the tag tells them apart.
-        etag=f"rec-{rec.id}-{int(rec.created_at.timestamp())}-{rec.size}",
-        max_age=0,
-    )
-    resp.headers["Cache-Control"] = "private, no-cache"
-    return resp
+    # A new recording replaces the old one under the same address: the tag tells them apart.
+    return audio.sound_response(rec.data, rec.mime, f"recording-{rec.id}-{rec.language}",
+                                etag=f"rec-{rec.id}-{int(rec.created_at.timestamp())}-{rec.size}",
+                                cache="private, no-cache")
 
 
 @bp.app_template_global()

@@ -12,6 +12,7 @@ import struct
 from dataclasses import dataclass
 
 import mutagen
+from flask import send_file
 from mutagen.mp3 import MP3
 from mutagen.mp4 import MP4
 from mutagen.oggopus import OggOpus
@@ -231,3 +232,19 @@ def _webm_duration_ms(data: bytes) -> int:
     block_ms = (last_block * scale_ns) / 1_000_000 if last_block >= 0 else 0
     header_ms = header_ms * scale_ns / 1_000_000
     return round(max(block_ms, header_ms))
+
+
+SUFFIXES = {"audio/webm": ".webm", "audio/ogg": ".ogg", "audio/mp4": ".m4a", "audio/mpeg": ".mp3",
+            "audio/wav": ".wav", "audio/x-wav": ".wav", "audio/aac": ".aac"}
+
+
+def sound_response(data: bytes, mime: str, name: str, *, etag: str | None = None, cache: str = "private, no-store"):
+    """A stored sound to play in the page (inline, with ranges for seeking), saved under name plus
+    the suffix of its type; never a public file, never kept by a shared cache. No Last-Modified:
+    the time of an anonymous post or answer is not told."""
+    resp = send_file(io.BytesIO(data), mimetype=mime, as_attachment=False,
+                     download_name=name + SUFFIXES.get(mime.split(";")[0], ""), conditional=True, etag=etag or False,
+                     max_age=0)
+    resp.headers["Cache-Control"] = cache
+    return resp
+

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-import io
 
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -289,8 +288,6 @@ def delete(post_id: int):
     return redirect(_back_to(post))
 
 
-VOICE_SUFFIXES = {"audio/webm": ".webm", "audio/ogg": ".ogg", "audio/mp4": ".m4a", "audio/mpeg": ".mp3",
-                  "audio/wav": ".wav", "audio/x-wav": ".wav", "audio/aac": ".aac"}
 
 
 @bp.route("/talk/posts/<int:post_id>/voice")
@@ -301,19 +298,7 @@ def voice(post_id: int):
     if post.voice is None or (post.is_hidden and not services.is_staff(current_user, post.thread.program_id)):
         abort(404)
     note = post.voice
-    # Played in the page (inline), saved under a name of its own; no Last-Modified: the exact
-    # time of an anonymous post is not told (its page shows the date).
-    resp = send_file(
-        io.BytesIO(note.data),
-        mimetype=note.mime,
-        as_attachment=False,
-        download_name=f"voice-{post.id}{VOICE_SUFFIXES.get(note.mime.split(';')[0], '')}",
-        conditional=True,
-        etag=f"voice-{note.id}",
-        max_age=0,
-    )
-    resp.headers["Cache-Control"] = "private, no-store"
-    return resp
+    return audio.sound_response(note.data, note.mime, f"voice-{post.id}", etag=f"voice-{note.id}")
 
 
 # --- staff tools ------------------------------------------------------------------------------

@@ -3,9 +3,7 @@ staff's voice playback, and the template helpers the shared pages include."""
 
 from __future__ import annotations
 
-import io
-
-from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -17,7 +15,6 @@ from feedback.extensions import db
 from feedback.meetings.models import AgendaItem, Meeting
 from feedback.programs.models import Role
 from feedback.threads import audio
-from feedback.threads.views import VOICE_SUFFIXES
 from feedback.understanding import evaluation, presses
 from feedback.understanding.models import MeetingEvaluation, TextKind
 
@@ -112,11 +109,7 @@ def voice(program_id: int, meeting_id: int, answer_id: int):
         MeetingEvaluation.id == answer_id, MeetingEvaluation.meeting_id == meeting_id)).first()
     if row is None or row.voice_mime is None:
         abort(404)
-    resp = send_file(io.BytesIO(row.voice_data), mimetype=row.voice_mime, as_attachment=False,
-                     download_name=f"evaluation-{answer_id}{VOICE_SUFFIXES.get(row.voice_mime, '')}",
-                     conditional=True, max_age=0)
-    resp.headers["Cache-Control"] = "private, no-store"
-    return resp
+    return audio.sound_response(row.voice_data, row.voice_mime, f"evaluation-{answer_id}")
 
 
 # --- for the shared templates ------------------------------------------------------------------
