@@ -34,14 +34,33 @@ def test_member_gives_and_takes_back_dots_without_javascript(app, login, english
     assert prio.my_dots(w.poll, w.users["member"]).on == {a.id: 1}
 
 
-def test_member_gives_dots_with_htmx_and_gets_the_panel(app, login, english_world):
+def test_member_gives_dots_with_htmx_and_gets_her_row_back(app, login, english_world):
     w = english_world
     c = client_as(app, login, w, "member")
-    a = w.poll.options[0]
+    a, b = w.poll.options
     resp = dot(c, w.poll, a.id, headers=HX)
     body = text(resp)
-    assert resp.status_code == 200 and body.lstrip().startswith('<section id="dots-panel"')
-    assert "You have 2 dots left." in body and "<html" not in body
+    # Her row of that idea, then out of band the dots she has left, no message, the voter count.
+    assert resp.status_code == 200 and body.lstrip().startswith(f'<div class="dot-row has-dots" id="dot-row-{a.id}">')
+    assert "1 dot</span>" in body and f'id="minus-{a.id}"' in body and f'id="minus-{b.id}"' not in body
+    assert '<p class="dots-left" id="dots-left" hx-swap-oob="true">' in body and "You have 2 dots left." in body
+    assert '<div id="dots-error" hx-swap-oob="true"></div>' in body
+    assert 'id="dots-result" hx-swap-oob="true"' in body and "1 member has voted." in body
+    assert "<html" not in body and "Open question" not in body and "HX-Retarget" not in resp.headers
+    body = text(dot(c, w.poll, a.id, "remove", headers=HX))
+    assert body.lstrip().startswith(f'<div class="dot-row" id="dot-row-{a.id}">') and " disabled>" in body
+    assert "You have 3 dots left." in body and "0 members have voted." in body
+
+
+def test_with_live_results_a_dot_sends_the_whole_panel(app, login, english_world):
+    w = english_world
+    poll = make_poll(w.prog, results_live=True)
+    c = client_as(app, login, w, "member")
+    resp = dot(c, poll, poll.options[1].id, headers=HX)
+    body = text(resp)
+    assert resp.headers["HX-Retarget"] == "#dots-panel" and resp.headers["HX-Reswap"] == "outerHTML"
+    assert body.lstrip().startswith('<section id="dots-panel"') and "You have 2 dots left." in body
+    assert "Place 1:" in body and "Idea 2" in body and "Kort text 1." in body
 
 
 @pytest.mark.parametrize(("setup", "message"), [
@@ -74,9 +93,15 @@ def test_refused_dots_get_a_clear_message_and_change_nothing(app, login, english
     c = client_as(app, login, w, "member")
     before = snapshot()
     resp = dot(c, w.poll, option, step, headers=HX if htmx else {})
-    assert message in text(resp)
+    body = text(resp)
+    assert message in body and 'role="alert"' in body
     assert resp.status_code == (200 if htmx else (404 if setup == "other" else 409))
     assert snapshot() == before
+    if htmx and setup in ("full", "most", "none"):  # her row as it was, and the reason out of band
+        assert body.lstrip().startswith('<div class="dot-row') and f'id="dot-row-{option}"' in body
+        assert '<div id="dots-error" hx-swap-oob="true"><p class="flash flash-error"' in body
+    elif htmx:  # the poll or the idea is not what her page shows: the whole panel, as it is now
+        assert resp.headers["HX-Retarget"] == "#dots-panel" and body.lstrip().startswith('<section id="dots-panel"')
 
 
 def test_staff_make_open_and_close_a_poll_that_goes_to_review(app, login, english_world):

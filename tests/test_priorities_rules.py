@@ -31,12 +31,15 @@ def test_member_places_and_moves_dots(make):
     a, b, _c = poll.options
     prio.add_dot(poll, alice, a.id)
     prio.add_dot(poll, alice, a.id)
-    mine = prio.add_dot(poll, alice, b.id)
-    assert mine.on == {a.id: 2, b.id: 1} and mine.left == 0
-    mine = prio.remove_dot(poll, alice, a.id)
-    assert mine.on == {a.id: 1, b.id: 1} and mine.left == 1
-    mine = prio.add_dot(poll, alice, b.id)
-    assert mine.on == {a.id: 1, b.id: 2} and mine.used == 3
+    step = prio.add_dot(poll, alice, b.id)
+    assert (step.option_id, step.dots, step.left) == (b.id, 1, 0)
+    assert prio.my_dots(poll, alice).on == {a.id: 2, b.id: 1}
+    step = prio.remove_dot(poll, alice, a.id)
+    assert (step.option_id, step.dots, step.left) == (a.id, 1, 1)
+    assert prio.my_dots(poll, alice).on == {a.id: 1, b.id: 1}
+    step = prio.add_dot(poll, alice, b.id)
+    assert (step.dots, step.used, step.allowed) == (2, 3, 3)
+    assert prio.my_dots(poll, alice).on == {a.id: 1, b.id: 2}
     assert db.session.scalar(sa.select(PriorityBallot.user_id)) == alice.id
 
 

@@ -17,6 +17,8 @@ VOTE_SECRET = 4  # her + session; the proposal; her line on the voter roll; the 
 HOME = 18  # her + session, and what the page shows (meetings, the agenda, proposals in her language,
 # her votes, news, changes, meetings she can still evaluate, open priority polls, date polls she has not
 # answered): the same however many proposals there are
+DOT = 6  # her + session; the poll with its options; its status under lock; her ballot's count (RETURNING);
+# the dot (RETURNING); how many have voted. The same however many ideas the poll has.
 POLL_UNCHANGED = 2  # her + session; the meeting and its version: no write
 POLL_CHANGED = 9  # the same, and the agenda, the item, the proposal and its count that the phone shows,
 # and whether she pressed "I don't understand" on the item
@@ -88,3 +90,14 @@ def test_a_live_poll_reads_and_never_writes(voting, count_queries):
     assert len(changed) == POLL_CHANGED, changed
     for statement in unchanged + changed:
         assert not statement.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE")), statement
+
+
+@pytest.mark.parametrize("ideas", [2, 8])
+def test_a_dot_sends_six_statements_however_many_ideas(voting, count_queries, ideas):
+    from tests.priority_support import make_poll
+
+    phone, named, _secret, _meeting = voting
+    poll = make_poll(named.program, options=ideas, dots_per_member=3, max_per_option=3)
+    url, form = f"/me/priorities/{poll.id}/dots", {"option": str(poll.options[-1].id), "step": "add"}
+    statements = _statements(count_queries, phone, "POST", url, data=form, headers={"HX-Request": "true"})
+    assert len(statements) == DOT, statements

@@ -17,10 +17,10 @@ from feedback.votes.services import is_voter
 bp = Blueprint("dots", __name__, url_prefix="/me/priorities")
 
 
-def visible_poll(poll_id: int) -> PriorityPoll:
+def visible_poll(poll_id: int, load=services.poll_with_texts) -> PriorityPoll:
     """A poll of her group past its draft (staff see drafts too, and steering what is open);
     another program's polls do not exist for her."""
-    poll = services.poll_with_texts(parse_id(poll_id) or 0)
+    poll = load(parse_id(poll_id) or 0)
     if poll is None or not current_user.has_role(poll.program_id, Role.MEMBER, Role.STAFF, Role.STEERING):
         abort(404)
     if poll.status == PollStatus.DRAFT and not current_user.has_role(poll.program_id, Role.STAFF):
@@ -28,15 +28,13 @@ def visible_poll(poll_id: int) -> PriorityPoll:
     return poll
 
 
-def panel_context(poll: PriorityPoll, *, mine: services.MyDots | None = None, error: str | None = None,
-                  changed: int | None = None) -> dict:
+def panel_context(poll: PriorityPoll, *, mine: services.MyDots | None = None, error: str | None = None) -> dict:
     lang = str(get_locale())
     return {
         "poll": poll,
         "mine": mine or services.my_dots(poll, current_user),
         "can_give": is_voter(current_user, poll.program_id),
         "error": error,
-        "changed": changed,
         "ranking": services.ranking(poll, lang) if poll.results_visible else None,
         "voters": services.voters_count(poll),
         "lang": lang,
@@ -47,23 +45,39 @@ def panel_context(poll: PriorityPoll, *, mine: services.MyDots | None = None, er
 @login_required
 def poll(poll_id: int):
     p = visible_poll(poll_id)
-    return render_template("priorities/poll.html", **panel_context(p, changed=request.args.get("changed", type=int)))
+    return render_template("priorities/poll.html", **panel_context(p))
 
 
 @bp.route("/<int:poll_id>/dots", methods=["POST"])
 @login_required
 def dot(poll_id: int):
-    p = visible_poll(poll_id)
+    # Judged on the poll without its texts: with htmx the answer is her row of the idea alone.
+    p = visible_poll(poll_id, load=services.poll_for_dots)
     # CSRFProtect has checked the token; the rules judge the option and the step.
     option_id, step = request.form.get("option", ""), request.form.get("step", "")
     give = services.add_dot if step == "add" else services.remove_dot
     try:
-        mine = give(p, current_user, option_id)
+        done = give(p, current_user, option_id)
     except RuleError as e:
-        ctx = panel_context(p, error=e.message)
-        if request.htmx:
-            return render_template("priorities/_dots_panel.html", **ctx)  # 200: htmx swaps the message in
+        if request.htmx and e.field == services.DOTS_FIELD:  # her row as it was, and the reason
+            mine, oid = services.my_dots(p, current_user), parse_id(option_id)
+            return _step(p, services.DotStep(oid, mine.on.get(oid, 0), mine.allowed, mine.used), error=e.message)
+        ctx = panel_context(services.texts(p), error=e.message)
+        if request.htmx:  # 200: htmx swaps the message in, with the panel as it now is
+            return render_template("priorities/_dots_panel.html", **ctx), WHOLE_PANEL
         return render_template("priorities/poll.html", **ctx), e.status
-    if request.htmx:
-        return render_template("priorities/_dots_panel.html", **panel_context(p, mine=mine, changed=int(option_id)))
-    return redirect(url_for("dots.poll", poll_id=p.id, changed=option_id) + f"#option-{option_id}")
+    if not request.htmx:
+        return redirect(url_for("dots.poll", poll_id=p.id) + f"#option-{option_id}")
+    if p.results_visible:  # the live ranking moved too
+        return render_template("priorities/_dots_panel.html", **panel_context(services.texts(p))), WHOLE_PANEL
+    return _step(p, done)
+
+
+# The answer to a + or - replaces her row of the idea; these headers send the whole panel instead.
+WHOLE_PANEL = {"HX-Retarget": "#dots-panel", "HX-Reswap": "outerHTML"}
+
+
+def _step(poll: PriorityPoll, done: services.DotStep, error: str | None = None):
+    option = next(o for o in poll.options if o.id == done.option_id)
+    return render_template("priorities/_dot_step.html", poll=poll, o=option, n=done.dots, mine=done, error=error,
+                           voters=services.voters_count(poll), ranking=None)

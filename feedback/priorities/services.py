@@ -216,6 +216,11 @@ def coming_meetings(program_id: int) -> list[Meeting]:
 # --- members: giving dots -------------------------------------------------------------------
 
 
+# The field of a refusal about her dots alone (none left, the most on one idea, none to take back):
+# the poll and its other ideas are as they were, so the page needs only the message.
+DOTS_FIELD = "dots"
+
+
 def ballot_key(poll_id: int, user_id: int) -> str:
     return keyed_digest(ballot_secret(), "priority", poll_id, user_id)
 
@@ -257,63 +262,77 @@ def _ensure_ballot(poll: PriorityPoll, user: User) -> None:
                   ["poll_id", "user_id"])
 
 
-def _move_ballot(poll: PriorityPoll, user: User, step: int) -> int:
-    """Her ballot's count of given dots moved by step, as long as it stays within 0..allowed;
-    the number of rows changed (0 or 1). This UPDATE comes first in every + and -, so her own
-    parallel requests queue here on PostgreSQL; the CHECK on the table holds the limit anyway."""
+def _move_ballot(poll: PriorityPoll, user: User, step: int) -> sa.Row | None:
+    """Her ballot's count of given dots moved by step, as long as it stays within 0..allowed: its
+    id, dots_used and dots_allowed after the move, or None when no row moved. This UPDATE comes
+    first in every + and -, so her own parallel requests queue here on PostgreSQL; the CHECK on
+    the table holds the limit anyway."""
     guard = (PriorityBallot.dots_used < PriorityBallot.dots_allowed) if step > 0 else (PriorityBallot.dots_used > 0)
     values = {"dots_used": PriorityBallot.dots_used + step}
     if not poll.anonymous:
         values["updated_at"] = utcnow()
-    result = db.session.execute(
+    return db.session.execute(
         sa.update(PriorityBallot).where(_ballot_where(poll, user), guard).values(**values)
-        .returning(PriorityBallot.id)
-    )
-    found = result.scalar_one_or_none()
-    return found or 0
+        .returning(PriorityBallot.id, PriorityBallot.dots_used, PriorityBallot.dots_allowed)
+    ).first()
 
 
-def add_dot(poll: PriorityPoll, user: User, raw_option_id: object) -> MyDots:
+@dataclass(frozen=True)
+class DotStep:
+    """What one + or - left: her dots on that option, and on the whole poll."""
+
+    option_id: int
+    dots: int
+    allowed: int
+    used: int
+
+    @property
+    def left(self) -> int:
+        return self.allowed - self.used
+
+
+def add_dot(poll: PriorityPoll, user: User, raw_option_id: object) -> DotStep:
     """One more of her dots on this option. Refused, changing nothing, when she has none left,
     the option has the most it may, the poll is not open or the option is not in it."""
     option = option_of(poll, raw_option_id)
     _check_can_give(poll, user)
-    ballot_id = _move_ballot(poll, user, +1)
-    if not ballot_id:  # her first dot (or none left): her ballot is made when there is none
+    ballot = _move_ballot(poll, user, +1)
+    if ballot is None:  # her first dot (or none left): her ballot is made when there is none
         _ensure_ballot(poll, user)
-        ballot_id = _move_ballot(poll, user, +1)
-    if not ballot_id:
-        raise RuleError(_l("You have no dots left. Take one back from another idea first."), status=409)
-    more = db.session.execute(
+        ballot = _move_ballot(poll, user, +1)
+    if ballot is None:
+        raise RuleError(_l("You have no dots left. Take one back from another idea first."), status=409,
+                        field=DOTS_FIELD)
+    dots = db.session.execute(
         sa.update(PriorityDot)
-        .where(PriorityDot.ballot_id == ballot_id, PriorityDot.option_id == option.id,
+        .where(PriorityDot.ballot_id == ballot.id, PriorityDot.option_id == option.id,
                PriorityDot.dots < PriorityDot.max_dots)
-        .values(dots=PriorityDot.dots + 1)
-    )
-    if more.rowcount == 0 and not insert_ignore(
-        db.session, PriorityDot.__table__,
-        {"ballot_id": ballot_id, "option_id": option.id, "dots": 1, "max_dots": poll.max_per_option},
-        ["ballot_id", "option_id"],
-    ):
-        raise RuleError(_l("At most %(n)s dots on one idea.", n=poll.max_per_option), status=409)
-    return my_dots(poll, user)
+        .values(dots=PriorityDot.dots + 1).returning(PriorityDot.dots)
+    ).scalar_one_or_none()
+    if dots is None:
+        if not insert_ignore(db.session, PriorityDot.__table__,
+                             {"ballot_id": ballot.id, "option_id": option.id, "dots": 1,
+                              "max_dots": poll.max_per_option}, ["ballot_id", "option_id"]):
+            raise RuleError(_l("At most %(n)s dots on one idea.", n=poll.max_per_option), status=409, field=DOTS_FIELD)
+        dots = 1
+    return DotStep(option.id, dots, ballot.dots_allowed, ballot.dots_used)
 
 
-def remove_dot(poll: PriorityPoll, user: User, raw_option_id: object) -> MyDots:
+def remove_dot(poll: PriorityPoll, user: User, raw_option_id: object) -> DotStep:
     """Take one of her dots back from this option."""
     option = option_of(poll, raw_option_id)
     _check_can_give(poll, user)
-    ballot_id = _move_ballot(poll, user, -1)
-    less = 0
-    if ballot_id:
-        less = db.session.execute(
+    ballot = _move_ballot(poll, user, -1)
+    dots = None
+    if ballot is not None:
+        dots = db.session.execute(
             sa.update(PriorityDot)
-            .where(PriorityDot.ballot_id == ballot_id, PriorityDot.option_id == option.id, PriorityDot.dots > 0)
-            .values(dots=PriorityDot.dots - 1)
-        ).rowcount
-    if not less:
-        raise RuleError(_l("You have no dot on this idea."), status=409)
-    return my_dots(poll, user)
+            .where(PriorityDot.ballot_id == ballot.id, PriorityDot.option_id == option.id, PriorityDot.dots > 0)
+            .values(dots=PriorityDot.dots - 1).returning(PriorityDot.dots)
+        ).scalar_one_or_none()
+    if dots is None:
+        raise RuleError(_l("You have no dot on this idea."), status=409, field=DOTS_FIELD)
+    return DotStep(option.id, dots, ballot.dots_allowed, ballot.dots_used)
 
 
 @dataclass(frozen=True)
@@ -498,6 +517,24 @@ def _poll_with_texts() -> sa.Select:
 
 def poll_with_texts(poll_id: int) -> PriorityPoll | None:
     return db.session.execute(_poll_with_texts(), {"ident": poll_id}).unique().scalar_one_or_none()
+
+
+@cache
+def _poll_with_options() -> sa.Select:
+    return sa.select(PriorityPoll).where(PriorityPoll.id == sa.bindparam("ident")).options(
+        so.joinedload(PriorityPoll.options))
+
+
+def poll_for_dots(poll_id: int) -> PriorityPoll | None:
+    """The poll and its options without their texts and photos: enough to judge a + or -, whose
+    answer shows only her row. texts() loads the rest when the whole panel is shown after all."""
+    return db.session.execute(_poll_with_options(), {"ident": poll_id}).unique().scalar_one_or_none()
+
+
+def texts(poll: PriorityPoll) -> PriorityPoll:
+    """The poll loaded by poll_for_dots, now with everything its panel shows."""
+    db.session.expire(poll, ["options"])
+    return poll_with_texts(poll.id) or poll
 
 
 def poll_of_proposal(proposal: Proposal) -> PriorityPoll | None:

@@ -54,8 +54,17 @@ def test_place_and_move_dots_with_htmx(page: Page, live: Live):
         live.t("sv", "You have no dots left. Take one back from another idea first."))
     assert page.evaluate("window.__sameDocument") is True
     assert live.dots_of(poll_id, member) == {a: 1, b: 2}
+    expect(page.locator("#dots-result")).to_contain_text(
+        live.nt("sv", "%(num)s member has voted.", "%(num)s members have voted.", 1) % {"num": 1})
+    expect(page.locator(f"#option-{b}")).to_have_css("border-top-width", "3px")  # an idea with her dots stands out
+    assert page.locator(f"#option-{c}").evaluate("e => getComputedStyle(e).borderTopWidth") != "3px"
     assert_accessible(page, "priority poll after htmx swaps")
     assert_touch_targets(page, "priority poll")
+    live.close_poll(poll_id)  # staff close it while her page is open: the whole panel comes back
+    press(f"minus-{b}")
+    expect(page.get_by_role("alert")).to_contain_text(live.t("sv", "The vote is closed. You cannot change your dots now."))
+    expect(page.locator(f"#plus-{a}")).to_have_count(0)
+    assert live.dots_of(poll_id, member) == {a: 1, b: 2}
 
 
 def test_place_and_move_dots_without_javascript(nojs_page: Page, live: Live):
@@ -65,7 +74,7 @@ def test_place_and_move_dots_without_javascript(nojs_page: Page, live: Live):
     _open_poll(page, live, member.link, poll_id)
     with page.expect_navigation():
         page.locator(f"#plus-{b}").click()
-    expect(page).to_have_url(re.compile(rf"/me/priorities/{poll_id}\?changed={b}#option-{b}$"))
+    expect(page).to_have_url(re.compile(rf"/me/priorities/{poll_id}#option-{b}$"))
     expect(_count(page, b)).to_contain_text("1 prick")
     for _ in range(2):
         with page.expect_navigation():
