@@ -204,13 +204,20 @@ class SavedWorld:
 
         put_back(self.rows)
         limiter.reset()
-        _load_all(self.refs)
-        return World(**{name: _revive(ref) for name, ref in self.refs.items()})
+        return revive_world(self.refs)
 
 
-def _load_all(refs: dict[str, Any]) -> None:
+def revive_world(refs: dict[str, Any]) -> World:
+    """The World of these references (its fields, records as (model, id)), loaded anew."""
+    loaded = _load_all(refs)  # held: the session keeps only weak references to its records
+    world = World(**{name: _revive(ref) for name, ref in refs.items()})
+    del loaded
+    return world
+
+
+def _load_all(refs: dict[str, Any]) -> list[Any]:
     """The world's records, one query per model instead of one per record: _revive then finds
-    them in the session."""
+    them in the session, as long as the caller holds the list this returns."""
     wanted: dict[type, set[int]] = {}
 
     def collect(ref: Any) -> None:
@@ -221,8 +228,8 @@ def _load_all(refs: dict[str, Any]) -> None:
             wanted.setdefault(ref[1], set()).add(ref[2])
 
     collect(refs)
-    for model, ids in wanted.items():
-        db.session.scalars(sa.select(model).where(model.id.in_(ids))).all()
+    return [record for model, ids in wanted.items()
+            for record in db.session.scalars(sa.select(model).where(model.id.in_(ids)))]
 
 
 # The world of this test process, once built (build_world).

@@ -43,11 +43,11 @@ from tests.routes_support import (
     ROLES,
     World,
     _ref,
-    _revive,
     build_world,
     fill,
     new_client,
     put_back,
+    revive_world,
     rows_now,
     snapshot,
 )
@@ -232,7 +232,7 @@ class Template:
 
     def world(self) -> World:
         put_back(self.rows)
-        return World(**{name: _revive(ref) for name, ref in self.refs.items()})
+        return revive_world(self.refs)
 
 
 _TEMPLATE: list[Template] = []
