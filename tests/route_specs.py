@@ -366,6 +366,8 @@ SPECS = [
     Spec(PRIORITIES + "/new", "GET", staff_only(200)),
     Spec(PRIORITIES + "/new", "POST", staff_only(302), data=lambda w: POLL_FORM),
     Spec(PRIORITIES + "/<int:poll_id>", "GET", staff_only(200)),
+    Spec(PRIORITIES + "/<int:poll_id>/edit", "GET", staff_only(200), args=POLL_DRAFT),
+    Spec(PRIORITIES + "/<int:poll_id>/edit", "POST", staff_only(302), args=POLL_DRAFT, data=lambda w: POLL_FORM),
     Spec(PRIORITIES + "/<int:poll_id>/options", "POST", staff_only(302), args=POLL_DRAFT,
          data=lambda w: {"proposal_id": "0", "title": "Fika", "summary": "Kaffe.", "icon": "heart"}),
     Spec(PRIORITIES + "/<int:poll_id>/options/<int:option_id>/delete", "POST", staff_only(302), args=POLL_DRAFT),

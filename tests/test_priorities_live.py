@@ -67,6 +67,14 @@ def test_projector_and_phones_during_the_poll(app, login, english_world):
     assert 'id="dots-panel"' in page and "You have 3 dots left." in page
     assert member.post(f"/me/priorities/{poll.id}/dots", data={"option": str(poll.options[0].id), "step": "add"},
                        headers={"HX-Request": "true"}).status_code == 200
+    # Without JavaScript, a dot given on the live page comes back to the live page.
+    b = poll.options[1].id
+    assert f'name="live" value="{w.meeting.id}"' in text(member.get(f"/live/{w.meeting.id}"))
+    resp = member.post(f"/me/priorities/{poll.id}/dots", data={"option": str(b), "step": "add", "live": str(w.meeting.id)})
+    assert resp.status_code == 302 and resp.headers["Location"].endswith(f"/live/{w.meeting.id}#option-{b}")
+    resp = member.post(f"/me/priorities/{poll.id}/dots", data={"option": str(b), "step": "remove", "live": "//evil"})
+    assert resp.status_code == 302 and resp.headers["Location"].endswith(f"/me/priorities/{poll.id}#option-{b}")
+    assert 'name="live"' not in text(member.get(f"/me/priorities/{poll.id}"))
     projector = text(staff.get(f"/staff/{w.prog.id}/meetings/{w.meeting.id}/projector"))
     assert "1 of" in projector and "have voted." in projector and "Place 1" not in projector
     act("close")

@@ -230,3 +230,47 @@ def test_home_shows_a_recent_result_and_forgets_an_old_one(app, login, english_w
     page = text(client_as(app, login, w, "member").get("/me"))
     assert f"/me/priorities/{recent.id}" in page and "Result" in page
     assert f"/me/priorities/{old.id}" not in page
+
+
+def test_staff_change_a_draft_poll_and_not_an_open_one(app, login, english_world):
+    w = english_world
+    c = client_as(app, login, w, "staff")
+    base = f"/staff/{w.prog.id}/priorities"
+    draft = w.poll_draft
+    show = text(c.get(f"{base}/{draft.id}"))
+    assert f'href="{base}/{draft.id}/edit"' in show
+    form = text(c.get(f"{base}/{draft.id}/edit"))
+    assert "Change the priority poll" in form and f'value="{draft.title}"' in form and "proposal_ids" not in form
+    resp = c.post(f"{base}/{draft.id}/edit", data={"title": "  Vad gör vi i vår? ", "summary": "Välj tre.",
+                                                    "dots_per_member": "4", "max_per_option": "1", "anonymous": "y"})
+    assert resp.status_code == 302 and resp.headers["Location"].endswith(f"/priorities/{draft.id}")
+    db.session.expire_all()
+    draft = db.session.get(PriorityPoll, draft.id)
+    assert (draft.title, draft.summary, draft.dots_per_member, draft.max_per_option, draft.anonymous,
+            draft.results_live) == ("Vad gör vi i vår?", "Välj tre.", 4, 1, True, False)
+    # Settings the rules refuse: a message next to the field, and nothing changes.
+    before = snapshot()
+    resp = c.post(f"{base}/{draft.id}/edit", data={"title": "X", "dots_per_member": "2", "max_per_option": "3"})
+    assert resp.status_code == 400 and "The most dots on one option must be from 1" in text(resp)
+    resp = c.post(f"{base}/{draft.id}/edit", data={"title": "X", "dots_per_member": "2", "max_per_option": "1",
+                                                    "anonymous": "y", "results_live": "y"})
+    assert resp.status_code == 400 and "A secret vote shows its result only when voting closes." in text(resp)
+    resp = c.post(f"{base}/{draft.id}/edit", data={"title": "", "dots_per_member": "2", "max_per_option": "1"})
+    assert resp.status_code == 400
+    assert snapshot() == before
+    # Open: the form is gone, and a post changes nothing.
+    opened = w.poll
+    assert f'{base}/{opened.id}/edit"' not in text(c.get(f"{base}/{opened.id}"))
+    resp = c.get(f"{base}/{opened.id}/edit", follow_redirects=True)
+    assert "The poll cannot change after voting has started." in text(resp)
+    resp = c.post(f"{base}/{opened.id}/edit", data={"title": "Ny", "dots_per_member": "1", "max_per_option": "1"})
+    assert resp.status_code == 302 and snapshot() == before
+
+
+def test_the_rules_keep_an_open_poll_as_members_saw_it(make):
+    poll = make_poll(make.program())
+    with pytest.raises(prio.RuleError):
+        prio.update_poll(poll, title="Ny", summary="", dots_per_member=1, max_per_option=1, anonymous=False,
+                         results_live=False)
+    db.session.rollback()
+    assert db.session.get(PriorityPoll, poll.id).title == "What matters most?"

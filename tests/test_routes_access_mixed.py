@@ -143,6 +143,8 @@ MIXED: dict[str, dict[str, Any]] = {
     "GET /staff/<int:program_id>/priorities/new": STAFF_OF_A,
     "POST /staff/<int:program_id>/priorities/new": STAFF_OF_A,
     "GET /staff/<int:program_id>/priorities/<int:poll_id>": STAFF_OF_A,
+    "GET /staff/<int:program_id>/priorities/<int:poll_id>/edit": STAFF_OF_A,
+    "POST /staff/<int:program_id>/priorities/<int:poll_id>/edit": STAFF_OF_A,
     "POST /staff/<int:program_id>/priorities/<int:poll_id>/options": STAFF_OF_A,
     "POST /staff/<int:program_id>/priorities/<int:poll_id>/options/<int:option_id>/delete": STAFF_OF_A,
     "POST /staff/<int:program_id>/priorities/<int:poll_id>/options/<int:option_id>/photo": STAFF_OF_A,

@@ -12,7 +12,9 @@ from feedback.common.icons import ICONS
 from feedback.priorities.models import DOTS_MAX
 
 
-class PollForm(Form):
+class PollSettingsForm(Form):
+    """What staff may change while the poll is a draft."""
+
     title = StringField(_l("Question"), validators=[DataRequired(), Length(max=160)],
                         description=_l("Short and clear. For example: What should we do first?"))
     summary = TextAreaField(_l("Short text in easy Swedish (optional)"), validators=[Optional(), Length(max=600)])
@@ -24,6 +26,9 @@ class PollForm(Form):
                              description=_l("Nobody, not even staff, can see how a member voted."))
     results_live = BooleanField(_l("Show results while voting is open"),
                                 description=_l("Otherwise members see the result when voting closes."))
+
+
+class PollForm(PollSettingsForm):
     proposal_ids = SelectMultipleField(_l("Proposals as options (optional)"), coerce=int, validators=[Optional()],
                                        description=_l("You can add options of your own on the next page."))
 

@@ -67,7 +67,9 @@ def dot(poll_id: int):
             return render_template("priorities/_dots_panel.html", **ctx), WHOLE_PANEL
         return render_template("priorities/poll.html", **ctx), e.status
     if not request.htmx:
-        return redirect(url_for("dots.poll", poll_id=p.id) + f"#option-{option_id}")
+        live_meeting = parse_id(request.form.get("live"))
+        back = url_for("live.follow", meeting_id=live_meeting) if live_meeting else url_for("dots.poll", poll_id=p.id)
+        return redirect(f"{back}#option-{option_id}")
     if p.results_visible:  # the live ranking moved too
         return render_template("priorities/_dots_panel.html", **panel_context(services.texts(p))), WHOLE_PANEL
     return _step(p, done)
@@ -80,4 +82,5 @@ WHOLE_PANEL = {"HX-Retarget": "#dots-panel", "HX-Reswap": "outerHTML"}
 def _step(poll: PriorityPoll, done: services.DotStep, error: str | None = None):
     option = next(o for o in poll.options if o.id == done.option_id)
     return render_template("priorities/_dot_step.html", poll=poll, o=option, n=done.dots, mine=done, error=error,
-                           voters=services.voters_count(poll), ranking=None)
+                           voters=services.voters_count(poll), ranking=None,
+                           live_meeting=parse_id(request.form.get("live")))

@@ -70,6 +70,17 @@ def create_poll(program_id: int, actor_id: int | None, *, title: str, summary: s
     return poll
 
 
+def update_poll(poll: PriorityPoll, *, title: str, summary: str, dots_per_member: int, max_per_option: int,
+                anonymous: bool, results_live: bool) -> None:
+    """A draft's question and settings; once voting has started they stay as members saw them."""
+    check_draft(poll)
+    _check_settings(dots_per_member, max_per_option, anonymous, results_live)
+    poll.title, poll.summary = title.strip(), (summary or "").strip()
+    poll.dots_per_member, poll.max_per_option = dots_per_member, max_per_option
+    poll.anonymous, poll.results_live = anonymous, results_live
+    db.session.flush()
+
+
 def check_draft(poll: PriorityPoll) -> None:
     if poll.status != PollStatus.DRAFT:
         raise RuleError(_l("The options cannot change after voting has started."), status=409)

@@ -12,7 +12,7 @@ from feedback.common.errors import RuleError, show_on_form
 from feedback.common.i18n import translation_forms, translation_languages
 from feedback.common.request_guards import accepts_upload
 from feedback.priorities import services
-from feedback.priorities.forms import OptionForm, PollForm, PollTranslationForm
+from feedback.priorities.forms import OptionForm, PollForm, PollSettingsForm, PollTranslationForm
 from feedback.priorities.labels import POLL_STATUS_LABELS
 from feedback.priorities.models import PriorityPoll
 from feedback.priorities.photos import remove_option_photo, save_option_photo
@@ -67,6 +67,27 @@ def new(program_id: int):
             flash(_("The priority poll is saved as a draft. Add its options."), "success")
             return redirect(url_for("priorities.show", program_id=program_id, poll_id=poll.id))
     return render_template("priorities/staff_form.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/<int:poll_id>/edit", methods=["GET", "POST"])
+@staff_required
+def edit(program_id: int, poll_id: int):
+    poll = _poll(program_id, poll_id)
+    if poll.status != "draft":
+        flash(_("The poll cannot change after voting has started."), "error")
+        return redirect(url_for("priorities.show", program_id=program_id, poll_id=poll.id))
+    form = PollSettingsForm(obj=poll)
+    if form.validate_on_submit():
+        try:
+            services.update_poll(poll, title=form.title.data, summary=form.summary.data or "",
+                                 dots_per_member=form.dots_per_member.data, max_per_option=form.max_per_option.data,
+                                 anonymous=form.anonymous.data, results_live=form.results_live.data)
+        except RuleError as e:
+            show_on_form(form, e, "title")
+        else:
+            flash(_("The poll is saved."), "success")
+            return redirect(url_for("priorities.show", program_id=program_id, poll_id=poll.id))
+    return render_template("priorities/staff_form.html", form=form, poll=poll), 400 if form.errors else 200
 
 
 @bp.route("/<int:poll_id>")

@@ -112,6 +112,7 @@ PAGES: dict[str, PageType] = {
     "priorities.index": PageType("staff", lambda lv, i, lang: f"{P}/priorities/"),
     "priorities.new": PageType("staff", lambda lv, i, lang: f"{P}/priorities/new"),
     "priorities.show": PageType("staff", lambda lv, i, lang: f"{P}/priorities/{i.poll_draft}"),
+    "priorities.edit": PageType("staff", lambda lv, i, lang: f"{P}/priorities/{i.poll_draft}/edit"),
     "threads.staff_feedback": PageType("staff", lambda lv, i, lang: f"{P}/feedback"),
     "topics.index": PageType("staff", lambda lv, i, lang: f"{P}/topics/"),
     "outbox.index": PageType("staff", lambda lv, i, lang: f"{P}/messages/"),
