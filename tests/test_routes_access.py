@@ -5,6 +5,7 @@ test_every_route_is_in_the_matrix fail."""
 from __future__ import annotations
 
 import pytest
+import sqlalchemy as sa
 
 from feedback.extensions import db
 from tests.route_specs import (
@@ -42,7 +43,23 @@ def test_a_snapshot_sees_a_new_row_and_a_changed_value(app, make):
     assert after != before
     member.name = "Another name"
     db.session.commit()
-    assert snapshot() != after
+    changed = snapshot()
+    assert changed != after
+    # Snapshots are read again only after a commit that wrote: each way of writing must show.
+    from feedback.programs.models import Program
+
+    with db.engine.connect() as conn:  # a connection of its own, as a request or a thread has
+        conn.execute(sa.update(Program).values(name="Renamed"))
+        conn.commit()
+    renamed = snapshot()
+    assert renamed != changed and ("Renamed" in repr(renamed["programs"]))
+    with db.engine.begin() as conn:
+        conn.exec_driver_sql("DELETE FROM memberships")
+    assert snapshot()["memberships"] == []
+    member.name = "Undone"
+    db.session.flush()
+    db.session.rollback()  # written, then undone: the same rows
+    assert snapshot() == snapshot() and "Undone" not in repr(snapshot()["users"])
 
 
 @pytest.mark.parametrize("spec", SPECS, ids=[s.id for s in SPECS])
