@@ -671,3 +671,124 @@ def test_flask_retention_deletes_answers_to_old_polls(group, runner, time_machin
     assert "answers of 1 members" in runner.invoke(args=["retention"]).output
     assert votes(poll) == [] and needs(poll) == []
     assert db.session.get(DatePoll, poll.id) is not None  # the poll and its dates stay
+
+
+# --- staff change the dates of an open poll ------------------------------------------------------
+
+
+def test_a_date_added_to_an_open_poll_takes_its_place_in_order(group):
+    _prog, amina, _leyla, _staff, poll = group
+    services.answer(poll, amina, all_yes(poll))
+    added = services.add_option(poll, OptionInput(day_at(6), None, " Folkets hus ", row=0))
+    db.session.commit()
+    assert [o.starts_at for o in poll.options] == [day_at(6), day_at(7), day_at(8), day_at(9)]
+    assert added.place == "Folkets hus"
+    mine = services.answers_of(poll, amina.id)
+    assert added.id not in mine.answers and len(mine.answers) == 3  # hers stay; the new one is unanswered
+
+
+@pytest.mark.parametrize(("option", "message", "field"), [
+    (lambda: OptionInput(day_at(8)), _l("This date and time is in the list twice."), "start"),
+    (lambda: OptionInput(day_at(-1)), _l("This date has passed. Choose a date in the future."), "day"),
+    (lambda: OptionInput(day_at(10), day_at(10, time(16))), None, "end"),  # ends before it starts
+    (lambda: OptionInput(day_at(10), None, "x" * 201), _l("Write the place in at most %(n)s characters.", n=200),
+     "place"),
+])
+def test_a_date_the_rules_refuse_is_not_added(group, option, message, field):
+    poll = group[-1]
+    with pytest.raises(RuleError) as refused:
+        services.add_option(poll, option())
+    assert refused.value.field == f"option-0-{field}"
+    assert message is None or str(refused.value.message) == str(message)
+
+
+def test_no_ninth_date_and_no_change_once_closed(make):
+    prog = make.program()
+    full = new_poll(prog, days=tuple(range(7, 15)))
+    with pytest.raises(RuleError) as refused:
+        services.add_option(full, OptionInput(day_at(20)))
+    assert str(refused.value.message) == str(_l("Give at most %(n)s dates.", n=8))
+    poll = new_poll(prog, days=(20, 21, 22), title="Closed")
+    services.close_poll(poll)
+    closed = str(_l("The poll is closed, so its dates cannot change."))
+    with pytest.raises(RuleError) as refused:
+        services.add_option(poll, OptionInput(day_at(30)))
+    assert str(refused.value.message) == closed
+    with pytest.raises(RuleError) as refused:
+        services.remove_option(poll, poll.options[0])
+    assert str(refused.value.message) == closed and len(poll.options) == 3
+
+
+def test_a_removed_date_takes_its_answers_and_two_dates_stay(group):
+    _prog, amina, leyla, _staff, poll = group
+    services.answer(poll, amina, all_yes(poll))
+    services.answer(poll, leyla, all_yes(poll, "no"))
+    first = poll.options[0]
+    services.remove_option(poll, first)
+    db.session.commit()
+    assert [o.starts_at for o in poll.options] == [day_at(8), day_at(9)]
+    assert db.session.get(DateOption, first.id) is None
+    assert {starts for _user, starts, _answer in votes(poll)} == {day_at(8), day_at(9)} and len(votes(poll)) == 4
+    with pytest.raises(RuleError) as refused:
+        services.remove_option(poll, poll.options[0])
+    assert str(refused.value.message) == str(_l("A date poll needs at least %(n)s dates.", n=2))
+
+
+def test_staff_add_and_remove_a_date_without_javascript(app, login, group):
+    prog, amina, _leyla, staff, poll = group
+    services.answer(poll, amina, all_yes(poll))
+    staff.preferred_language = "en"  # the page's words checked below
+    db.session.commit()
+    c = login(staff, new_client(app))
+    base = f"/staff/{prog.id}/date-polls/{poll.id}"
+    page = c.get(base).get_data(as_text=True)
+    assert 'id="add-date-h"' in page and f'action="{base}/options"' in page
+    assert page.count("Remove this date") == 3
+    day = day_at(11).date().isoformat()
+    resp = c.post(f"{base}/options", data={"option-0-day": day, "option-0-start": "18:00", "option-0-place": "Café"})
+    db.session.expire_all()
+    added = db.session.scalar(sa.select(DateOption).where(DateOption.poll_id == poll.id, DateOption.place == "Café"))
+    assert resp.status_code == 302 and resp.location.endswith(f"{base}#option-{added.id}")
+    assert added.starts_at == datetime.combine(day_at(11).date(), time(18))
+    resp = c.post(f"{base}/options/{poll.options[0].id}/delete")
+    assert resp.status_code == 302
+    db.session.expire_all()
+    assert len(db.session.get(DatePoll, poll.id).options) == 3 and len(votes(poll)) == 2
+
+
+@pytest.mark.parametrize(("form", "where"), [
+    ({}, 'id="option-0-day-error"'),
+    ({"option-0-day": "2027-02-30", "option-0-start": "18:00"}, 'id="option-0-day-error"'),
+    ({"option-0-day": "2020-01-01", "option-0-start": "18:00"}, 'id="option-0-day-error"'),
+    ({"option-0-start": "18:00"}, 'id="option-0-day-error"'),
+    ({"option-0-day": "DAY8", "option-0-start": "17:30"}, 'id="option-0-start-error"'),  # already in the poll
+])
+def test_staff_bad_new_date_gets_a_message_and_changes_nothing(app, login, group, form, where):
+    prog, _amina, _leyla, staff, poll = group
+    form = {k: (day_at(8).date().isoformat() if v == "DAY8" else v) for k, v in form.items()}
+    c = login(staff, new_client(app))
+    before = snapshot()
+    resp = c.post(f"/staff/{prog.id}/date-polls/{poll.id}/options", data=form)
+    assert resp.status_code in (400, 409) and where in resp.get_data(as_text=True)
+    assert 'id="date-errors"' in resp.get_data(as_text=True)
+    assert snapshot() == before
+
+
+def test_a_closed_poll_or_two_dates_refuse_removal_with_a_message(app, login, group, make):
+    prog, _amina, _leyla, staff, poll = group
+    other = make.program()
+    two = new_poll(prog, days=(20, 21), title="Two")
+    services.close_poll(poll)
+    staff.preferred_language = "en"  # the messages checked below
+    db.session.commit()
+    base, two_first, closed_first = f"/staff/{prog.id}/date-polls", two.options[0].id, poll.options[0].id
+    c = login(staff, new_client(app))
+    before = snapshot()
+    for poll_id, option_id, message in ((poll.id, closed_first, "The poll is closed, so its dates cannot change."),
+                                        (two.id, two_first, "A date poll needs at least 2 dates.")):
+        resp = c.post(f"{base}/{poll_id}/options/{option_id}/delete", follow_redirects=True)
+        assert message in resp.get_data(as_text=True)
+    assert "Add a date" not in c.get(f"{base}/{poll.id}").get_data(as_text=True)
+    assert c.post(f"{base}/{poll.id}/options/{two_first}/delete").status_code == 404  # a date of another poll
+    assert c.post(f"/staff/{other.id}/date-polls/{poll.id}/options").status_code in (403, 404)
+    assert snapshot() == before

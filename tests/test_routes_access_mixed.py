@@ -116,6 +116,8 @@ MIXED: dict[str, dict[str, Any]] = {
     "POST /staff/<int:program_id>/date-polls/new": STAFF_OF_A,
     "GET /staff/<int:program_id>/date-polls/<int:poll_id>": STAFF_OF_A,
     "POST /staff/<int:program_id>/date-polls/<int:poll_id>/close": STAFF_OF_A,
+    "POST /staff/<int:program_id>/date-polls/<int:poll_id>/options": STAFF_OF_A,
+    "POST /staff/<int:program_id>/date-polls/<int:poll_id>/options/<int:option_id>/delete": STAFF_OF_A,
     "POST /staff/<int:program_id>/date-polls/<int:poll_id>/options/<int:option_id>/meeting": STAFF_OF_A,
     "POST /staff/<int:program_id>/meetings/new": STAFF_OF_A,
     "GET /staff/<int:program_id>/meetings/<int:meeting_id>": STAFF_OF_A,

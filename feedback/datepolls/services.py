@@ -66,14 +66,18 @@ def check_options(options: Sequence[OptionInput], now: datetime | None = None) -
     now = now if now is not None else local_now()
     seen: set[datetime] = set()
     for o in options:
-        check_times(o.starts_at, o.ends_at, (_field(o.row, "start"), _field(o.row, "end")))
-        if o.starts_at <= now:
-            raise RuleError(_l("This date has passed. Choose a date in the future."), field=_field(o.row, "day"))
-        if o.starts_at in seen:
-            raise RuleError(_l("This date and time is in the list twice."), field=_field(o.row, "start"))
-        if o.place and len(o.place.strip()) > PLACE_MAX:
-            raise RuleError(_l("Write the place in at most %(n)s characters.", n=PLACE_MAX), field=_field(o.row, "place"))
+        _check_option(o, now, seen)
         seen.add(o.starts_at)
+
+
+def _check_option(o: OptionInput, now: datetime, taken: set[datetime]) -> None:
+    check_times(o.starts_at, o.ends_at, (_field(o.row, "start"), _field(o.row, "end")))
+    if o.starts_at <= now:
+        raise RuleError(_l("This date has passed. Choose a date in the future."), field=_field(o.row, "day"))
+    if o.starts_at in taken:
+        raise RuleError(_l("This date and time is in the list twice."), field=_field(o.row, "start"))
+    if o.place and len(o.place.strip()) > PLACE_MAX:
+        raise RuleError(_l("Write the place in at most %(n)s characters.", n=PLACE_MAX), field=_field(o.row, "place"))
 
 
 def create_poll(program_id: int, title: str, note: str | None, options: Sequence[OptionInput],
@@ -95,6 +99,33 @@ def create_poll(program_id: int, title: str, note: str | None, options: Sequence
 
     messages.poll_opened(poll)
     return poll
+
+
+def _check_open(poll: DatePoll) -> None:
+    if not poll.is_open:
+        raise RuleError(_l("The poll is closed, so its dates cannot change."), status=409)
+
+
+def add_option(poll: DatePoll, o: OptionInput, now: datetime | None = None) -> DateOption:
+    """One more date on an open poll; members who have answered see it unanswered."""
+    _check_open(poll)
+    if len(poll.options) >= OPTIONS_MAX:
+        raise RuleError(_l("Give at most %(n)s dates.", n=OPTIONS_MAX), field="options")
+    _check_option(o, now if now is not None else local_now(), {x.starts_at for x in poll.options})
+    option = DateOption(starts_at=o.starts_at, ends_at=o.ends_at, place=(o.place or "").strip() or None)
+    poll.options.append(option)
+    db.session.flush()
+    return option
+
+
+def remove_option(poll: DatePoll, option: DateOption) -> None:
+    """A date taken off an open poll, with the answers given for it."""
+    _check_open(poll)
+    if len(poll.options) <= OPTIONS_MIN:
+        raise RuleError(_l("A date poll needs at least %(n)s dates.", n=OPTIONS_MIN), status=409)
+    db.session.execute(sa.delete(DateVote).where(DateVote.option_id == option.id))
+    poll.options.remove(option)
+    db.session.flush()
 
 
 def close_poll(poll: DatePoll) -> None:

@@ -10,7 +10,7 @@ from flask_login import current_user
 from feedback.common.access import get_or_404, staff_required
 from feedback.common.errors import RuleError
 from feedback.datepolls import services
-from feedback.datepolls.forms import PollForm, blank_rows, read_rows, row_count
+from feedback.datepolls.forms import PollForm, Rows, blank_rows, read_rows, row_count
 from feedback.datepolls.models import DateOption, DatePoll
 from feedback.extensions import db
 
@@ -57,10 +57,11 @@ def new(program_id: int):
     return _new_page(form, rows, 400)
 
 
-def _show(poll: DatePoll, status: int = 200):
+def _show(poll: DatePoll, status: int = 200, new_date: Rows | None = None):
     return render_template("datepolls/show.html", poll=poll, results=services.results(poll),
                            rows=services.who_answered(poll), labels=services.answer_labels(),
-                           answer_icons=services.ANSWER_ICONS), status
+                           answer_icons=services.ANSWER_ICONS, new_date=new_date or blank_rows(1),
+                           options_min=services.OPTIONS_MIN, options_max=services.OPTIONS_MAX), status
 
 
 @bp.route("/<int:poll_id>")
@@ -82,13 +83,49 @@ def close(program_id: int, poll_id: int):
     return redirect(url_for("datepolls.show", program_id=program_id, poll_id=poll.id))
 
 
-@bp.route("/<int:poll_id>/options/<int:option_id>/meeting", methods=["POST"])
-@staff_required
-def make_meeting(program_id: int, poll_id: int, option_id: int):
+def _poll_and_option(program_id: int, poll_id: int, option_id: int) -> tuple[DatePoll, DateOption]:
     poll = get_or_404(DatePoll, poll_id, program_id)
     option = get_or_404(DateOption, option_id)
     if option.poll_id != poll.id:
         abort(404)  # a date of another poll
+    return poll, option
+
+
+@bp.route("/<int:poll_id>/options", methods=["POST"])
+@staff_required
+def add_option(program_id: int, poll_id: int):
+    poll = get_or_404(DatePoll, poll_id, program_id)
+    row = read_rows(request.form, 1)
+    if not row.errors and not row.options:
+        row.errors["option-0-day"] = str(_("Write the date, for example 2027-02-09."))
+    if not row.errors:
+        try:
+            option = services.add_option(poll, row.options[0])
+        except RuleError as e:
+            row.errors[e.field if (e.field or "").startswith("option-") else "option-0-day"] = str(e.message)
+            return _show(poll, e.status, row)
+        flash(_("The date is added. Members can answer it now."), "success")
+        return redirect(url_for("datepolls.show", program_id=program_id, poll_id=poll.id) + f"#option-{option.id}")
+    return _show(poll, 400, row)
+
+
+@bp.route("/<int:poll_id>/options/<int:option_id>/delete", methods=["POST"])
+@staff_required
+def remove_option(program_id: int, poll_id: int, option_id: int):
+    poll, option = _poll_and_option(program_id, poll_id, option_id)
+    try:
+        services.remove_option(poll, option)
+    except RuleError as e:
+        flash(str(e.message), "error")
+    else:
+        flash(_("The date is removed, with its answers."), "success")
+    return redirect(url_for("datepolls.show", program_id=program_id, poll_id=poll.id))
+
+
+@bp.route("/<int:poll_id>/options/<int:option_id>/meeting", methods=["POST"])
+@staff_required
+def make_meeting(program_id: int, poll_id: int, option_id: int):
+    poll, option = _poll_and_option(program_id, poll_id, option_id)
     try:
         meeting = services.make_meeting(poll, option)
     except RuleError as e:
