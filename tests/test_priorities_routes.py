@@ -100,6 +100,8 @@ def test_refused_dots_get_a_clear_message_and_change_nothing(app, login, english
     if htmx and setup in ("full", "most", "none"):  # her row as it was, and the reason out of band
         assert body.lstrip().startswith('<div class="dot-row') and f'id="dot-row-{option}"' in body
         assert '<div id="dots-error" hx-swap-oob="true"><p class="flash flash-error"' in body
+        left = {"full": "You have 0 dots left.", "most": "You have 1 dot left.", "none": "You have 3 dots left."}
+        assert left[setup] in body  # as before the refused tap: her ballot's count was undone with it
     elif htmx:  # the poll or the idea is not what her page shows: the whole panel, as it is now
         assert resp.headers["HX-Retarget"] == "#dots-panel" and body.lstrip().startswith('<section id="dots-panel"')
 
