@@ -100,10 +100,11 @@ class _WriteWatch:
     writes undone by a rollback keep it, and anything unclear (DDL, a write before a savepoint
     was rolled back) forgets it: at worst a snapshot is read again."""
 
-    _PENDING = "snapshot_write_pending"
-
     def __init__(self, engine: sa.Engine) -> None:
         self.snapshot: dict[str, list[tuple]] | None = None
+        # Connections whose transaction has written. Not in conn.info: that reaches the DBAPI
+        # connection, which raises once the database has dropped it (tests/test_faults.py).
+        self._pending: weakref.WeakSet[sa.Connection] = weakref.WeakSet()
         sa.event.listen(engine, "before_cursor_execute", self._statement)
         sa.event.listen(engine, "commit", self._commit)
         sa.event.listen(engine, "rollback", self._rollback)
@@ -115,14 +116,15 @@ class _WriteWatch:
         if written is None:
             self.snapshot = None  # DDL and the like may commit by themselves
         if written is None or written.group(1) not in _NOT_SNAPSHOT:
-            conn.info[self._PENDING] = True
+            self._pending.add(conn)
 
     def _commit(self, conn) -> None:
-        if conn.info.pop(self._PENDING, False):
+        if conn in self._pending:
+            self._pending.discard(conn)
             self.snapshot = None
 
     def _rollback(self, conn) -> None:
-        conn.info.pop(self._PENDING, None)
+        self._pending.discard(conn)
 
 
 _WATCHES: weakref.WeakKeyDictionary[sa.Engine, _WriteWatch] = weakref.WeakKeyDictionary()
