@@ -85,6 +85,7 @@ bench: install assets translations browsers
 	$(BIN)/python bench/dashboard
 	$(BIN)/python bench/meeting_load
 	$(BIN)/python bench/outbox
+	$(BIN)/python bench/request_cpu
 
 extract-messages: install
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k ngettext:1,2 -o feedback/translations/messages.pot .
