@@ -3,6 +3,7 @@ what they need, staff see the best dates first and make one the meeting; on the 
 through the member's and the staff's pages."""
 from __future__ import annotations
 
+import re
 from datetime import datetime, time
 
 import pytest
@@ -267,6 +268,10 @@ def test_her_home_page_polls_are_the_open_ones_she_has_not_answered(group):
     prog, amina, leyla, _staff, poll = group
     assert services.open_unanswered(amina, [prog.id]) == [poll]
     services.answer(poll, amina, all_yes(poll))
+    assert services.open_unanswered(amina, [prog.id]) == []
+    services.add_option(poll, OptionInput(day_at(12)))  # staff add a date: she is asked again
+    assert services.open_unanswered(amina, [prog.id]) == [poll]
+    services.answer(poll, amina, all_yes(poll, "no"))
     assert services.open_unanswered(amina, [prog.id]) == []
     services.close_poll(poll)
     assert services.open_unanswered(leyla, [prog.id]) == []
@@ -792,3 +797,22 @@ def test_a_closed_poll_or_two_dates_refuse_removal_with_a_message(app, login, gr
     assert c.post(f"{base}/{poll.id}/options/{two_first}/delete").status_code == 404  # a date of another poll
     assert c.post(f"/staff/{other.id}/date-polls/{poll.id}/options").status_code in (403, 404)
     assert snapshot() == before
+
+
+def test_a_date_added_after_she_answered_asks_her_again(app, login, group):
+    _prog, _amina, leyla, _staff, poll = group
+    leyla.preferred_language = "en"
+    services.answer(poll, leyla, all_yes(poll))
+    db.session.commit()
+    phone = login(leyla, new_client(app))
+    page = phone.get(f"/me/date-polls/{poll.id}").get_data(as_text=True)
+    assert "You have answered." in page and "A new date is added." not in page
+    assert f'href="/me/date-polls/{poll.id}"' not in phone.get("/me").get_data(as_text=True)
+    added = services.add_option(poll, OptionInput(day_at(12)))
+    db.session.commit()
+    page = phone.get(f"/me/date-polls/{poll.id}").get_data(as_text=True)
+    assert "A new date is added. Please answer it too." in page and "You have answered." not in page
+    new_choices = re.findall(rf'name="option-{added.id}" value="\w+"[^>]*>', page)
+    assert len(new_choices) == 3 and not any("checked" in c for c in new_choices)  # hers stay checked
+    assert page.count("checked") == 3
+    assert f'href="/me/date-polls/{poll.id}"' in phone.get("/me").get_data(as_text=True)  # her home calls her back

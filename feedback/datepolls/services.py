@@ -212,14 +212,16 @@ def answers_of(poll: DatePoll, user_id: int) -> MyAnswers | None:
 
 
 def open_unanswered(user: User, program_ids: Sequence[int]) -> list[DatePoll]:
-    """The open polls of her groups that she has not answered: for her home page."""
+    """The open polls of her groups with a date she has not answered: for her home page. A poll
+    she answered comes back when staff add a date to it."""
     if not program_ids:
         return []
-    answered = sa.select(DateNeed.poll_id).where(DateNeed.user_id == user.id)
+    unanswered = sa.select(DateOption.poll_id).where(
+        ~sa.exists().where(DateVote.option_id == DateOption.id, DateVote.user_id == user.id))
     return list(db.session.scalars(
         sa.select(DatePoll)
         .where(DatePoll.program_id.in_(program_ids), DatePoll.status == PollStatus.OPEN,
-               DatePoll.id.not_in(answered))
+               DatePoll.id.in_(unanswered))
         .order_by(DatePoll.created_at, DatePoll.id)
     ))
 
