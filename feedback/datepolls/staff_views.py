@@ -97,7 +97,7 @@ def add_option(program_id: int, poll_id: int):
     poll = get_or_404(DatePoll, poll_id, program_id)
     row = read_rows(request.form, 1)
     if not row.errors and not row.options:
-        row.errors["option-0-day"] = str(_("Write the date, for example 2027-02-09."))
+        row.errors["option-0-day"] = _("Write the date, for example 2027-02-09.")
     if not row.errors:
         try:
             option = services.add_option(poll, row.options[0])

@@ -14,7 +14,7 @@ from feedback.common.request_guards import accepts_upload
 from feedback.priorities import services
 from feedback.priorities.forms import OptionForm, PollForm, PollSettingsForm, PollTranslationForm
 from feedback.priorities.labels import POLL_STATUS_LABELS
-from feedback.priorities.models import PriorityPoll
+from feedback.priorities.models import PollStatus, PriorityPoll
 from feedback.priorities.photos import remove_option_photo, save_option_photo
 from feedback.proposals.photo_views import keep_typed, photo_input
 from feedback.proposals.photos import MAX_BYTES as PHOTO_MAX_BYTES
@@ -73,7 +73,7 @@ def new(program_id: int):
 @staff_required
 def edit(program_id: int, poll_id: int):
     poll = _poll(program_id, poll_id)
-    if poll.status != "draft":
+    if poll.status != PollStatus.DRAFT:
         flash(_("The poll cannot change after voting has started."), "error")
         return redirect(url_for("priorities.show", program_id=program_id, poll_id=poll.id))
     form = PollSettingsForm(obj=poll)
