@@ -12,6 +12,7 @@ from werkzeug.routing import IntegerConverter
 
 from feedback.common.ids import DB_INT_MAX
 from feedback.common.sqltime import local_month
+from feedback.common.templating import App
 from feedback.config import DEV_SECRET, Config, ProductionConfig
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
@@ -31,7 +32,7 @@ def _database_url(app: Flask) -> str:
 
 def create_app(config: Any = None) -> Flask:
     # templates/ and static/ sit beside the package, at the top of the repository.
-    app = Flask(
+    app = App(
         __name__,
         instance_relative_config=True,
         template_folder=os.path.join(ROOT, "templates"),

@@ -92,6 +92,9 @@ class Config:
         "text/calendar",
     ]
     COMPRESS_MIN_SIZE = 500
+    # Pages and htmx answers are made per request: brotli's fastest level (static files are kept
+    # at its strongest, common/static_cache.py).
+    COMPRESS_BR_LEVEL = 1
     # Streamed responses are left alone (Flask-Compress's streaming path leaves files open);
     # common/assets.py turns static files into plain responses so that they are compressed all the same.
     COMPRESS_STREAMS = False

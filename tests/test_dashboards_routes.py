@@ -6,6 +6,7 @@ import csv
 import io
 import re
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -270,8 +271,6 @@ def program_topic(program):
 
 
 def test_plotly_is_served_compressed_and_cached_for_a_year(app, client):
-    from pathlib import Path
-
     from feedback.common.assets import asset_url
 
     with app.test_request_context():
@@ -287,13 +286,44 @@ def test_plotly_is_served_compressed_and_cached_for_a_year(app, client):
     assert again.data == first.data
 
 
-def test_only_versioned_static_files_are_kept_compressed():
+def test_only_versioned_static_files_are_kept_compressed(app):
     from feedback.common.static_cache import StaticCache
 
     cache = StaticCache(max_items=2)
-    cache.set("br;-", b"a page")
-    assert cache.get("br;-") is None  # pages are never kept
-    for n in range(3):
-        cache.set(f"br;/static/x{n}.js?v=1", b"x")
-    assert cache.get("br;/static/x0.js?v=1") is None  # the oldest made room
-    assert cache.get("br;/static/x2.js?v=1") == b"x"
+    with app.app_context():
+        cache.set("br;-", b"a page")
+        assert cache.get("br;-") is None  # pages are never kept
+        for n in range(3):
+            cache.set(f"br;x{n}.js?v=1", b"x")
+        assert cache.get("br;x0.js?v=1") is None  # the oldest made room, and there is no such file to read
+        assert cache.get("br;x2.js?v=1") == b"x"
+        assert cache.get("br;../feedback/config.py?v=1") is None  # nothing outside static/ is read
+
+
+@pytest.mark.parametrize("encoding", ["br", "gzip"])
+def test_a_static_file_is_compressed_once_at_the_strongest_level(app, client, encoding):
+    import gzip
+
+    import brotli
+
+    from feedback.common.assets import asset_url
+
+    with app.test_request_context():
+        url = asset_url("vendor/htmx.min.js")
+    plain = (Path(app.static_folder) / "vendor/htmx.min.js").read_bytes()
+    first = client.get(url, headers={"Accept-Encoding": encoding})
+    assert first.headers["Content-Encoding"] == encoding
+    strongest = brotli.compress(plain, quality=11) if encoding == "br" else gzip.compress(plain, 9, mtime=0)
+    assert first.data == strongest
+    assert (brotli.decompress(first.data) if encoding == "br" else gzip.decompress(first.data)) == plain
+    assert client.get(url, headers={"Accept-Encoding": encoding}).data == first.data
+
+
+def test_a_page_is_compressed_at_the_fastest_level(app, client):
+    import brotli
+
+    page = client.get("/login", headers={"Accept-Encoding": "br"})
+    assert page.headers["Content-Encoding"] == "br"
+    html = brotli.decompress(page.data)
+    assert b"<html" in html
+    assert page.data == brotli.compress(html, quality=1)  # not kept: made for this request

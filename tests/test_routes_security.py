@@ -6,6 +6,8 @@ from html.parser import HTMLParser
 
 import pytest
 
+from feedback.extensions import db
+from feedback.proposals import services as proposals
 from feedback.votes import services as votes
 from tests.routes_support import client_as, new_client
 
@@ -212,18 +214,24 @@ def test_session_cookie_is_httponly_and_samesite(app, make):
 # --- htmx ------------------------------------------------------------------------------
 
 
-def panel_of(html: str) -> str:
-    match = re.search(r'<section id="vote-panel".*?</section>\s*$', html, re.S | re.M)
-    assert match, "no vote panel"
-    return match.group(0)
-
-
 def normalise(html: str) -> str:
     html = re.sub(r'name="csrf_token" value="[^"]*"', 'name="csrf_token" value=""', html)
     return re.sub(r"\s+", " ", html).strip()
 
 
-def test_htmx_vote_returns_the_panel_and_a_plain_post_redirects(app, make, login):
+def element(html: str, ident: str) -> str:
+    """The element with this id, from its start tag to its matching end tag."""
+    start = re.search(rf'<(\w+)[^>]*\bid="{ident}"', html)
+    assert start, f"no #{ident}"
+    tag, depth, pos = start.group(1), 0, start.start()
+    for m in re.finditer(rf"<(/?){tag}\b[^>]*>", html[pos:]):
+        depth += -1 if m.group(1) else 1
+        if depth == 0:
+            return html[pos:pos + m.end()]
+    raise AssertionError(f"#{ident} is not closed")
+
+
+def test_htmx_vote_returns_what_changed_and_a_plain_post_redirects(app, make, login):
     prog = make.program()
     member = make.member(prog)
     p = make.proposal(prog, "voting", results_live=True)
@@ -237,17 +245,23 @@ def test_htmx_vote_returns_the_panel_and_a_plain_post_redirects(app, make, login
     assert partial.status_code == 200
     fragment = partial.get_data(as_text=True)
     assert "<html" not in fragment and "<body" not in fragment and "<head" not in fragment
-    assert fragment.lstrip().startswith('<section id="vote-panel"')
+    # Her news in place; the heading, the button and the results out of band. Her form (choice,
+    # reason, CSRF token) stays on her page as she sent it.
+    assert fragment.lstrip().startswith('<div id="vote-news"')
+    assert "<form" not in fragment and "csrf_token" not in fragment
+    assert fragment.count('hx-swap-oob="true"') == 3
     assert header_problems(partial) == []
     assert "Vary" in partial.headers  # the same address answers with a page or a part
 
-    # The very same template is used by the full page.
+    # The very same templates make the full page: each part is as the page has it after the vote.
     full = client.get(f"/p/{p.id}?voted=1").get_data(as_text=True)
     assert "<html" in full
-    assert normalise(panel_of(full)) == normalise(fragment.strip())
+    for part in ("vote-news", "vote-head", "vote-send", "results"):
+        sent = element(fragment, part).replace(' hx-swap-oob="true"', "")
+        assert normalise(sent) == normalise(element(element(full, "vote-panel"), part)), part
 
 
-def test_htmx_vote_error_is_shown_inside_the_panel(app, make, login):
+def test_htmx_vote_refusal_of_her_answer_is_shown_above_her_form(app, make, login):
     prog = make.program()
     member = make.member(prog, language="en")
     p = make.proposal(prog, "voting")
@@ -255,10 +269,31 @@ def test_htmx_vote_error_is_shown_inside_the_panel(app, make, login):
     resp = client.post(f"/p/{p.id}/vote", data={"choice": "maybe", "reason": "kept text"},
                        headers={"HX-Request": "true"})
     assert resp.status_code == 200  # htmx only swaps 2xx answers in
+    assert "HX-Retarget" not in resp.headers
     html = resp.get_data(as_text=True)
-    assert "<html" not in html
+    assert html.lstrip().startswith('<div id="vote-news"') and "<form" not in html
     assert 'role="alert"' in html and "Choose one of the answers." in html
-    assert "kept text" in html
+    # What she wrote is not sent back: it is still in her form, which this answer leaves alone.
+    assert "kept text" not in html
+    assert votes.my_vote(p, member) is None
+
+
+def test_htmx_vote_on_a_closed_vote_sends_the_whole_panel(app, make, login):
+    prog = make.program()
+    member = make.member(prog, language="en")
+    p = make.proposal(prog, "voting")
+    client = login(member, new_client(app))
+    page = client.get(f"/p/{p.id}").get_data(as_text=True)
+    assert "<form" in element(page, "vote-panel")
+    proposals.close_voting(p, None)
+    db.session.commit()
+    resp = client.post(f"/p/{p.id}/vote", data={"choice": "agree"}, headers={"HX-Request": "true"})
+    assert resp.status_code == 200
+    assert resp.headers["HX-Retarget"] == "#vote-panel" and resp.headers["HX-Reswap"] == "outerHTML"
+    html = resp.get_data(as_text=True)
+    assert html.lstrip().startswith('<section id="vote-panel"')
+    assert "Voting is closed. You cannot vote now." in html and "<form" not in html
+    assert votes.my_vote(p, member) is None
 
 
 def test_htmx_errors_are_fragments(app, make, login):

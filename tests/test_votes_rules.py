@@ -191,3 +191,16 @@ def test_voted_on_finds_named_and_secret_votes_in_two_queries(make, app, count_q
         done = votes.voted_on(named + secret, alice)
     assert done == {named[0].id, secret[1].id}
     assert len(statements) == 2
+
+
+@pytest.mark.parametrize("lang", ["sv", "en", "ar", "fa", "so", "ti"])
+def test_the_panel_words_are_the_choice_labels_in_her_language(app, lang):
+    from flask_babel import force_locale
+
+    from feedback.votes.labels import CHOICE_LABELS, choice_labels
+
+    with app.test_request_context(), force_locale(lang):
+        words = choice_labels()
+        assert words == {choice: str(label) for choice, label in CHOICE_LABELS.items()}
+    if lang == "sv":
+        assert words == {"agree": "Ja, bra", "unsure": "Vet inte", "disagree": "Nej, inte bra"}

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from flask import Flask, current_app, g
-from flask_babel import format_datetime, get_locale, get_translations
+from flask_babel import format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from feedback.audit.labels import security_kind_label
 from feedback.common import i18n
 from feedback.common.assets import asset_url
+from feedback.common.i18n import page_translations
 from feedback.common.icons import CHOICE_ICONS, ICONS, icon, icon_path
 from feedback.common.lix import readability
 from feedback.common.text import linkify
@@ -41,22 +42,6 @@ def _unread_news() -> int:
     if "unread_news" not in g:
         g.unread_news = unread_count(current_user)
     return g.unread_news
-
-
-def page_translations():
-    """The catalog for the language in force. Flask-Babel looks it up anew for every string (its
-    request namespace, the locale, the cache key), which was a third of rendering the vote panel;
-    here it is kept on that namespace per locale, so force_locale (an e-mail or a calendar file in
-    her language) still switches it."""
-    ns = g.get("_flask_babel")
-    locale = getattr(ns, "babel_locale", None)
-    if locale is None:  # the first string of the request: Flask-Babel picks the language
-        return get_translations()
-    kept = getattr(ns, "page_translations", None)
-    if kept is None or kept[0] is not locale:
-        kept = (locale, get_translations())
-        ns.page_translations = kept
-    return kept[1]
 
 
 def poll_trigger(kind: str) -> str:

@@ -44,6 +44,8 @@ from feedback.votes import services as votes
 from feedback.votes.labels import choice_labels
 
 bp = Blueprint("portal", __name__)
+# The vote form's htmx answer replaces its news slot; a refusal about the vote itself sends the panel.
+WHOLE_PANEL = {"HX-Retarget": "#vote-panel", "HX-Reswap": "outerHTML"}
 
 
 def _member_programs() -> list[int]:
@@ -153,16 +155,19 @@ def vote(proposal_id: int):
     try:
         mine, counted = votes.cast_vote_and_count(p, current_user, choice, reason)
     except RuleError as e:
+        if request.htmx and e.field:
+            # About what she sent: the message, and her form stays as she filled it.
+            return render_template("portal/_vote_news.html", error=e.message)
         ctx = _panel_context(p, error=e.message, form_choice=choice, form_reason=reason)
         if request.htmx:
-            # 200 so htmx swaps the panel in; the message is inside it.
-            return render_template("portal/_vote_panel.html", **ctx)
+            # About the vote itself (closed, not hers): the whole panel, with 200 so htmx swaps it in.
+            return render_template("portal/_vote_panel.html", **ctx), WHOLE_PANEL
         return render_template(
             "portal/proposal.html", text=p.text_in(str(get_locale())), **ctx, **_talk_context(p)
         ), e.status
     if request.htmx:
         ctx = _panel_context(p, just_voted=True, just_cast=mine, counted=counted)
-        return render_template("portal/_vote_panel.html", **ctx)
+        return render_template("portal/_vote_step.html", **ctx)
     return redirect(url_for("portal.proposal", proposal_id=p.id, voted=1) + "#vote-panel")
 
 

@@ -52,15 +52,58 @@ def test_vote_and_change_it_with_htmx(page: Page, live: Live):
     expect(page.get_by_role("status")).to_be_focused()  # announced to screen readers
     assert page.url == proposal_url
     assert page.evaluate("window.__sameDocument") is True
+    # The answer changed the heading and the button; her form kept what she gave.
+    expect(page.locator("#vote-panel-h")).to_have_text(live.t("sv", "Your vote"))
+    expect(page.locator("#vote-send")).to_have_text(live.t("sv", "Change my vote"))
+    expect(page.locator("#reason")).to_have_value("Mina barn behöver hjälp.")
 
     with page.expect_response(lambda r: r.request.method == "POST" and r.url.endswith(f"/p/{pid}/vote")) as second:
         _vote(page, "disagree")
     assert second.value.request.headers.get("hx-request") == "true"
     _expect_confirmation(page, live, "sv", "No, not good")
+    expect(page.locator("#vote-panel .confirm")).to_have_count(1)
+    expect(page.locator("#vote-panel input[value=disagree]")).to_be_checked()
     assert page.url == proposal_url
     assert page.evaluate("window.__sameDocument") is True
 
     assert live.votes_on(pid) == [(member.id, "disagree", "Mina barn behöver hjälp.")]
+
+
+def test_a_new_vote_replaces_what_the_page_said_of_the_old_one(page: Page, live: Live):
+    """She voted before: the page says so, with live results. A new vote with htmx changes the
+    heading's note, the results and nothing else."""
+    member, other = live.member(), live.member()
+    pid = live.proposal(title="Fika varje gång", results_live=True)
+    live.vote(pid, member, "agree")
+    live.vote(pid, other, "agree")
+    page.goto(member.link)
+    page.goto(f"/p/{pid}")
+    note = page.locator("#vote-head .voted-note")
+    expect(note).to_contain_text(live.t("sv", "Yes, good"))
+    results = page.locator("#results")
+    expect(results).to_contain_text(live.t("sv", "%(n)s of %(total)s (%(pct)s%%)", n=2, total=2, pct=100))
+
+    with page.expect_response(lambda r: r.url.endswith(f"/p/{pid}/vote")):
+        _vote(page, "unsure")
+    _expect_confirmation(page, live, "sv", "Not sure")
+    expect(note).to_have_count(0)  # "You said: Yes, good" is gone with the old heading
+    expect(results.locator(".result-unsure")).to_contain_text(
+        live.t("sv", "%(n)s of %(total)s (%(pct)s%%)", n=1, total=2, pct=50))
+    assert sorted(live.votes_on(pid)) == sorted([(other.id, "agree", None), (member.id, "unsure", None)])
+
+
+def test_a_vote_closed_while_her_page_is_open_shows_the_closed_panel(page: Page, live: Live):
+    member = live.member()
+    pid = live.proposal(title="Kvällsträffar")
+    page.goto(member.link)
+    page.goto(f"/p/{pid}")
+    live.close_voting(pid)
+    _vote(page, "agree")
+    panel = page.locator("#vote-panel")
+    expect(panel.locator("[role=alert]")).to_contain_text(live.t("sv", "Voting is closed. You cannot vote now."))
+    expect(panel.locator("form")).to_have_count(0)
+    expect(panel.locator("#vote-panel-h")).to_have_text(live.t("sv", "Voting is closed"))
+    assert live.votes_on(pid) == []
 
 
 def test_vote_and_change_it_without_javascript(nojs_page: Page, live: Live):
