@@ -204,3 +204,16 @@ def test_the_panel_words_are_the_choice_labels_in_her_language(app, lang):
         assert words == {choice: str(label) for choice, label in CHOICE_LABELS.items()}
     if lang == "sv":
         assert words == {"agree": "Ja, bra", "unsure": "Vet inte", "disagree": "Nej, inte bra"}
+
+
+@pytest.mark.parametrize("lang", ["sv", "en", "ar", "fa", "so", "ti"])
+def test_a_result_line_reads_as_the_template_would_say_it(app, lang):
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    from feedback.votes.labels import count_words
+
+    with app.test_request_context(), force_locale(lang):
+        said = render_template_string('{{ _("%(n)s of %(total)s (%(pct)s%%)", n=3, total=6, pct=50) }}')
+        assert count_words(3, 6, 50) == said
+        assert "3" in said and "6" in said and "50" in said and "%%" not in said

@@ -18,7 +18,7 @@ from feedback.meetings.labels import action_button_label, action_label
 from feedback.outbox.labels import channel_label, state_label
 from feedback.programs.labels import role_label
 from feedback.proposals.labels import status_label
-from feedback.votes.labels import CHOICE_LABELS
+from feedback.votes.labels import CHOICE_LABELS, count_words
 
 LIX_BANDS = {
     "very_easy": _l("very easy"),
@@ -97,6 +97,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["outbox_channel_label"] = channel_label
     app.jinja_env.globals["outbox_state_label"] = state_label
     app.jinja_env.globals["choice_label"] = lambda choice: str(CHOICE_LABELS.get(choice, choice))
+    app.jinja_env.globals["count_words"] = count_words
     app.jinja_env.globals["readability"] = readability
     app.jinja_env.globals["lix_band_label"] = lix_band_label
     app.jinja_env.filters["linkify"] = linkify
