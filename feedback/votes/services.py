@@ -64,9 +64,12 @@ def store_ballot(proposal: Proposal, user: User, choice: str, reason: str | None
 
     An anonymous ballot and her line on the voter roll are written in one transaction, and
     PostgreSQL stamps both rows with its id (xmin) and puts them where they arrive (ctid). So
-    there every anonymous write rewrites all of the proposal's ballots (random order, new ids)
-    and its roll (in member order): afterwards every row of both carries the same stamp and
-    nothing in them tells which ballot came with which voter, while voting is still open too.
+    there every anonymous write rewrites all of the proposal's ballots (random order, new ids),
+    and a write that put her on the roll rewrites the roll too (in member order): afterwards
+    the ballots carry one stamp, the roll lines one stamp (the same one when the roll was
+    written), and nothing in them tells which ballot came with which voter, while voting is
+    still open too. A change of mind leaves the roll as it was: it writes no roll line to pair
+    with, and rewriting the roll was almost half the cost of a secret ballot (bench/vote_load).
     SQLite keeps rows in the order of their keys (a random id; the roll has no row id) and stamps
     nothing, so it needs no rewrite until voting closes."""
     rewrite = proposal.anonymous and db.session.get_bind().dialect.name == "postgresql"
@@ -74,7 +77,7 @@ def store_ballot(proposal: Proposal, user: User, choice: str, reason: str | None
         # One anonymous write at a time per proposal: each rewrites all its rows.
         db.session.execute(sa.select(Proposal.id).where(Proposal.id == proposal.id).with_for_update())
     if proposal.anonymous:
-        insert_ignore(
+        new_voter = insert_ignore(
             db.session,
             VoterRoll.__table__,
             {"proposal_id": proposal.id, "user_id": user.id},
@@ -95,7 +98,7 @@ def store_ballot(proposal: Proposal, user: User, choice: str, reason: str | None
             update=["choice", "reason", "channel"],
         )
         if rewrite:
-            scatter_anonymous_ballots(proposal.id)
+            scatter_anonymous_ballots(proposal.id, roll=new_voter)
         return
     now = utcnow()
     upsert(
@@ -131,28 +134,31 @@ _PG_REWRITE_ROLL = sa.text("""
     INSERT INTO voter_roll (proposal_id, user_id) SELECT proposal_id, user_id FROM moved ORDER BY user_id""")
 
 
-def scatter_anonymous_ballots(proposal_id: int) -> None:
-    """Write an anonymous vote's ballots again in a random order with new ids, and its voter
-    roll in the order of the members' ids, all in the caller's transaction: after this, nothing
-    in the tables (order, ids, PostgreSQL's row stamps) lines a ballot up with a voter. Done on
-    every anonymous write and when voting closes. The caller commits."""
+def scatter_anonymous_ballots(proposal_id: int, roll: bool = True) -> None:
+    """Write an anonymous vote's ballots again in a random order with new ids, and (unless
+    roll is False) its voter roll in the order of the members' ids, all in the caller's
+    transaction: after this, nothing in the tables (order, ids, PostgreSQL's row stamps) lines a
+    ballot up with a voter. Done on every anonymous write on PostgreSQL (see store_ballot) and
+    when voting closes. The caller commits."""
     if db.session.get_bind().dialect.name == "postgresql":
         # Two statements instead of one per row: this runs on every secret ballot there.
         db.session.execute(_PG_SCATTER_BALLOTS, {"p": proposal_id})
-        db.session.execute(_PG_REWRITE_ROLL, {"p": proposal_id})
+        if roll:
+            db.session.execute(_PG_REWRITE_ROLL, {"p": proposal_id})
         return
     anonymous = sa.and_(Vote.proposal_id == proposal_id, Vote.user_id.is_(None))
     ballots = [dict(row._mapping) for row in db.session.execute(
         sa.select(Vote.proposal_id, Vote.ballot_key, Vote.choice, Vote.reason, Vote.channel).where(anonymous))]
-    voters = list(db.session.scalars(
-        sa.select(VoterRoll.user_id).where(VoterRoll.proposal_id == proposal_id).order_by(VoterRoll.user_id)))
     secrets.SystemRandom().shuffle(ballots)
     db.session.execute(sa.delete(Vote).where(anonymous))
-    db.session.execute(sa.delete(VoterRoll).where(VoterRoll.proposal_id == proposal_id))
     if ballots:  # written one after the other in the shuffled order, with ids as random
         db.session.execute(sa.insert(Vote), [{**b, "id": new_ballot_id()} for b in ballots])
-    if voters:
-        db.session.execute(sa.insert(VoterRoll), [{"proposal_id": proposal_id, "user_id": u} for u in voters])
+    if roll:
+        voters = list(db.session.scalars(
+            sa.select(VoterRoll.user_id).where(VoterRoll.proposal_id == proposal_id).order_by(VoterRoll.user_id)))
+        db.session.execute(sa.delete(VoterRoll).where(VoterRoll.proposal_id == proposal_id))
+        if voters:
+            db.session.execute(sa.insert(VoterRoll), [{"proposal_id": proposal_id, "user_id": u} for u in voters])
 
 
 def cast_vote_and_count(
