@@ -77,6 +77,7 @@ def create_app(config: Any = None) -> Flask:
     )
     ext.compress.init_app(app)
     ext.limiter.init_app(app)
+    _limit_only_where_decorated(app, ext.limiter)
     ext.htmx.init_app(app)  # request.htmx
 
     app.url_map.converters["int"] = DatabaseIdConverter
@@ -103,6 +104,18 @@ def create_app(config: Any = None) -> Flask:
     for part in (cookie_session, assets, request_guards, headers, error_pages, template_helpers, routes, cli, transaction):
         part.init_app(app)
     return app
+
+
+def _limit_only_where_decorated(app: Flask, limiter: Any) -> None:
+    """Every rate limit of ours sits on its route (@limiter.limit), and Flask-Limiter checks those
+    in the route's own wrapper. Its check before every request looks for default, application,
+    meta and blueprint limits, which we have none of: it found nothing on every request and cost
+    a tenth of a /healthz (bench/request_cpu --instructions). So it is taken out, and a limit of
+    one of those kinds in the settings stops the app from starting instead of going unchecked."""
+    configured = [key for key in ("RATELIMIT_DEFAULT", "RATELIMIT_APPLICATION", "RATELIMIT_META") if app.config.get(key)]
+    if configured:
+        raise RuntimeError(f"{', '.join(configured)}: only limits on routes (@limiter.limit) are checked here.")
+    app.before_request_funcs[None].remove(limiter._check_request_limit)
 
 
 def _check_vapid_keys(app: Flask) -> None:

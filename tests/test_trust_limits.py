@@ -90,3 +90,27 @@ def test_the_count_is_over_the_last_minute_at_every_moment(behind_proxy, time_ma
         statuses.append(_try(client, "203.0.113.8"))
     # At 61.5 s the tries at 58, 59 and 61 are three in the last minute: the fourth is refused.
     assert statuses == [400, 400, 400, 400, 429]
+
+
+def test_every_limit_is_on_a_route_and_still_counts(behind_proxy):
+    """The limiter's check before every request is taken out (feedback/__init__.py): it is only
+    safe while every limit sits on a route, which the route's own wrapper checks."""
+    from feedback.extensions import limiter
+
+    manager = limiter.limit_manager
+    assert not manager._default_limits and not manager._application_limits and not manager._blueprint_limits
+    assert not list(limiter._meta_limits)
+    assert limiter._check_request_limit not in behind_proxy.before_request_funcs.get(None, [])
+    # A limit on a route still refuses the fourth try of the minute.
+    client = new_client(behind_proxy)
+    assert [_try(client, "203.0.113.9") for _ in range(4)] == [400, 400, 400, 429]
+
+
+@pytest.mark.parametrize("key", ["RATELIMIT_DEFAULT", "RATELIMIT_APPLICATION", "RATELIMIT_META"])
+def test_a_limit_that_only_the_removed_check_would_count_stops_the_start(key):
+    class Configured(TestConfig):
+        pass
+
+    setattr(Configured, key, "100 per minute")
+    with pytest.raises(RuntimeError, match=key):
+        create_app(Configured)
