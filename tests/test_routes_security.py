@@ -186,6 +186,34 @@ def test_redirects_carry_the_headers_too(app, make):
     assert header_problems(resp) == []
 
 
+def test_a_view_keeps_its_own_headers_and_each_header_is_sent_once(app):
+    """The service worker keeps its own Cache-Control; a page gets no-store; no header comes twice."""
+    resp = new_client(app).get("/login")
+    for name in ("Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy", "X-Frame-Options",
+                 "Permissions-Policy", "Cache-Control"):
+        assert len(resp.headers.getlist(name)) == 1, name
+    assert "Cookie" in resp.headers["Vary"]
+    worker = new_client(app).get("/sw.js")
+    assert worker.headers.getlist("Cache-Control") == ["no-cache"]  # its own, not no-store
+    assert worker.headers["X-Frame-Options"] == "DENY"
+
+
+def test_production_adds_strict_transport_security(app, tmp_path):
+    from feedback import create_app
+    from feedback.config import TestConfig
+
+    class Production(TestConfig):
+        PRODUCTION = True
+        TWO_FACTOR_REQUIRED = False
+        SECRET_KEY = "a-real-secret-for-this-test-" + "x" * 16
+        BALLOT_SECRET = "another-real-secret"
+        SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path}/production.db"
+
+    resp = create_app(Production).test_client().get("/login")
+    assert resp.headers["Strict-Transport-Security"] == "max-age=31536000"
+    assert "Strict-Transport-Security" not in new_client(app).get("/login").headers
+
+
 def test_static_files_are_cached_long_and_typed(app):
     resp = new_client(app).get("/login")
     src = re.search(r'<script src="([^"]+)"', resp.get_data(as_text=True)).group(1)
