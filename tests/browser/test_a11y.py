@@ -156,3 +156,16 @@ ADMIN_PAGES = {
 def test_admin_pages(admin_page: Page, live: Live):
     staff = live.user_by_email(STAFF_EMAIL)
     _check_pages(admin_page, {f"admin: {name}": path.format(staff=staff) for name, path in ADMIN_PAGES.items()})
+
+
+def test_the_check_itself_finds_a_serious_problem(page: Page):
+    """axe_problems reports what it should: a button without a name and an image without words are
+    critical, and the same page with them mended is clean."""
+    broken = ('<!doctype html><html lang="sv"><head><title>Prov</title></head><body><main><h1>Prov</h1>'
+              '<button></button><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw="></main></body></html>')
+    page.set_content(broken)
+    found = axe_problems(page, "a planted problem")
+    assert any("button-name [critical]" in p for p in found), found
+    assert any("image-alt [critical]" in p for p in found), found
+    page.set_content(broken.replace("<button></button>", "<button>Skicka</button>").replace("<img ", '<img alt="" '))
+    assert axe_problems(page, "the same page, mended") == []
