@@ -60,9 +60,9 @@ run: install assets translations db
 	@$(BIN)/flask outbox work & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(BIN)/flask run --host $(HOST) --port $(PORT)
 
-# Browser tests use Debian's Chromium, never a downloaded browser.
+# Browser tests use Debian's Chromium (its headless shell), never a downloaded browser.
 browsers:
-	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
+	@command -v chromium-headless-shell >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium-headless-shell)
 
 lint: install
 	$(BIN)/ruff check .
