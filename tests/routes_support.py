@@ -9,6 +9,7 @@ server where every request gets its own context.
 """
 from __future__ import annotations
 
+import functools
 import re
 import weakref
 from dataclasses import dataclass, fields
@@ -79,14 +80,26 @@ def snapshot() -> dict[str, list[tuple]]:
     if watch is None:
         watch = _WATCHES[engine] = _WriteWatch(engine)
     if watch.snapshot is None:
-        tables = [t for t in db.metadata.sorted_tables if t.name not in _NOT_SNAPSHOT]
+        tables = [t for t in sorted_tables() if t.name not in _NOT_SNAPSHOT]
         with engine.connect() as conn:
             if conn.dialect.name == "postgresql":
                 watch.snapshot = _one_trip_snapshot(conn, tables)
             else:
-                watch.snapshot = {t.name: sorted((tuple(r) for r in conn.execute(sa.select(t)).all()), key=repr)
-                                  for t in tables}
+                # The values as SQLite keeps them (moments as text): turning each into its Python
+                # type was most of the time a snapshot took, and snapshots are only compared with
+                # snapshots taken the same way.
+                watch.snapshot = {t.name: sorted(conn.exec_driver_sql(_select_all(t)).all(), key=repr) for t in tables}
     return dict(watch.snapshot)
+
+
+@functools.cache
+def sorted_tables() -> tuple[sa.Table, ...]:
+    """The tables, parents first: worked out once (sorting them was a tenth of emptying them)."""
+    return tuple(db.metadata.sorted_tables)
+
+
+def _select_all(table: sa.Table) -> str:
+    return "SELECT " + ", ".join(f'"{c.name}"' for c in table.columns) + f' FROM "{table.name}"'
 
 
 # A statement that cannot change a snapshotted row; anything else counts as a write.
@@ -144,13 +157,18 @@ def _one_trip_snapshot(conn: sa.Connection, tables: list[sa.Table]) -> dict[str,
 
 def empty_tables(conn: sa.Connection) -> None:
     """Delete every row of every table, children first."""
-    tables = list(reversed(db.metadata.sorted_tables))
+    tables = sorted_tables()[::-1]
     if conn.dialect.name == "postgresql":
         # One round trip instead of one per table: this runs after every test.
         conn.exec_driver_sql("; ".join(f'DELETE FROM "{t.name}"' for t in tables))
         return
+    # A test writes to a few of the tables: one statement finds them, instead of a DELETE for
+    # every table (a twelfth of the SQLite run went there).
+    found = {name for (name,) in conn.exec_driver_sql(" UNION ALL ".join(
+        f"""SELECT '{t.name}' WHERE EXISTS (SELECT 1 FROM "{t.name}")""" for t in tables))}
     for table in tables:
-        conn.execute(table.delete())
+        if table.name in found:
+            conn.exec_driver_sql(f'DELETE FROM "{table.name}"')
 
 
 def reset_database() -> None:
@@ -294,7 +312,7 @@ def rows_now() -> dict[str, list[dict[str, Any]]]:
     db.session.commit()
     with db.engine.connect() as conn:
         return {t.name: [dict(r._mapping) for r in conn.execute(sa.select(t).order_by(*t.primary_key.columns))]
-                for t in db.metadata.sorted_tables}
+                for t in sorted_tables()}
 
 
 def put_back(rows: dict[str, list[dict[str, Any]]]) -> None:
@@ -302,7 +320,7 @@ def put_back(rows: dict[str, list[dict[str, Any]]]) -> None:
     db.session.rollback()
     with db.engine.begin() as conn:
         empty_tables(conn)
-        for table in db.metadata.sorted_tables:
+        for table in sorted_tables():
             if rows[table.name]:
                 conn.execute(table.insert(), rows[table.name])
     db.session.expire_all()
