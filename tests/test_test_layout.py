@@ -4,6 +4,7 @@ a test module that others import, and no fixture is written out again in a secon
 from __future__ import annotations
 
 import ast
+import functools
 from collections import defaultdict
 from pathlib import Path
 
@@ -11,6 +12,7 @@ TESTS = Path(__file__).parent
 ROOT = TESTS.parent
 
 
+@functools.cache  # parsed once for all the tests here (read-only), not once per test
 def _modules() -> dict[str, ast.Module]:
     return {str(p.relative_to(ROOT)): ast.parse(p.read_text(encoding="utf-8"), filename=str(p))
             for p in sorted(TESTS.rglob("*.py"))}
