@@ -92,9 +92,14 @@ def snapshot() -> dict[str, list[tuple]]:
     return dict(watch.snapshot)
 
 
-@functools.cache
 def sorted_tables() -> tuple[sa.Table, ...]:
-    """The tables, parents first: worked out once (sorting them was a tenth of emptying them)."""
+    """The tables, parents first: worked out once (sorting them was a tenth of emptying them),
+    and again if a model's module is imported later."""
+    return _sorted_tables(len(db.metadata.tables))
+
+
+@functools.cache
+def _sorted_tables(_how_many: int) -> tuple[sa.Table, ...]:
     return tuple(db.metadata.sorted_tables)
 
 
