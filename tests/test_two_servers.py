@@ -35,13 +35,17 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _prefix(secret: str) -> str:
+    return f"test-{secret[-16:]}"
+
+
 @contextmanager
 def _server(database_url: str, secret: str) -> Iterator[int]:
     port = _free_port()
     env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": secret, "REDIS_URL": REDIS,
            "LOGIN_RATE_LIMIT": "3 per minute", "CONSENT_REQUIRED": "0",
-           # Both servers share the counts; another run on this Redis does not.
-           "RATELIMIT_KEY_PREFIX": f"test-{secret[-16:]}"}
+           # Both servers share the counts; another run (or xdist worker) on this Redis does not.
+           "RATELIMIT_KEY_PREFIX": _prefix(secret)}
     env.pop("APP_ENV", None)  # plain HTTP on loopback
     proc = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}",
                              "wsgi:app"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -94,15 +98,20 @@ def _get(port: int, path: str) -> tuple[int, str]:
 def _running(database_url):
     secret = "two-servers-" + os.urandom(8).hex()
     with _server(database_url, secret) as a, _server(database_url, secret) as b:
-        yield a, b
+        yield a, b, _prefix(secret)
 
 
 @pytest.fixture
 def servers(app, _running):
     import redis
 
-    redis.Redis.from_url(REDIS).flushdb()  # this test's own Redis database: counts start at zero
-    return _running
+    # Counts start at zero for each test. Only this pair's keys go: a flush of the whole database
+    # wiped the counts of the other xdist worker's pair in the middle of its rate-limit test.
+    a, b, prefix = _running
+    store = redis.Redis.from_url(REDIS)
+    for key in store.scan_iter(match=f"*/{prefix}/*"):
+        store.delete(key)
+    return a, b
 
 
 def test_two_servers_behave_as_one(app, make, servers):
