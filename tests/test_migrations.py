@@ -98,6 +98,11 @@ def test_database_constraints_exist_after_migrating():
             Vote(proposal_id=p.id, user_id=user.id, choice="unsure", channel="phone"),  # a second vote
             Vote(proposal_id=p.id, user_id=None, choice="maybe", channel="phone", ballot_key="k"),
             Vote(proposal_id=999999, user_id=None, choice="agree", channel="phone", ballot_key="k2"),
+            Vote(proposal_id=p.id, user_id=None, choice=None, channel="phone", ballot_key="k3"),  # no choice
+            # sealed and in plain at once, or sealed with her name on it
+            Vote(proposal_id=p.id, user_id=None, choice="agree", sealed=b"x", channel="phone", ballot_key="k4"),
+            Vote(proposal_id=p.id, user_id=None, reason="Why", sealed=b"x", channel="phone", ballot_key="k5"),
+            Vote(proposal_id=p.id, user_id=user.id, sealed=b"x", channel="phone"),
         ):
             db.session.add(bad)
             with pytest.raises(sa.exc.IntegrityError):
@@ -136,6 +141,7 @@ def test_data_from_the_first_migration_survives_every_later_one():
     from feedback.meetings import live
     from feedback.meetings.models import Meeting
     from feedback.proposals.models import Proposal
+    from feedback.votes import services as votes
 
     with fresh_database() as url:
 
@@ -174,6 +180,7 @@ def test_data_from_the_first_migration_survives_every_later_one():
                 assert user.erased_at is None and user.consented_at is None
                 proposal = db.session.get(Proposal, 1)
                 assert (proposal.title, proposal.status, proposal.anonymous) == ("Saturdays", "voted", True)
+                assert votes.results(1).counts["agree"] == 1  # a plain secret ballot from before sealing
                 running = db.session.get(Meeting, 2)
                 assert running.status == "open" and live.join_code(running) is None
                 live.new_code(running)  # staff make a new code and the meeting goes on

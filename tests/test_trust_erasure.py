@@ -63,6 +63,8 @@ def test_erasing_reaches_her_anonymous_post_and_her_secret_ballot(app, login, he
     assert db.session.scalar(sa.select(sa.func.count()).select_from(VoiceNote).where(VoiceNote.post_id == post_id)) == 0
     ballots = list(db.session.scalars(sa.select(Vote).where(Vote.proposal_id == secret.id)))
     assert "My own private reason." not in {b.reason for b in ballots}
+    # Her ballot is sealed while the vote is open: sealed again without her reason, still counted.
+    assert votes.reasons(secret.id) == [] and votes.results(secret.id).counts["disagree"] == 1
     assert sum(b.ballot_key is None for b in ballots) == 1  # hers, still counted but tied to nobody
     assert votes.results(secret.id).total == before_total
 

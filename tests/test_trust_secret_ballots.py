@@ -14,6 +14,7 @@ from feedback.meetings import services as meetings
 from feedback.proposals import services as proposals
 from feedback.proposals.models import Proposal
 from feedback.votes import services as votes
+from feedback.votes.sealing import SEALED_BYTES
 from tests.databases import USE_POSTGRES
 from tests.routes_support import count, new_client
 
@@ -93,8 +94,10 @@ def test_live_results_cannot_be_switched_on_for_a_secret_vote(app, make, login, 
 
 @pytest.mark.skipif(not USE_POSTGRES, reason="needs TEST_DB=postgres")
 def test_postgres_row_stamps_do_not_tie_a_ballot_to_its_voter_while_voting_is_open(make):
-    """Issue 15, finding 4: a ballot and its voter-roll line written in one transaction shared
-    that transaction's id (xmin), and both sat where they arrived (ctid). Each ballot here is a
+    """Issue 15, finding 4: a ballot and its voter-roll line written in one transaction share
+    that transaction's id (xmin). The stamp may tie her to her ballot, but the ballot is sealed
+    while voting is open: no choice, no reason, and seals of one length. Closing opens them and
+    writes every ballot again, in a random order, in one transaction. Each ballot here is a
     transaction of its own, as each vote is a request of its own."""
     program = make.program()
     voters = [make.member(program) for _ in range(16)]
@@ -104,32 +107,29 @@ def test_postgres_row_stamps_do_not_tie_a_ballot_to_its_voter_while_voting_is_op
     came_in = []
     for i, voter in enumerate(voters):
         choice = ("agree", "unsure", "disagree")[(i * 7 + i // 5) % 3]
-        votes.cast_vote(p, voter, choice)
+        votes.cast_vote(p, voter, choice, REASON if i % 4 == 0 else None)
         db.session.commit()
         came_in.append(choice)
+    votes.cast_vote(p, voters[3], "agree")  # a change of mind
+    db.session.commit()
+    came_in[3] = "agree"
 
     def read(sql: str) -> list:
         return [tuple(r) for r in db.session.execute(sa.text(sql), {"p": p.id})]
 
-    def stored() -> tuple[list, list]:
-        return (read("SELECT xmin::text, choice FROM votes WHERE proposal_id = :p ORDER BY ctid"),
-                read("SELECT xmin::text, user_id FROM voter_roll WHERE proposal_id = :p ORDER BY ctid"))
+    ballots = read("SELECT xmin::text, choice, reason, length(sealed) FROM votes WHERE proposal_id = :p ORDER BY ctid")
+    roll = read("SELECT xmin::text, user_id FROM voter_roll WHERE proposal_id = :p ORDER BY ctid")
+    assert len(ballots) == len(roll) == 16
+    assert {(c, r, n) for _, c, r, n in ballots} == {(None, None, SEALED_BYTES)}  # nothing to read in any
+    assert [votes.my_vote(p, v).choice for v in voters] == came_in
 
-    ballots, roll = stored()
-    # After a new voter, every row of both tables carries the stamp of her write: no stamp pairs
-    # a ballot with a voter.
-    assert len({x for x, _ in ballots} | {x for x, _ in roll}) == 1
-    # The roll is stored in member order, the ballots in an order of their own.
+    proposals.close_voting(p, None)
+    db.session.commit()
+    ballots = read("SELECT xmin::text, choice FROM votes WHERE proposal_id = :p AND sealed IS NULL ORDER BY ctid")
+    roll = read("SELECT xmin::text, user_id FROM voter_roll WHERE proposal_id = :p ORDER BY ctid")
+    # Closed, every row of both tables carries the stamp of the closing, the roll is in member
+    # order and the ballots in an order of their own.
+    assert len(ballots) == 16 and len({x for x, _ in ballots} | {x for x, _ in roll}) == 1
     assert [u for _, u in roll] == sorted(v.id for v in voters)
     assert [c for _, c in ballots] != came_in and sorted(c for _, c in ballots) == sorted(came_in)
-
-    votes.cast_vote(p, voters[3], "agree")  # a change of mind
-    db.session.commit()
-    came_in[3] = "agree"
-    ballots_after, roll_after = stored()
-    # Every ballot was written again with it, so hers is not the one with a new stamp; the roll,
-    # which the change did not touch, keeps the stamp all its lines had.
-    assert len({x for x, _ in ballots_after}) == 1 and ballots_after[0][0] != ballots[0][0]
-    assert roll_after == roll
-    assert sorted(c for _, c in ballots_after) == sorted(came_in)
     assert [votes.my_vote(p, v).choice for v in voters] == came_in

@@ -9,6 +9,7 @@ from feedback.extensions import db
 from feedback.proposals import services as proposals
 from feedback.votes import services as votes
 from feedback.votes.models import Vote, VoterRoll
+from feedback.votes.sealing import SEALED_BYTES
 
 
 def count_votes(p) -> int:
@@ -112,8 +113,10 @@ def test_the_tables_alone_cannot_tie_a_secret_ballot_to_its_voter(make):
     def read(sql: str) -> list:
         return [tuple(r) for r in db.session.execute(sa.text(sql), {"p": p.id})]
 
-    by_id = [c for (c,) in read("SELECT choice FROM votes WHERE proposal_id = :p ORDER BY id")]
-    assert by_id != came_in  # random ids from the start: 1 chance in about 10**10 to match by luck
+    # While voting is open, every ballot is sealed: no choice, no reason, and seals of one length.
+    open_rows = read("SELECT choice, reason, sealed FROM votes WHERE proposal_id = :p")
+    assert len(open_rows) == 24 and all(c is None and r is None for c, r, _ in open_rows)
+    assert {len(sealed) for _, _, sealed in open_rows} == {SEALED_BYTES}
     proposals.close_voting(p, None)
     db.session.expire_all()
 

@@ -27,6 +27,7 @@ from feedback.proposals.models import Proposal, Status
 from feedback.threads.models import Agreement, Post, Report, Thread, VoiceNote
 from feedback.threads.services import author_key
 from feedback.votes.models import Vote, VoterRoll
+from feedback.votes.sealing import seal, unseal
 from feedback.votes.services import ballot_key
 
 
@@ -202,6 +203,15 @@ def _her_keyed_ballots(uid: int) -> list[int]:
     return list(db.session.scalars(sa.select(Vote.id).where(Vote.ballot_key.in_(keys)))) if keys else []
 
 
+def _reseal_without_reason(ballot_ids: list[int]) -> None:
+    """Her sealed ballots (an open secret vote) hold her reason inside the seal: sealed again
+    without it, still counting her choice."""
+    for vid, pid, sealed in db.session.execute(
+        sa.select(Vote.id, Vote.proposal_id, Vote.sealed).where(Vote.id.in_(ballot_ids), Vote.sealed.is_not(None))
+    ).all():
+        db.session.execute(sa.update(Vote).where(Vote.id == vid).values(sealed=seal(pid, unseal(pid, sealed)[0], None)))
+
+
 def give_consent(user: User) -> None:
     if user.consented_at is None:
         user.consented_at = utcnow()
@@ -217,6 +227,7 @@ def erase(user: User) -> None:
     keyed_posts, keyed_ballots = _her_keyed_posts(uid), _her_keyed_ballots(uid)
     if keyed_ballots:
         db.session.execute(sa.update(Vote).where(Vote.id.in_(keyed_ballots)).values(ballot_key=None, reason=None))
+        _reseal_without_reason(keyed_ballots)
     if keyed_posts:
         db.session.execute(sa.delete(VoiceNote).where(VoiceNote.post_id.in_(keyed_posts)))
         db.session.execute(sa.update(Post).where(Post.id.in_(keyed_posts)).values(

@@ -27,10 +27,17 @@ def new_ballot_id() -> int:
     return secrets.randbelow(2**62 - 1) + 1
 
 
+# A ballot holds its choice in plain, or sealed (an anonymous one, by her, while voting is open).
+SEALED_OR_PLAIN = ("(sealed IS NULL AND choice IS NOT NULL) OR "
+                   "(sealed IS NOT NULL AND choice IS NULL AND reason IS NULL AND user_id IS NULL)")
+
+
 class Vote(db.Model):
     """A ballot. For an anonymous proposal user_id is NULL and the timestamps are
     not kept, so the database alone cannot tell who cast it; ballot_key (an HMAC
-    only the app can compute) lets the member change it until voting closes."""
+    only the app can compute) lets the member change it until voting closes. While an
+    anonymous vote is open, its choice and reason are sealed (votes.sealing): choice and
+    reason are NULL and sealed holds them, encrypted, until voting closes."""
 
     __tablename__ = "votes"
     __table_args__ = (
@@ -39,6 +46,7 @@ class Vote(db.Model):
         sa.CheckConstraint("choice IN ('agree','unsure','disagree')", name="choice_known"),
         sa.CheckConstraint("channel IN ('phone','staff')", name="channel_known"),
         sa.CheckConstraint("user_id IS NULL OR ballot_key IS NULL", name="named_or_anonymous"),
+        sa.CheckConstraint(SEALED_OR_PLAIN, name="sealed_or_plain"),
     )
 
     # SQLite's INTEGER key is 64 bits already (and only INTEGER is its row id).
@@ -49,8 +57,9 @@ class Vote(db.Model):
     proposal_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("proposals.id", ondelete="CASCADE"), index=True)
     user_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
     ballot_key: so.Mapped[str | None] = so.mapped_column(sa.String(64), unique=True)
-    choice: so.Mapped[str] = so.mapped_column(sa.String(10))
+    choice: so.Mapped[str | None] = so.mapped_column(sa.String(10))
     reason: so.Mapped[str | None] = so.mapped_column(sa.String(500))
+    sealed: so.Mapped[bytes | None] = so.mapped_column(sa.LargeBinary())
     # How the vote came in: her own phone, or recorded by staff at the meeting (next issue).
     channel: so.Mapped[str] = so.mapped_column(sa.String(10), default="phone")
     created_at: so.Mapped[datetime | None]

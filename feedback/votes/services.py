@@ -18,6 +18,7 @@ from feedback.extensions import db
 from feedback.programs.models import Role
 from feedback.proposals.models import Proposal, Status
 from feedback.votes.models import CHOICES, Vote, VoterRoll, new_ballot_id
+from feedback.votes.sealing import seal, unseal
 
 REASON_MAX = 500
 
@@ -63,21 +64,11 @@ def store_ballot(proposal: Proposal, user: User, choice: str, reason: str | None
     roll beside it. The caller has checked the rules and commits.
 
     An anonymous ballot and her line on the voter roll are written in one transaction, and
-    PostgreSQL stamps both rows with its id (xmin) and puts them where they arrive (ctid). So
-    there every anonymous write rewrites all of the proposal's ballots (random order, new ids),
-    and a write that put her on the roll rewrites the roll too (in member order): afterwards
-    the ballots carry one stamp, the roll lines one stamp (the same one when the roll was
-    written), and nothing in them tells which ballot came with which voter, while voting is
-    still open too. A change of mind leaves the roll as it was: it writes no roll line to pair
-    with, and rewriting the roll was almost half the cost of a secret ballot (bench/vote_load).
-    SQLite keeps rows in the order of their keys (a random id; the roll has no row id) and stamps
-    nothing, so it needs no rewrite until voting closes."""
-    rewrite = proposal.anonymous and db.session.get_bind().dialect.name == "postgresql"
-    if rewrite:
-        # One anonymous write at a time per proposal: each rewrites all its rows.
-        db.session.execute(sa.select(Proposal.id).where(Proposal.id == proposal.id).with_for_update())
+    PostgreSQL stamps both rows with its id (xmin): so the ballot is sealed (votes.sealing),
+    and the stamp ties her to a seal only the app can open. Closing the vote opens the seals
+    and writes the ballots again in plain, all at once (scatter_anonymous_ballots)."""
     if proposal.anonymous:
-        new_voter = insert_ignore(
+        insert_ignore(
             db.session,
             VoterRoll.__table__,
             {"proposal_id": proposal.id, "user_id": user.id},
@@ -90,15 +81,14 @@ def store_ballot(proposal: Proposal, user: User, choice: str, reason: str | None
                 "id": new_ballot_id(),
                 "proposal_id": proposal.id,
                 "ballot_key": ballot_key(proposal.id, user.id),
-                "choice": choice,
-                "reason": reason,
+                "choice": None,
+                "reason": None,
+                "sealed": seal(proposal.id, choice, reason),
                 "channel": channel,
             },
             conflict=["ballot_key"],
-            update=["choice", "reason", "channel"],
+            update=["choice", "reason", "sealed", "channel"],
         )
-        if rewrite:
-            scatter_anonymous_ballots(proposal.id, roll=new_voter)
         return
     now = utcnow()
     upsert(
@@ -119,36 +109,16 @@ def store_ballot(proposal: Proposal, user: User, choice: str, reason: str | None
     )
 
 
-# The ballots move out and back in a random order, with new random 62-bit ids (from
-# gen_random_uuid, PostgreSQL's strong random source); the roll comes back in member order.
-_PG_SCATTER_BALLOTS = sa.text("""
-    WITH moved AS (
-        DELETE FROM votes WHERE proposal_id = :p AND user_id IS NULL
-        RETURNING proposal_id, ballot_key, choice, reason, channel)
-    INSERT INTO votes (id, proposal_id, ballot_key, choice, reason, channel)
-    SELECT ('x' || substr(md5(gen_random_uuid()::text), 1, 16))::bit(64)::bigint & 4611686018427387903,
-           proposal_id, ballot_key, choice, reason, channel
-    FROM moved ORDER BY gen_random_uuid()""")
-_PG_REWRITE_ROLL = sa.text("""
-    WITH moved AS (DELETE FROM voter_roll WHERE proposal_id = :p RETURNING proposal_id, user_id)
-    INSERT INTO voter_roll (proposal_id, user_id) SELECT proposal_id, user_id FROM moved ORDER BY user_id""")
-
-
 def scatter_anonymous_ballots(proposal_id: int, roll: bool = True) -> None:
-    """Write an anonymous vote's ballots again in a random order with new ids, and (unless
-    roll is False) its voter roll in the order of the members' ids, all in the caller's
-    transaction: after this, nothing in the tables (order, ids, PostgreSQL's row stamps) lines a
-    ballot up with a voter. Done on every anonymous write on PostgreSQL (see store_ballot) and
-    when voting closes. The caller commits."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        # Two statements instead of one per row: this runs on every secret ballot there.
-        db.session.execute(_PG_SCATTER_BALLOTS, {"p": proposal_id})
-        if roll:
-            db.session.execute(_PG_REWRITE_ROLL, {"p": proposal_id})
-        return
+    """Open an anonymous vote's sealed ballots and write all its ballots again, in plain, in a
+    random order with new ids, and (unless roll is False) its voter roll in the order of the
+    members' ids, all in the caller's transaction: after this, nothing in the tables (order, ids,
+    PostgreSQL's row stamps) lines a ballot up with a voter. Done when voting closes. The caller
+    commits."""
     anonymous = sa.and_(Vote.proposal_id == proposal_id, Vote.user_id.is_(None))
-    ballots = [dict(row._mapping) for row in db.session.execute(
-        sa.select(Vote.proposal_id, Vote.ballot_key, Vote.choice, Vote.reason, Vote.channel).where(anonymous))]
+    ballots = [_opened(dict(row._mapping)) for row in db.session.execute(
+        sa.select(Vote.proposal_id, Vote.ballot_key, Vote.choice, Vote.reason, Vote.sealed, Vote.channel)
+        .where(anonymous))]
     secrets.SystemRandom().shuffle(ballots)
     db.session.execute(sa.delete(Vote).where(anonymous))
     if ballots:  # written one after the other in the shuffled order, with ids as random
@@ -159,6 +129,14 @@ def scatter_anonymous_ballots(proposal_id: int, roll: bool = True) -> None:
         db.session.execute(sa.delete(VoterRoll).where(VoterRoll.proposal_id == proposal_id))
         if voters:
             db.session.execute(sa.insert(VoterRoll), [{"proposal_id": proposal_id, "user_id": u} for u in voters])
+
+
+def _opened(ballot: dict) -> dict:
+    """A ballot row as a dict, its seal opened into choice and reason."""
+    sealed = ballot.pop("sealed")
+    if sealed is not None:
+        ballot["choice"], ballot["reason"] = unseal(ballot["proposal_id"], sealed)
+    return ballot
 
 
 def cast_vote_and_count(
@@ -181,8 +159,10 @@ def my_vote(proposal: Proposal, user: User) -> MyVote | None:
         cond = Vote.ballot_key == ballot_key(proposal.id, user.id)
     else:
         cond = sa.and_(Vote.proposal_id == proposal.id, Vote.user_id == user.id)
-    row = db.session.execute(sa.select(Vote.choice, Vote.reason).where(cond)).first()
-    return MyVote(row.choice, row.reason) if row else None
+    row = db.session.execute(sa.select(Vote.choice, Vote.reason, Vote.sealed).where(cond)).first()
+    if row is None:
+        return None
+    return MyVote(*unseal(proposal.id, row.sealed)) if row.sealed is not None else MyVote(row.choice, row.reason)
 
 
 def voted_on(proposals: list[Proposal], user: User) -> set[int]:
@@ -219,21 +199,14 @@ def _results_statement() -> sa.Select:
     # Built once: a live-results vote counts after every ballot, and building the select cost a
     # third of the count (bench/request_cpu --profile vote).
     return (
-        sa.select(Vote.choice, Vote.channel, sa.func.count())
-        .where(Vote.proposal_id == sa.bindparam("proposal_id"))
-        .group_by(Vote.choice, Vote.channel)
+        sa.select(Vote.proposal_id, Vote.choice, Vote.channel, sa.func.count())
+        .where(Vote.proposal_id.in_(sa.bindparam("ids", expanding=True)))
+        .group_by(Vote.proposal_id, Vote.choice, Vote.channel)
     )
 
 
 def results(proposal_id: int) -> Results:
-    rows = db.session.execute(_results_statement(), {"proposal_id": proposal_id}).all()
-    counts = dict.fromkeys(CHOICES, 0)
-    by_hand = 0
-    for choice, channel, n in rows:
-        counts[choice] += n
-        if channel == "staff":
-            by_hand += n
-    return Results(counts, sum(counts.values()), by_hand)
+    return results_many([proposal_id])[proposal_id]
 
 
 def my_choices(user: User, proposals: list[Proposal]) -> dict[int, str]:
@@ -246,26 +219,35 @@ def my_choices(user: User, proposals: list[Proposal]) -> dict[int, str]:
             sa.select(Vote.proposal_id, Vote.choice).where(Vote.proposal_id.in_(named), Vote.user_id == user.id)
         ).all())
     if keys:
-        for key, choice in db.session.execute(
-            sa.select(Vote.ballot_key, Vote.choice).where(Vote.ballot_key.in_(list(keys)))
+        for key, choice, sealed in db.session.execute(
+            sa.select(Vote.ballot_key, Vote.choice, Vote.sealed).where(Vote.ballot_key.in_(list(keys)))
         ):
-            out[keys[key]] = choice
+            out[keys[key]] = unseal(keys[key], sealed)[0] if sealed is not None else choice
     return out
 
 
 def results_many(proposal_ids: list[int]) -> dict[int, Results]:
-    """Results of several proposals in one query."""
+    """Results of several proposals in one query (and one more for sealed ballots, which only an
+    open secret vote has, and which no page shows before it closes)."""
     counts = {pid: dict.fromkeys(CHOICES, 0) for pid in proposal_ids}
     by_hand = dict.fromkeys(proposal_ids, 0)
+    sealed: list[int] = []
     if proposal_ids:
-        for pid, choice, channel, n in db.session.execute(
-            sa.select(Vote.proposal_id, Vote.choice, Vote.channel, sa.func.count())
-            .where(Vote.proposal_id.in_(proposal_ids))
-            .group_by(Vote.proposal_id, Vote.choice, Vote.channel)
-        ):
+        for pid, choice, channel, n in db.session.execute(_results_statement(), {"ids": proposal_ids}):
+            if choice is None:
+                sealed.append(pid)
+                continue
             counts[pid][choice] += n
             if channel == "staff":
                 by_hand[pid] += n
+    if sealed:
+        for pid, blob, channel in db.session.execute(
+            sa.select(Vote.proposal_id, Vote.sealed, Vote.channel)
+            .where(Vote.proposal_id.in_(sealed), Vote.sealed.is_not(None))
+        ):
+            counts[pid][unseal(pid, blob)[0]] += 1
+            if channel == "staff":
+                by_hand[pid] += 1
     return {pid: Results(c, sum(c.values()), by_hand[pid]) for pid, c in counts.items()}
 
 
@@ -273,11 +255,11 @@ def reasons(proposal_id: int) -> list[tuple[str, str]]:
     """The reasons members gave, without names: staff and the steering group read what was
     said, never who said it."""
     rows = db.session.execute(
-        sa.select(Vote.choice, Vote.reason)
-        .where(Vote.proposal_id == proposal_id, Vote.reason.is_not(None))
-        .order_by(Vote.choice, Vote.reason)
-    ).all()
-    return [(r.choice, r.reason) for r in rows]
+        sa.select(Vote.choice, Vote.reason, Vote.sealed)
+        .where(Vote.proposal_id == proposal_id, sa.or_(Vote.reason.is_not(None), Vote.sealed.is_not(None)))
+    )
+    opened = (unseal(proposal_id, sealed) if sealed is not None else (choice, reason) for choice, reason, sealed in rows)
+    return sorted((choice, reason) for choice, reason in opened if reason)
 
 
 def voters_count(proposal: Proposal) -> int:

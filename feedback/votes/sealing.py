@@ -1,0 +1,67 @@
+"""Sealed ballots: a secret vote's choice and reason, encrypted while voting is open.
+
+While a secret vote is open, her ballot is written in the same transaction as her line on the
+voter roll, so the database can tie the two together (PostgreSQL stamps both rows with that
+transaction's id). Sealed, the ballot tells nothing to whoever reads the tables: every seal has the
+same length whatever the choice and however long the reason, and only the app's ballot key opens
+it. When voting closes, the ballots are opened and written again in plain, in a random order and
+all in one transaction (votes.services.scatter_anonymous_ballots), and the tie is gone.
+
+This keeps a secret ballot as cheap as a named one: one row written per vote, where before every
+ballot of the proposal was written again on each vote, one vote at a time (issue 17)."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+from functools import lru_cache
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from feedback.common.security import ballot_secret
+from feedback.votes.models import CHOICES
+
+NONCE = 12
+# A reason is at most votes.services.REASON_MAX (500) characters, four bytes each at most in UTF-8:
+# every seal holds room for the longest, so its length tells nothing.
+REASON_BYTES = 2000
+_PLAIN = 1 + 2 + REASON_BYTES  # the choice, the reason's length (0: no reason), the reason padded
+SEALED_BYTES = NONCE + _PLAIN + 16  # and GCM's tag
+
+
+class BrokenSeal(ValueError):
+    """A seal this app cannot open: another ballot key, or changed bytes."""
+
+
+@lru_cache(maxsize=4)
+def _cipher(secret: str) -> AESGCM:
+    # A key of its own for sealing, derived from the ballot key, apart from the ballot-key digests.
+    return AESGCM(hmac.new(secret.encode(), b"feedback sealed ballot v1", hashlib.sha256).digest())
+
+
+def _context(proposal_id: int) -> bytes:
+    # Bound to its proposal: a seal copied to another proposal's row does not open there.
+    return f"proposal:{proposal_id}".encode()
+
+
+def seal(proposal_id: int, choice: str, reason: str | None) -> bytes:
+    text = (reason or "").encode()
+    if len(text) > REASON_BYTES:
+        raise ValueError("reason longer than a seal holds")
+    plain = bytes([CHOICES.index(choice) + 1]) + (len(text) + 1 if reason else 0).to_bytes(2, "big") + text
+    plain += bytes(_PLAIN - len(plain))
+    nonce = os.urandom(NONCE)
+    return nonce + _cipher(ballot_secret()).encrypt(nonce, plain, _context(proposal_id))
+
+
+def unseal(proposal_id: int, sealed: bytes) -> tuple[str, str | None]:
+    """The choice and reason in a seal; BrokenSeal when it does not open with this app's key."""
+    try:
+        plain = _cipher(ballot_secret()).decrypt(bytes(sealed[:NONCE]), bytes(sealed[NONCE:]), _context(proposal_id))
+    except InvalidTag as e:
+        raise BrokenSeal("a sealed ballot that this ballot key does not open") from e
+    length = int.from_bytes(plain[1:3], "big")
+    reason = plain[3:3 + length - 1].decode() if length else None
+    return CHOICES[plain[0] - 1], reason
