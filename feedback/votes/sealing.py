@@ -61,7 +61,8 @@ def unseal(proposal_id: int, sealed: bytes) -> tuple[str, str | None]:
     try:
         plain = _cipher(ballot_secret()).decrypt(bytes(sealed[:NONCE]), bytes(sealed[NONCE:]), _context(proposal_id))
     except InvalidTag as e:
-        raise BrokenSeal("a sealed ballot that this ballot key does not open") from e
+        raise BrokenSeal("a sealed ballot that this BALLOT_SECRET does not open: was it changed while the secret "
+                         f"vote on proposal {proposal_id} was open? Set it back to close that vote.") from e
     length = int.from_bytes(plain[1:3], "big")
     reason = plain[3:3 + length - 1].decode() if length else None
     return CHOICES[plain[0] - 1], reason
