@@ -2,7 +2,7 @@
 phones a member is logged in and can end one, a new link or password ends them all."""
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
@@ -111,3 +111,55 @@ def test_her_cookie_is_renewed_once_a_day_and_lives_on(app, make):
         assert not _sets_session_cookie(phone.get("/me"))
         # A change to the session is written at once, whatever the day.
         assert _sets_session_cookie(phone.post("/language", data={"lang": "en"}))
+
+
+def _open(app, cookie: str):
+    with app.test_request_context("/", headers={"Cookie": f"session={cookie}"}) as ctx:
+        return app.session_interface.open_session(app, ctx.request)
+
+
+def test_a_cookie_opened_before_is_still_checked_on_every_request(app):
+    """A worker keeps the cookies it has opened (common/cookie_session.py): the same cookie opens
+    the same, but one too old, from before it was signed, or changed, opens empty as before."""
+    from feedback.common import cookie_session
+
+    signed_at = datetime(2027, 3, 1, 12, 0, tzinfo=UTC)
+    lifetime = app.permanent_session_lifetime
+    with time_machine.travel(signed_at, tick=False) as moment:
+        cookie = app.session_interface.get_signing_serializer(app).dumps({"_user_id": "7:1", "sid": "abc"})
+        first = _open(app, cookie)
+        assert dict(first) == {"_user_id": "7:1", "sid": "abc"}
+        assert (app.secret_key, cookie) in cookie_session._OPENED
+        first["sid"] = "changed in this request"
+        assert dict(_open(app, cookie)) == {"_user_id": "7:1", "sid": "abc"}  # from memory, unchanged
+        moment.move_to(signed_at + lifetime)
+        assert dict(_open(app, cookie)) == {"_user_id": "7:1", "sid": "abc"}  # the last second of its life
+        moment.move_to(signed_at + lifetime + timedelta(seconds=1))
+        assert dict(_open(app, cookie)) == {}
+        moment.move_to(signed_at - timedelta(seconds=1))
+        assert dict(_open(app, cookie)) == {}
+        moment.move_to(signed_at)
+        changed = cookie[:-2] + ("A" if cookie[-2] != "A" else "B") + cookie[-1]
+        assert dict(_open(app, changed)) == {}
+        assert (app.secret_key, changed) not in cookie_session._OPENED
+
+
+def test_a_session_holding_a_list_is_opened_afresh_each_time(app):
+    """Flashed messages are a list that a request changes in place: such a cookie is not kept."""
+    from feedback.common import cookie_session
+
+    cookie = app.session_interface.get_signing_serializer(app).dumps({"_flashes": [["message", "Saved."]]})
+    _open(app, cookie)["_flashes"].append(["message", "Again."])
+    assert (app.secret_key, cookie) not in cookie_session._OPENED
+    assert _open(app, cookie)["_flashes"] == [["message", "Saved."]]
+
+
+def test_the_kept_cookies_are_bounded(app, monkeypatch):
+    from feedback.common import cookie_session
+
+    monkeypatch.setattr(cookie_session, "OPENED_MAX", 3)
+    monkeypatch.setattr(cookie_session, "_OPENED", {})
+    dumps = app.session_interface.get_signing_serializer(app).dumps
+    for n in range(5):
+        assert dict(_open(app, dumps({"n": n}))) == {"n": n}
+        assert len(cookie_session._OPENED) <= 3
