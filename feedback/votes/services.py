@@ -109,12 +109,11 @@ def store_ballot(proposal: Proposal, user: User, choice: str, reason: str | None
     )
 
 
-def scatter_anonymous_ballots(proposal_id: int, roll: bool = True) -> None:
+def scatter_anonymous_ballots(proposal_id: int) -> None:
     """Open an anonymous vote's sealed ballots and write all its ballots again, in plain, in a
-    random order with new ids, and (unless roll is False) its voter roll in the order of the
-    members' ids, all in the caller's transaction: after this, nothing in the tables (order, ids,
-    PostgreSQL's row stamps) lines a ballot up with a voter. Done when voting closes. The caller
-    commits."""
+    random order with new ids, and its voter roll in the order of the members' ids, all in the
+    caller's transaction: after this, nothing in the tables (order, ids, PostgreSQL's row stamps)
+    lines a ballot up with a voter. Done when voting closes. The caller commits."""
     anonymous = sa.and_(Vote.proposal_id == proposal_id, Vote.user_id.is_(None))
     ballots = [_opened(dict(row._mapping)) for row in db.session.execute(
         sa.select(Vote.proposal_id, Vote.ballot_key, Vote.choice, Vote.reason, Vote.sealed, Vote.channel)
@@ -123,12 +122,11 @@ def scatter_anonymous_ballots(proposal_id: int, roll: bool = True) -> None:
     db.session.execute(sa.delete(Vote).where(anonymous))
     if ballots:  # written one after the other in the shuffled order, with ids as random
         db.session.execute(sa.insert(Vote), [{**b, "id": new_ballot_id()} for b in ballots])
-    if roll:
-        voters = list(db.session.scalars(
-            sa.select(VoterRoll.user_id).where(VoterRoll.proposal_id == proposal_id).order_by(VoterRoll.user_id)))
-        db.session.execute(sa.delete(VoterRoll).where(VoterRoll.proposal_id == proposal_id))
-        if voters:
-            db.session.execute(sa.insert(VoterRoll), [{"proposal_id": proposal_id, "user_id": u} for u in voters])
+    voters = list(db.session.scalars(
+        sa.select(VoterRoll.user_id).where(VoterRoll.proposal_id == proposal_id).order_by(VoterRoll.user_id)))
+    db.session.execute(sa.delete(VoterRoll).where(VoterRoll.proposal_id == proposal_id))
+    if voters:
+        db.session.execute(sa.insert(VoterRoll), [{"proposal_id": proposal_id, "user_id": u} for u in voters])
 
 
 def _opened(ballot: dict) -> dict:
@@ -200,13 +198,13 @@ def _results_statement() -> sa.Select:
     # third of the count (bench/request_cpu --profile vote).
     return (
         sa.select(Vote.proposal_id, Vote.choice, Vote.channel, sa.func.count())
-        .where(Vote.proposal_id.in_(sa.bindparam("ids", expanding=True)))
+        .where(Vote.proposal_id == sa.bindparam("proposal_id"))
         .group_by(Vote.proposal_id, Vote.choice, Vote.channel)
     )
 
 
 def results(proposal_id: int) -> Results:
-    return results_many([proposal_id])[proposal_id]
+    return _counted([proposal_id], db.session.execute(_results_statement(), {"proposal_id": proposal_id}))[proposal_id]
 
 
 def my_choices(user: User, proposals: list[Proposal]) -> dict[int, str]:
@@ -227,19 +225,29 @@ def my_choices(user: User, proposals: list[Proposal]) -> dict[int, str]:
 
 
 def results_many(proposal_ids: list[int]) -> dict[int, Results]:
-    """Results of several proposals in one query (and one more for sealed ballots, which only an
-    open secret vote has, and which no page shows before it closes)."""
+    """Results of several proposals in one query."""
+    rows = db.session.execute(
+        sa.select(Vote.proposal_id, Vote.choice, Vote.channel, sa.func.count())
+        .where(Vote.proposal_id.in_(proposal_ids))
+        .group_by(Vote.proposal_id, Vote.choice, Vote.channel)
+    ) if proposal_ids else []
+    return _counted(proposal_ids, rows)
+
+
+def _counted(proposal_ids: list[int], rows) -> dict[int, Results]:
+    """The results from rows of (proposal, choice, channel, count). Sealed ballots count under
+    no choice: only an open secret vote has them, and no page shows its results before it
+    closes, so their seals are opened here in one more query only if some are there."""
     counts = {pid: dict.fromkeys(CHOICES, 0) for pid in proposal_ids}
     by_hand = dict.fromkeys(proposal_ids, 0)
     sealed: list[int] = []
-    if proposal_ids:
-        for pid, choice, channel, n in db.session.execute(_results_statement(), {"ids": proposal_ids}):
-            if choice is None:
-                sealed.append(pid)
-                continue
-            counts[pid][choice] += n
-            if channel == "staff":
-                by_hand[pid] += n
+    for pid, choice, channel, n in rows:
+        if choice is None:
+            sealed.append(pid)
+            continue
+        counts[pid][choice] += n
+        if channel == "staff":
+            by_hand[pid] += n
     if sealed:
         for pid, blob, channel in db.session.execute(
             sa.select(Vote.proposal_id, Vote.sealed, Vote.channel)
