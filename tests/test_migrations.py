@@ -80,6 +80,38 @@ def test_downgrade_to_base_and_up_again():
         assert schema_differences() == []
 
 
+def test_going_back_past_sealed_ballots_waits_until_they_are_opened():
+    """0028's downgrade cannot open a seal (it has no ballot key): it refuses and changes nothing
+    while an open secret vote holds sealed ballots, and goes back once the vote is closed."""
+    from feedback.auth.services import create_user
+    from feedback.programs.models import Membership
+    from feedback.programs.services import create_program
+    from feedback.proposals import services as proposals
+    from feedback.votes import services as votes
+
+    with migrated_app():
+        prog = create_program("S", "s", with_topics=False)
+        member = create_user("M")
+        db.session.add(Membership(user_id=member.id, program_id=prog.id, role="member"))
+        db.session.commit()
+        p = proposals.create_proposal(prog.id, None, title="T", summary="S", anonymous=True)
+        proposals.open_voting(p, None)
+        votes.cast_vote(p, member, "agree", "Why not.")
+        db.session.commit()
+        pid = p.id
+        db.session.remove()
+        with keep_logging(), pytest.raises(SystemExit):  # Flask-Migrate logs the message and exits
+            flask_migrate.downgrade(revision="0027")
+        assert current_revision() == "0028"
+        proposals.close_voting(db.session.get(type(p), pid), None)
+        db.session.commit()
+        db.session.remove()
+        with keep_logging():
+            flask_migrate.downgrade(revision="0027")
+        with db.engine.connect() as conn:
+            assert conn.execute(sa.text("SELECT choice, reason FROM votes")).all() == [("agree", "Why not.")]
+
+
 def test_database_constraints_exist_after_migrating():
     """The rules the design puts in the database, not only in Python."""
     from feedback.auth.services import create_user
