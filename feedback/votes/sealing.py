@@ -12,15 +12,13 @@ ballot of the proposal was written again on each vote, one vote at a time (issue
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import os
 from functools import lru_cache
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from feedback.common.security import ballot_secret
+from feedback.common.security import ballot_secret, keyed_digest
 from feedback.votes.models import CHOICES
 
 NONCE = 12
@@ -37,8 +35,9 @@ class BrokenSeal(ValueError):
 
 @lru_cache(maxsize=4)
 def _cipher(secret: str) -> AESGCM:
-    # A key of its own for sealing, derived from the ballot key, apart from the ballot-key digests.
-    return AESGCM(hmac.new(secret.encode(), b"feedback sealed ballot v1", hashlib.sha256).digest())
+    # A key of its own for sealing (32 bytes), derived from the ballot key like the ballot keys
+    # themselves, with a label none of them uses.
+    return AESGCM(bytes.fromhex(keyed_digest(secret, "sealed ballot", 1)))
 
 
 def _context(proposal_id: int) -> bytes:
