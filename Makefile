@@ -1,5 +1,12 @@
 # Two commands matter: `make run` and `make test`. Both do all set-up themselves.
-PYTHON ?= $(shell command -v python3.11 || command -v python3)
+# The first Python 3.11 that can make a venv, the system's own first: Debian and Ubuntu build theirs with
+# profile-guided and link-time optimisation, and on this machine it runs the suite a fifth faster than a
+# plain source build of 3.11 (pyenv's default). PYTHON=... picks another; an existing .venv is kept as it is.
+ifndef PYTHON
+PYTHON := $(shell for p in /usr/bin/python3.11 python3.11 python3; do \
+  command -v $$p >/dev/null && $$p -c 'import ensurepip, sys; assert sys.version_info[:2] == (3, 11)' 2>/dev/null \
+  && { command -v $$p; exit; }; done; command -v python3.11 || command -v python3)
+endif
 VENV   := .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1

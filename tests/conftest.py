@@ -76,6 +76,10 @@ def database_url(tmp_path_factory) -> Iterator[str]:
     admin = sa.create_engine(with_psycopg(PG_URL), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        # A test database need not survive a crash: a commit that does not wait for its WAL to reach the
+        # disk (131 us of fdatasync here) took the PostgreSQL run from 176 s to 158 s. Each commit is
+        # still atomic and seen at once by every other connection.
+        conn.execute(sa.text(f'ALTER DATABASE "{name}" SET synchronous_commit = off'))
     base = with_psycopg(PG_URL).rsplit("/", 1)[0]
     yield f"{base}/{name}"
     with admin.connect() as conn:
