@@ -192,15 +192,20 @@ class Results:
         return [(c, self.counts[c], self.share(c)) for c in CHOICES]
 
 
+def _counts_where(which: sa.ColumnElement[bool]) -> sa.Select:
+    """Rows of (proposal, choice, channel, count) for the ballots of these proposals."""
+    return (
+        sa.select(Vote.proposal_id, Vote.choice, Vote.channel, sa.func.count())
+        .where(which)
+        .group_by(Vote.proposal_id, Vote.choice, Vote.channel)
+    )
+
+
 @cache
 def _results_statement() -> sa.Select:
     # Built once: a live-results vote counts after every ballot, and building the select cost a
     # third of the count (bench/request_cpu --profile vote).
-    return (
-        sa.select(Vote.proposal_id, Vote.choice, Vote.channel, sa.func.count())
-        .where(Vote.proposal_id == sa.bindparam("proposal_id"))
-        .group_by(Vote.proposal_id, Vote.choice, Vote.channel)
-    )
+    return _counts_where(Vote.proposal_id == sa.bindparam("proposal_id"))
 
 
 def results(proposal_id: int) -> Results:
@@ -226,11 +231,7 @@ def my_choices(user: User, proposals: list[Proposal]) -> dict[int, str]:
 
 def results_many(proposal_ids: list[int]) -> dict[int, Results]:
     """Results of several proposals in one query."""
-    rows = db.session.execute(
-        sa.select(Vote.proposal_id, Vote.choice, Vote.channel, sa.func.count())
-        .where(Vote.proposal_id.in_(proposal_ids))
-        .group_by(Vote.proposal_id, Vote.choice, Vote.channel)
-    ) if proposal_ids else []
+    rows = db.session.execute(_counts_where(Vote.proposal_id.in_(proposal_ids))) if proposal_ids else []
     return _counted(proposal_ids, rows)
 
 
