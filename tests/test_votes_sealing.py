@@ -85,3 +85,47 @@ def test_closing_opens_every_seal_into_plain_ballots(secret):
     assert sorted(r.choice for r in rows) == ["agree", "agree", "disagree", "unsure"]
     assert all(r.sealed is None and r.reason == f"Because {r.choice}." and r.ballot_key for r in rows)
     assert [votes.my_vote(p, v).choice for v in voters] == ["agree", "unsure", "disagree", "agree"]
+
+
+def _sealed_as_first_released(proposal_id: int, choice: str, reason: str) -> bytes:
+    """A seal made as the first release with sealed ballots made it (up to 0e80936): its key was
+    HMAC-SHA256(ballot key, "feedback sealed ballot v1"). Written out here, not imported, so that
+    a change to the app's key cannot change what this test holds it to."""
+    import hashlib
+    import hmac
+    import os
+
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    from feedback.common.security import ballot_secret
+    from feedback.votes.sealing import NONCE, REASON_BYTES
+
+    text = reason.encode()
+    plain = bytes([CHOICES.index(choice) + 1]) + (len(text) + 1).to_bytes(2, "big") + text
+    plain += bytes(1 + 2 + REASON_BYTES - len(plain))
+    key = hmac.new(ballot_secret().encode(), b"feedback sealed ballot v1", hashlib.sha256).digest()
+    nonce = os.urandom(NONCE)
+    return nonce + AESGCM(key).encrypt(nonce, plain, f"proposal:{proposal_id}".encode())
+
+
+def test_seals_from_before_the_key_changed_still_count_and_close(app, secret, monkeypatch):
+    """A secret vote open while the app was upgraded: its older seals open, count and close with
+    the new ones."""
+    p, (amina, beatriz, dilan, _eva) = secret
+    assert unseal(p.id, _sealed_as_first_released(p.id, "unsure", "Later.")) == ("unsure", "Later.")
+    for voter, choice in ((amina, "agree"), (beatriz, "disagree")):
+        db.session.add(Vote(proposal_id=p.id, ballot_key=votes.ballot_key(p.id, voter.id), channel="phone",
+                            sealed=_sealed_as_first_released(p.id, choice, f"Because {choice}.")))
+    db.session.flush()
+    votes.cast_vote(p, dilan, "agree", "Because agree.")  # sealed with today's key
+    assert votes.results(p.id).counts == {"agree": 2, "unsure": 0, "disagree": 1}
+    assert votes.my_vote(p, beatriz) == votes.MyVote("disagree", "Because disagree.")
+    proposals.close_voting(p, None)
+    db.session.flush()
+    rows = db.session.execute(sa.select(Vote.choice, Vote.reason, Vote.sealed).where(Vote.proposal_id == p.id)).all()
+    assert sorted(r.choice for r in rows) == ["agree", "agree", "disagree"]
+    assert all(r.sealed is None and r.reason == f"Because {r.choice}." for r in rows)
+    old_seal = _sealed_as_first_released(p.id, "agree", "x")
+    monkeypatch.setitem(app.config, "BALLOT_SECRET", "another key")
+    with pytest.raises(BrokenSeal):  # another ballot key opens neither kind
+        unseal(p.id, old_seal)

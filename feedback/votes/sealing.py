@@ -12,6 +12,8 @@ ballot of the proposal was written again on each vote, one vote at a time (issue
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 from functools import lru_cache
 
@@ -40,6 +42,13 @@ def _cipher(secret: str) -> AESGCM:
     return AESGCM(bytes.fromhex(keyed_digest(secret, "sealed ballot", 1)))
 
 
+@lru_cache(maxsize=4)
+def _first_cipher(secret: str) -> AESGCM:
+    # The key the first release with sealed ballots derived (up to 0e80936): a secret vote open
+    # while the app was upgraded holds seals made with it, and they must still open and count.
+    return AESGCM(hmac.new(secret.encode(), b"feedback sealed ballot v1", hashlib.sha256).digest())
+
+
 def _context(proposal_id: int) -> bytes:
     # Bound to its proposal: a seal copied to another proposal's row does not open there.
     return f"proposal:{proposal_id}".encode()
@@ -57,11 +66,16 @@ def seal(proposal_id: int, choice: str, reason: str | None) -> bytes:
 
 def unseal(proposal_id: int, sealed: bytes) -> tuple[str, str | None]:
     """The choice and reason in a seal; BrokenSeal when it does not open with this app's key."""
-    try:
-        plain = _cipher(ballot_secret()).decrypt(bytes(sealed[:NONCE]), bytes(sealed[NONCE:]), _context(proposal_id))
-    except InvalidTag as e:
+    nonce, body, context = bytes(sealed[:NONCE]), bytes(sealed[NONCE:]), _context(proposal_id)
+    for cipher in (_cipher, _first_cipher):  # today's key first; the first release's for older seals
+        try:
+            plain = cipher(ballot_secret()).decrypt(nonce, body, context)
+            break
+        except InvalidTag:
+            continue
+    else:
         raise BrokenSeal("a sealed ballot that this BALLOT_SECRET does not open: was it changed while the secret "
-                         f"vote on proposal {proposal_id} was open? Set it back to close that vote.") from e
+                         f"vote on proposal {proposal_id} was open? Set it back to close that vote.")
     length = int.from_bytes(plain[1:3], "big")
     reason = plain[3:3 + length - 1].decode() if length else None
     return CHOICES[plain[0] - 1], reason
