@@ -170,3 +170,19 @@ def test_a_password_link_does_not_skip_the_second_step(app, karin_on):
     assert fresh.get(f"/staff/{program.id}/").status_code == 302  # not logged in
     again = fresh.post("/login", data={"email": "karin@example.org", "password": new})
     assert again.headers["Location"].endswith("/login/code")
+
+
+def test_turning_it_on_is_no_way_to_guess_her_password_without_limit(app, make):
+    """Found by a review: turning the second step on checks her password, but unlike turning it
+    off it had no limit, so someone at her open session could guess her password there."""
+    program = make.program()
+    make.staff(program, email="karin.limit@example.org", password=PASSWORD)
+    db.session.commit()
+    client, resp = _log_in(app, "karin.limit@example.org")
+    assert resp.status_code == 302
+    client.get("/account/two-factor")  # the new secret waits in her session
+    app.config["LOGIN_RATE_LIMIT"] = "3 per minute"
+    codes = [client.post("/account/two-factor", data={"code": "123456", "current": f"wrong guess {i}"}).status_code
+             for i in range(4)]
+    assert codes == [400, 400, 400, 429]
+    assert client.get("/account/two-factor").status_code == 200  # the page itself is not counted

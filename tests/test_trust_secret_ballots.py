@@ -46,6 +46,23 @@ def test_staff_see_only_how_many_have_voted_until_it_closes(app, login, secret):
     assert "result-count" in page and REASON in page
 
 
+def test_the_steering_groups_review_page_shows_no_counts_or_reasons_until_it_closes(app, login, secret):
+    """Found by a review: the review page opened the seals and showed counts and reasons of an
+    open secret vote, so reloading it after each ballot told who voted what."""
+    program, _staff, steering, voters, p = secret
+    client = login(steering, new_client(app))
+    url = f"/staff/{program.id}/review/{p.id}"
+    for n, voter in enumerate(voters, start=1):
+        votes.cast_vote(p, voter, "disagree" if n == 2 else "agree", REASON if n == 2 else None)
+        db.session.commit()
+        page = client.get(url).get_data(as_text=True)
+        assert "result-row" not in page and REASON not in page and "This is a secret vote" in page
+    proposals.close_voting(p, None)
+    db.session.commit()
+    page = client.get(url).get_data(as_text=True)
+    assert "result-row result-disagree" in page and REASON in page and "This is a secret vote" not in page
+
+
 def test_live_results_are_never_shown_for_an_open_secret_vote(app, login, secret):
     program, staff, _steering, voters, p = secret
     # A secret proposal stored with live results on (as the demo and older versions made them).

@@ -102,6 +102,8 @@ def _two_factor_page(code_form: TwoFactorCodeForm | TwoFactorSetupForm | None = 
 
 
 @bp.route("/two-factor", methods=["GET", "POST"])
+# Turning it on asks for her password: it must not be a way to guess it without limit.
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
 def two_factor():
     if request.method == "GET" or current_user.totp_since:
         return _two_factor_page()

@@ -77,8 +77,10 @@ def decide(program_id: int, proposal_id: int):
         proposal=p,
         form=form,
         translations=translations,
-        results=votes.results(p.id),
-        reasons=votes.reasons(p.id),
+        # While a secret vote is open its counts and reasons stay closed here too: reloading the
+        # page after each ballot would tell who voted what (as on the staff proposal page).
+        results=None if p.secret_and_open else votes.results(p.id),
+        reasons=[] if p.secret_and_open else votes.reasons(p.id),
         **_priorities_context(p),
         sources=threads.feedback_sources(p),
         notes=[(item.meeting, item.notes) for item in p.agenda_items if item.notes],
