@@ -50,16 +50,23 @@ def get_member(program_id: int, user_id: int) -> User | None:
     )
 
 
-def managed_member(program_id: int, user_id: int) -> User:
+def managed_member(program_id: int, user_id: int, *, current: bool = False) -> User:
     """A member whose account staff may manage: her cards and links, her details, her data file
     and her phones. Someone who also works in a program (staff, steering, admin) logs in with her
-    password and is managed by an admin: a card would log staff in with her office roles."""
+    password and is managed by an admin: a card would log staff in with her office roles.
+
+    With current, only a member of the group now. What changes her account (her details, her
+    links, her phones) is for the groups she is in: a woman who left this group and went on in
+    another is that group's to manage, or staff here could put their own number on her account
+    and have her lost card sent to it."""
     user = get_member(program_id, user_id)
     if user is None:
         raise RuleError(_l("There is no such member."), status=404)
     if not user.is_member_only:
         raise RuleError(_l("She also works in a program and logs in with her password. An admin manages her account."),
                         status=403)
+    if current and membership(program_id, user).left_at is not None:
+        raise RuleError(_l("She is not a member of this group now."), status=404)
     return user
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -45,10 +45,7 @@ def _card(user) -> dict:
 def _current_member_or_404(program_id: int, user_id: int):
     """Links and cards are for members of the group now, not for one who left, and only for
     accounts that log in with a link alone."""
-    user = services.managed_member(program_id, user_id)
-    if services.membership(program_id, user).left_at is not None:
-        abort(404)
-    return user
+    return services.managed_member(program_id, user_id, current=True)
 
 
 @bp.route("/")
@@ -82,7 +79,9 @@ def new(program_id: int):
 @bp.route("/<int:user_id>/edit", methods=["GET", "POST"])
 @staff_required
 def edit(program_id: int, user_id: int):
-    user = services.managed_member(program_id, user_id)
+    # Staff still open the page of a woman who left (her data, its deletion date, "she came
+    # back"), but change her details only while she is in the group.
+    user = services.managed_member(program_id, user_id, current=request.method == "POST")
     form = _form(user)
     if form.validate_on_submit():
         try:

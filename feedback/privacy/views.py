@@ -132,7 +132,7 @@ def goodbye():
 @staff_required
 def end_session(program_id: int, user_id: int, session_id: int):
     """A lost or shared phone: staff log her out of that one phone."""
-    if not sessions.end_one(members.managed_member(program_id, user_id), session_id):
+    if not sessions.end_one(members.managed_member(program_id, user_id, current=True), session_id):
         abort(404)
     flash(_("She is logged out on that phone."), "success")
     return redirect(url_for("members.edit", program_id=program_id, user_id=user_id) + "#sessions")
