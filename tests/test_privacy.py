@@ -57,7 +57,8 @@ def test_erasing_keeps_the_counts_and_removes_her(app, login, world_with_secret_
     assert user.erased_at is not None
     assert db.session.scalar(db.select(db.func.count()).select_from(Vote)) == before_votes  # still counted
     assert db.session.scalar(db.select(db.func.count()).select_from(Vote).where(Vote.user_id == uid)) == 0
-    assert db.session.scalar(db.select(db.func.count()).select_from(VoterRoll).where(VoterRoll.user_id == uid)) == 0
+    # Her line on the secret vote's roll stays, naming her emptied row: "how many voted" stays right.
+    assert db.session.scalar(db.select(db.func.count()).select_from(VoterRoll).where(VoterRoll.user_id == uid)) == 1
     post = db.session.get(Post, world_with_secret_vote.own_post.id)
     assert (post.author_id, post.by_former_member, post.body) == (None, True, "Yes, Saturdays are good.")
     assert db.session.scalar(db.select(db.func.count()).select_from(LoginToken).where(LoginToken.user_id == uid)) == 0
@@ -124,6 +125,7 @@ def test_staff_erase_on_her_request_and_the_audit_log_forgets_her_name(app, logi
     assert not any("Mona" in (c or "") for c in db.session.scalars(db.select(AuditEntry.changes)))
 
 
+
 def test_staff_cannot_erase_an_office_user_or_another_programs_member(app, login, world_with_secret_vote):
     staff = login(world_with_secret_vote.users["staff"], new_client(app))
     before = snapshot()
@@ -178,3 +180,4 @@ def test_members_stay_logged_in_on_their_phone(app, login, world_with_secret_vot
     with member.session_transaction() as s:
         s["seen"] = epoch_seconds() - 30 * 24 * 3600
     assert member.get("/me").status_code == 200
+

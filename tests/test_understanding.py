@@ -340,7 +340,9 @@ def test_her_data_and_erasure(group, ended, make):
     # The presses still count, with keys nobody can compute.
     assert presses.count("proposal", p.id) == 2
     assert not presses.is_pressed("proposal", p.id, amina)
-    # Her anonymous answer stays without key and voice; Leyla's named one is gone.
+    # Her anonymous answer stays under a random key (a key of a real one's shape: no empty key
+    # marks it) and without her voice; Leyla's named one is gone.
     rows = eval_rows(ended.id)
-    assert [(r["answer"], r["reason"], r["answer_key"], r["voice_data"], r["user_id"]) for r in rows] == [
-        ("bad", "Anonymt", None, None, None)]
+    assert [(r["answer"], r["reason"], r["voice_data"], r["user_id"]) for r in rows] == [
+        ("bad", "Anonymt", None, None)]
+    assert len(rows[0]["answer_key"]) == 64 and rows[0]["answer_key"] != evaluation.answer_key(ended.id, amina.id)

@@ -18,6 +18,7 @@ from feedback.priorities.models import (
     PriorityVoterRoll,
 )
 from feedback.priorities.services import ballot_key
+from feedback.privacy.rekey import rekey
 from feedback.programs.models import Membership
 
 
@@ -61,12 +62,16 @@ def her_data(uid: int, program_id: int | None) -> dict:
 
 
 def erase(uid: int) -> None:
-    """Her dots keep counting for the group, without her name or her key. Before her memberships
-    go (they say where to look for her keys)."""
+    """Her dots keep counting for the group, without her name; her secret ballots under random
+    keys, written with every ballot of the secret polls of her groups (privacy.rekey). Her lines
+    on the secret polls' voter rolls stay, so "how many gave dots" does not change. Before her
+    memberships go (they say where to look for her keys)."""
     keys = _her_secret_keys(uid)
-    if keys:
-        db.session.execute(sa.update(PriorityBallot).where(PriorityBallot.ballot_key.in_(keys))
-                           .values(ballot_key=None))
+    secret_polls = sa.select(PriorityPoll.id).where(
+        PriorityPoll.anonymous.is_(True),
+        PriorityPoll.program_id.in_(sa.select(Membership.program_id).where(Membership.user_id == uid)))
+    mine = db.session.scalars(sa.select(PriorityBallot.ballot_key).where(PriorityBallot.ballot_key.in_(keys))).all() \
+        if keys else []
+    rekey(PriorityBallot, PriorityBallot.ballot_key, PriorityBallot.poll_id.in_(secret_polls), mine)
     db.session.execute(sa.update(PriorityBallot).where(PriorityBallot.user_id == uid)
                        .values(user_id=None, updated_at=None))
-    db.session.execute(sa.delete(PriorityVoterRoll).where(PriorityVoterRoll.user_id == uid))

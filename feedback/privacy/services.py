@@ -1,9 +1,11 @@
 """A member's own data: everything the app holds about her, and erasing it.
 
 Erasing keeps what the group did together and removes who she was: her votes stay counted but
-lose their link to her, her posts stay as "a former member", and her name, phone, email, links,
-notices, "I agree" marks, reports and answers to meetings are gone. The user row stays, empty, so that the numbers
-of past meetings (who came) stay right without saying who."""
+lose their link to her, her posts with her name stay as "a former member" (those without her
+name stay "a member"), and her name, phone, email, links, sessions, notices, "I agree" marks,
+reports and answers to meetings are gone. The user row stays, empty, so that the numbers of past
+meetings (who came) and of secret votes (how many voted: her lines on their voter rolls stay)
+stay right without saying who."""
 
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ from feedback.meetings.models import Attendance, Meeting, MeetingReply
 from feedback.notifications.models import Notification
 from feedback.outbox.models import MessageStop, OutboxMessage
 from feedback.outbox.push import PushSubscription
+from feedback.privacy.rekey import rekey
 from feedback.programs.models import Membership, Program
 from feedback.proposals.models import Proposal, Status
 from feedback.threads.models import Agreement, Post, Report, Thread, VoiceNote
@@ -83,7 +86,7 @@ def my_data(user: User, *, program_id: int | None = None) -> dict:
     ).all()
     unnamed = [] if staff_file else db.session.execute(
         sa.select(Post.id, Post.thread_id, Post.body, Post.transcript, Post.created_at, Post.deleted_at)
-        .where(Post.id.in_(_her_keyed_posts(uid))).order_by(Post.id)
+        .where(Post.id.in_(list(_her_keyed_posts(uid)))).order_by(Post.id)
     ).all()
     her_posts = sa.select(Post.id).join(Thread, Thread.id == Post.thread_id).where(*in_program(Thread.program_id))
     agreed = db.session.scalars(sa.select(Agreement.post_id).where(
@@ -187,29 +190,46 @@ def _her_programs(uid: int) -> sa.Select:
     return sa.select(Membership.program_id).where(Membership.user_id == uid)
 
 
-def _her_keyed_posts(uid: int) -> list[int]:
-    """Her posts in fully anonymous conversations, found by computing her key for each of them."""
+def _her_keyed_posts(uid: int) -> dict[int, str]:
+    """Her posts in fully anonymous conversations (id -> key), found by computing her key for each of them."""
     threads = db.session.scalars(sa.select(Thread.id).where(
         Thread.fully_anonymous.is_(True), Thread.program_id.in_(_her_programs(uid))))
     keys = [author_key(tid, uid) for tid in threads]
-    return list(db.session.scalars(sa.select(Post.id).where(Post.author_key.in_(keys)))) if keys else []
+    return dict(db.session.execute(sa.select(Post.id, Post.author_key).where(Post.author_key.in_(keys))).tuples().all()) \
+        if keys else {}
 
 
-def _her_keyed_ballots(uid: int) -> list[int]:
-    """Her secret ballots, found by computing her ballot key for each secret proposal of her groups."""
+def _her_keyed_ballots(uid: int) -> list[tuple[str, int, bytes | None]]:
+    """Her secret ballots (key, proposal, seal), found by computing her ballot key for each secret
+    proposal of her groups."""
     secret = db.session.scalars(sa.select(Proposal.id).where(
         Proposal.anonymous.is_(True), Proposal.program_id.in_(_her_programs(uid))))
     keys = [ballot_key(pid, uid) for pid in secret]
-    return list(db.session.scalars(sa.select(Vote.id).where(Vote.ballot_key.in_(keys)))) if keys else []
+    return list(db.session.execute(sa.select(Vote.ballot_key, Vote.proposal_id, Vote.sealed)
+                                   .where(Vote.ballot_key.in_(keys))).tuples()) if keys else []
 
 
-def _reseal_without_reason(ballot_ids: list[int]) -> None:
-    """Her sealed ballots (an open secret vote) hold her reason inside the seal: sealed again
-    without it, still counting her choice."""
-    for vid, pid, sealed in db.session.execute(
-        sa.select(Vote.id, Vote.proposal_id, Vote.sealed).where(Vote.id.in_(ballot_ids), Vote.sealed.is_not(None))
-    ).all():
-        db.session.execute(sa.update(Vote).where(Vote.id == vid).values(sealed=seal(pid, unseal(pid, sealed)[0], None)))
+def _unkey_ballots(uid: int) -> None:
+    """Her secret ballots keep counting under random keys and without her reason: a sealed one
+    (an open vote holds her reason inside the seal) is sealed again without it. Written in one
+    statement with every ballot of the secret votes of her groups (see privacy.rekey)."""
+    mine = _her_keyed_ballots(uid)
+    reseal = {key: seal(pid, unseal(pid, sealed)[0], None) for key, pid, sealed in mine if sealed is not None}
+    secret_votes = sa.select(Proposal.id).where(Proposal.anonymous.is_(True), Proposal.program_id.in_(_her_programs(uid)))
+    rekey(Vote, Vote.ballot_key, Vote.proposal_id.in_(secret_votes), [key for key, _, _ in mine],
+          blank=[Vote.reason], reset={Vote.sealed: reseal})
+
+
+def _unkey_posts(uid: int) -> None:
+    """Her posts in fully anonymous conversations keep their words for the group, as "a member"
+    like every post there, under random keys; her voice and staff's transcript of it go (her
+    voice would tell who she is). Written with every post of the fully anonymous conversations
+    of her groups (see privacy.rekey)."""
+    mine = _her_keyed_posts(uid)
+    if mine:
+        db.session.execute(sa.delete(VoiceNote).where(VoiceNote.post_id.in_(list(mine))))
+    rooms = sa.select(Thread.id).where(Thread.fully_anonymous.is_(True), Thread.program_id.in_(_her_programs(uid)))
+    rekey(Post, Post.author_key, Post.thread_id.in_(rooms), mine.values(), blank=[Post.transcript])
 
 
 def give_consent(user: User) -> None:
@@ -219,19 +239,23 @@ def give_consent(user: User) -> None:
 
 
 def erase(user: User) -> None:
-    """Erase her personal data; what the group did together stays, without her name."""
+    """Erase her personal data; what the group did together stays, without her name.
+
+    Nothing that stays may single her rows out, to the group or to someone reading the database
+    who knows whom they erased:
+    - her posts with her name become "a former member"'s; those she wrote without her name for
+      the group, and those in fully anonymous conversations, stay "a member"'s, as every other
+      anonymous post there (a "former member" there would tell the group who wrote it);
+    - what only her key ties to her (secret ballots and dots, presses, anonymous answers, posts
+      in fully anonymous conversations) gets random keys, written with all its peers in one
+      statement (privacy.rekey);
+    - her lines on the voter rolls of secret votes stay (they name her emptied user row): without
+      them "how many voted" would drop beside the counted ballots, and during an open vote the
+      drop would tell staff she had voted."""
     uid = user.id
-    # First what only her key ties to her (while her memberships still say where to look): the
-    # ballots keep counting and the posts keep their words for the group, but lose her key, her
-    # reason and her voice.
-    keyed_posts, keyed_ballots = _her_keyed_posts(uid), _her_keyed_ballots(uid)
-    if keyed_ballots:
-        db.session.execute(sa.update(Vote).where(Vote.id.in_(keyed_ballots)).values(ballot_key=None, reason=None))
-        _reseal_without_reason(keyed_ballots)
-    if keyed_posts:
-        db.session.execute(sa.delete(VoiceNote).where(VoiceNote.post_id.in_(keyed_posts)))
-        db.session.execute(sa.update(Post).where(Post.id.in_(keyed_posts)).values(
-            author_key=None, by_former_member=True, transcript=None))
+    # First what only her key ties to her (while her memberships still say where to look).
+    _unkey_ballots(uid)
+    _unkey_posts(uid)
     from feedback.datepolls import privacy as datepolls  # her answers to date polls
     from feedback.priorities import privacy as priorities  # her dots in priority polls
     from feedback.understanding import privacy as understanding  # her presses and meeting evaluations
@@ -241,11 +265,10 @@ def erase(user: User) -> None:
     datepolls.erase(uid)
     db.session.execute(sa.update(Vote).where(Vote.user_id == uid)
                        .values(user_id=None, created_at=None, updated_at=None, reason=None))
-    db.session.execute(sa.delete(VoterRoll).where(VoterRoll.user_id == uid))
     her_posts = sa.select(Post.id).where(Post.author_id == uid)
     db.session.execute(sa.delete(VoiceNote).where(VoiceNote.post_id.in_(her_posts)))
     db.session.execute(sa.update(Post).where(Post.author_id == uid).values(
-        author_id=None, author_key=None, anonymous=False, by_former_member=True, transcript=None))
+        author_id=None, author_key=None, by_former_member=sa.not_(Post.anonymous), transcript=None))
     for model in (Agreement, Report, ChangeFeedback, MeetingReply, Notification, OutboxMessage, MessageStop,
                   PushSubscription, LoginToken, Membership, UserSession):
         db.session.execute(sa.delete(model).where(model.user_id == uid))

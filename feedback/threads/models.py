@@ -82,7 +82,8 @@ class Post(db.Model):
     body: so.Mapped[str | None] = so.mapped_column(sa.Text)
     transcript: so.Mapped[str | None] = so.mapped_column(sa.Text)  # staff's written version of a voice note
     official: so.Mapped[bool] = so.mapped_column(default=False)  # the program's answer
-    # Written by a member who has since had her data erased: shown as "a former member".
+    # Written with her name by a member who has since had her data erased: shown as "a former
+    # member". Her posts without her name stay "a member"'s, like every anonymous post.
     by_former_member: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
     edited_at: so.Mapped[datetime | None]

@@ -13,7 +13,8 @@ secret ballot). On PostgreSQL every answer rewrites the meeting's anonymous answ
 order with new ids, so the place and transaction stamp of a row do not line up with her session.
 
 Privacy: named answers are in her data and deleted when she is erased; anonymous ones stay, but
-lose their key and their voice (her voice would tell who she is). Voice messages are deleted
+get a random key and lose their voice (her voice would tell who she is), written together with
+every answer of her groups' meetings (feedback/privacy/rekey.py), so nothing marks hers. Voice messages are deleted
 after the program's voice retention period, counted from the meeting."""
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from feedback.common.security import ballot_secret, keyed_digest
 from feedback.common.upsert import upsert
 from feedback.extensions import db
 from feedback.meetings.models import Meeting, MeetingStatus
+from feedback.privacy.rekey import rekey
 from feedback.programs.models import Program, Role
 from feedback.threads.services import check_voice
 from feedback.understanding.models import FACES, Face, MeetingEvaluation, new_answer_id
@@ -236,16 +238,20 @@ def open_for(user: User, program_ids: list[int], now: datetime | None = None) ->
 
 
 def erase_member(user_id: int, program_ids: list[int]) -> None:
-    """Named answers go; anonymous ones stay, without her key and her voice."""
+    """Named answers go; anonymous ones stay, under a random key and without her voice (as every
+    anonymous answer without a voice message), written in one statement with every answer to
+    the meetings of her groups (privacy.rekey)."""
     db.session.execute(sa.delete(MeetingEvaluation).where(MeetingEvaluation.user_id == user_id))
     if not program_ids:
         return
-    meetings = db.session.scalars(sa.select(MeetingEvaluation.meeting_id).distinct().join(
-        Meeting, Meeting.id == MeetingEvaluation.meeting_id).where(Meeting.program_id.in_(program_ids)))
+    her_meetings = sa.select(Meeting.id).where(Meeting.program_id.in_(program_ids))
+    meetings = db.session.scalars(sa.select(MeetingEvaluation.meeting_id).distinct()
+                                  .where(MeetingEvaluation.meeting_id.in_(her_meetings)))
     keys = [answer_key(mid, user_id) for mid in meetings]
-    if keys:
-        db.session.execute(sa.update(MeetingEvaluation).where(MeetingEvaluation.answer_key.in_(keys)).values(
-            answer_key=None, voice_mime=None, voice_ms=None, voice_data=None))
+    mine = db.session.scalars(sa.select(MeetingEvaluation.answer_key).where(
+        MeetingEvaluation.answer_key.in_(keys))).all() if keys else []
+    rekey(MeetingEvaluation, MeetingEvaluation.answer_key, MeetingEvaluation.meeting_id.in_(her_meetings), mine,
+          blank=[MeetingEvaluation.voice_mime, MeetingEvaluation.voice_ms, MeetingEvaluation.voice_data])
 
 
 def her_answers(user_id: int, program_ids: list[int] | None, *, staff_file: bool) -> dict:

@@ -71,7 +71,7 @@ class MeetingEvaluation(db.Model):
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True, autoincrement=False, default=new_answer_id)
     meeting_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
-    # NULL once the member who wrote it was erased: the answer stays, nothing leads to her.
+    # Random once the member who wrote it was erased: the answer stays, nothing leads to her.
     answer_key: so.Mapped[str | None] = so.mapped_column(sa.String(64), unique=True)
     user_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
     answer: so.Mapped[str] = so.mapped_column(sa.String(8))

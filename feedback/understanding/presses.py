@@ -11,12 +11,12 @@ keys; PostgreSQL keeps rows where they arrive and stamps each with its transacti
 could be matched with her session row written in the same request, so there every press or undo
 rewrites all the presses of that text in a random order in the same transaction.
 
-When she is erased her keys are replaced by random ones: her presses still count, and nothing,
-not even the app with its secret, leads back to her."""
+When she is erased her keys are replaced by random ones, in one statement that writes every
+press of her groups again (feedback/privacy/rekey.py): her presses still count, and nothing, not
+even the app with its secret or the rows' stamps, leads back to her."""
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -30,6 +30,7 @@ from feedback.common.upsert import insert_ignore
 from feedback.decisions.models import Decision
 from feedback.extensions import db
 from feedback.meetings.models import AgendaItem, Meeting
+from feedback.privacy.rekey import rekey
 from feedback.programs.models import Membership, Role
 from feedback.proposals.models import Proposal, Status
 from feedback.understanding.models import TEXT_KINDS, TextKind, UnderstandPress
@@ -156,7 +157,9 @@ def least_understood(program_id: int, limit: int = 10) -> list[HardText]:
 
 def erase_member(user_id: int, program_ids: list[int]) -> int:
     """Her presses keep counting under random keys nobody can compute: found by computing her key
-    for every pressed text of her groups (one query), changed one by one (a handful)."""
+    for every pressed text of her groups (one query), and changed in one statement that writes
+    every press of her groups again (privacy.rekey: on PostgreSQL the stamp of her user row then
+    lies on all of them, not on the texts she pressed)."""
     if not program_ids:
         return 0
     pressed = db.session.execute(sa.select(UnderstandPress.text_kind, UnderstandPress.text_id).distinct()
@@ -164,9 +167,7 @@ def erase_member(user_id: int, program_ids: list[int]) -> int:
     keys = [press_key(k, t, user_id) for k, t in pressed]
     mine = list(db.session.scalars(sa.select(UnderstandPress.press_key).where(UnderstandPress.press_key.in_(keys)))) \
         if keys else []
-    for key in mine:
-        db.session.execute(sa.update(UnderstandPress).where(UnderstandPress.press_key == key)
-                           .values(press_key=secrets.token_hex(32)))
+    rekey(UnderstandPress, UnderstandPress.press_key, UnderstandPress.program_id.in_(program_ids), mine)
     return len(mine)
 
 
