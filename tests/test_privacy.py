@@ -3,16 +3,20 @@ group did together stays counted, without her."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
 from feedback.audit.models import AuditEntry
 from feedback.auth.models import LoginToken, User
 from feedback.extensions import db
+from feedback.threads import services as threads
 from feedback.threads.models import Agreement, Post
 from feedback.votes import services as votes
 from feedback.votes.models import Vote, VoterRoll
 from tests.routes_support import new_client, snapshot
+
+VOICE = (Path(__file__).parent / "fixtures" / "voice-1s.webm").read_bytes()
 
 
 @pytest.fixture
@@ -125,6 +129,26 @@ def test_staff_erase_on_her_request_and_the_audit_log_forgets_her_name(app, logi
     assert not any("Mona" in (c or "") for c in db.session.scalars(db.select(AuditEntry.changes)))
 
 
+
+def test_erasure_removes_the_transcript_of_her_voice_from_the_audit_log(app, login, world_with_secret_vote):
+    """What staff wrote down from her voice message is in the audit log of her post: it goes with her."""
+    member, staff = world_with_secret_vote.users["member"], world_with_secret_vote.users["staff"]
+    spoken = threads.reply(member, world_with_secret_vote.thread, None, VOICE)  # a voice-only post
+    db.session.commit()
+    said = "My husband does not let me work, please help"
+    resp = login(staff, new_client(app)).post(f"/talk/posts/{spoken.id}/transcript", data={"transcript": said})
+    assert resp.status_code in (200, 302, 303)
+    db.session.expire_all()
+    assert any(said in (c or "") for c in db.session.scalars(db.select(AuditEntry.changes)))  # audited
+
+    resp = login(staff, new_client(app)).post(
+        f"/staff/{world_with_secret_vote.prog.id}/members/{member.id}/erase", data={"confirm": "yes"})
+    assert resp.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Post, spoken.id).transcript is None  # gone from the post...
+    assert not [c for c in db.session.scalars(db.select(AuditEntry.changes)) if said in (c or "")]  # ...and the log
+    assert db.session.scalars(db.select(AuditEntry.id).where(  # the fact that staff wrote it stays
+        AuditEntry.record_type == "posts", AuditEntry.record_id == str(spoken.id))).all()
 
 def test_staff_cannot_erase_an_office_user_or_another_programs_member(app, login, world_with_secret_vote):
     staff = login(world_with_secret_vote.users["staff"], new_client(app))

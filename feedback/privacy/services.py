@@ -251,7 +251,11 @@ def erase(user: User) -> None:
       statement (privacy.rekey);
     - her lines on the voter rolls of secret votes stay (they name her emptied user row): without
       them "how many voted" would drop beside the counted ballots, and during an open vote the
-      drop would tell staff she had voted."""
+      drop would tell staff she had voted;
+    - the audit log loses what staff typed about her: her user row, and her posts with her name
+      (named or hidden from members), where staff write down what her voice message says. Not
+      the audit rows of her posts in fully anonymous conversations: emptying those, and only
+      those, would mark them as hers; what staff typed there never had her name."""
     uid = user.id
     # First what only her key ties to her (while her memberships still say where to look).
     _unkey_ballots(uid)
@@ -265,6 +269,7 @@ def erase(user: User) -> None:
     datepolls.erase(uid)
     db.session.execute(sa.update(Vote).where(Vote.user_id == uid)
                        .values(user_id=None, created_at=None, updated_at=None, reason=None))
+    her_post_ids = [str(pid) for pid in db.session.scalars(sa.select(Post.id).where(Post.author_id == uid))]
     her_posts = sa.select(Post.id).where(Post.author_id == uid)
     db.session.execute(sa.delete(VoiceNote).where(VoiceNote.post_id.in_(her_posts)))
     db.session.execute(sa.update(Post).where(Post.author_id == uid).values(
@@ -279,7 +284,11 @@ def erase(user: User) -> None:
     end_sessions(user)
     user.erased_at = utcnow()
     db.session.flush()  # the audit log writes its row now (when staff erase), so it can be emptied below
-    # The audit log holds what staff once typed about her (her name, her phone): only the fact stays.
+    # The audit log holds what staff once typed about her (her name, her phone, her spoken words
+    # written down): only the fact stays.
     db.session.execute(sa.update(AuditEntry).where(AuditEntry.record_type == "users", AuditEntry.record_id == str(uid))
                        .values(changes=None))
+    if her_post_ids:
+        db.session.execute(sa.update(AuditEntry).where(AuditEntry.record_type == "posts",
+                                                       AuditEntry.record_id.in_(her_post_ids)).values(changes=None))
     db.session.flush()
