@@ -10,6 +10,7 @@ import pytest
 from feedback.audit.models import AuditEntry
 from feedback.auth.models import LoginToken, User
 from feedback.extensions import db
+from feedback.privacy import services as privacy
 from feedback.threads import services as threads
 from feedback.threads.models import Agreement, Post
 from feedback.votes import services as votes
@@ -204,4 +205,61 @@ def test_members_stay_logged_in_on_their_phone(app, login, world_with_secret_vot
     with member.session_transaction() as s:
         s["seen"] = epoch_seconds() - 30 * 24 * 3600
     assert member.get("/me").status_code == 200
+
+
+# --- what her page shows -------------------------------------------------------------------------
+
+
+def test_her_data_lists_every_session_row_kept_about_her(make):
+    from feedback.auth import sessions
+    from feedback.auth.models import UserSession
+
+    warda = make.member(make.program(), name="Warda")
+    android = "Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Mobile Safari/537.36"
+    iphone = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+              "Version/17.0 Mobile/15E148 Safari/604.1")
+    key = sessions.start(warda, android)
+    db.session.commit()
+    sessions.end(key)  # she logged out on her sister's phone: the row stays until she is erased
+    sessions.start(warda, iphone)
+    db.session.commit()
+    kept = db.session.scalars(db.select(UserSession.device).where(UserSession.user_id == warda.id)).all()
+    shown = privacy.my_data(warda)["logged_in_on"]
+    assert sorted(b["device"] for b in shown) == sorted(kept) and len(kept) == 2
+    assert sorted(b["ended"] is None for b in shown) == [False, True]  # by the day, like the others
+    assert all(b["ended"] is None or len(b["ended"]) == len("2027-05-04") for b in shown)
+
+
+def test_her_data_page_shows_what_the_download_has(app, login, make):
+    """Her evaluations, her presses (by the text's title), her secret dots and the messages sent
+    to her are on her page, not only in the file."""
+    import time_machine
+
+    from feedback.outbox.models import OutboxMessage
+    from feedback.priorities import services as prio
+    from feedback.understanding import evaluation, presses
+    from tests.moments import local
+    from tests.priority_support import make_poll
+
+    program = make.program()
+    warda = make.member(program, name="Warda", language="en")
+    p = make.proposal(program, "voting", title="Fika on Saturdays")
+    secret = make_poll(program, title="Hemlig", anonymous=True)
+    prio.add_dot(secret, warda, secret.options[0].id)
+    with time_machine.travel(local(2027, 5, 10, 12), tick=False):
+        may = make.meeting(program, days_ahead=0, title="May meeting")
+        june = make.meeting(program, days_ahead=0, title="June meeting")
+    with time_machine.travel(local(2027, 5, 10, 15), tick=False):
+        evaluation.answer(may, warda, "bad", "Too long and nobody listened", named=True)
+        evaluation.answer(june, warda, "good", "Better without my name")
+        presses.press("proposal", p.id, warda)
+        db.session.add(OutboxMessage(idempotency_key="test-vote", user_id=warda.id, channel="email", kind="vote",
+                                     body="A new vote"))
+        db.session.commit()
+        page = login(warda, new_client(app)).get("/me/data").get_data(as_text=True)
+    assert "Here you see everything the app keeps about you." in page
+    for shown in ("Too long and nobody listened", "with your name", "Better without my name", "without your name",
+                  "Not good", "Fika on Saturdays", "You gave dots in 1 secret vote.", "Messages from the app",
+                  "A new vote: E-mail"):
+        assert shown in page, shown
 

@@ -326,7 +326,7 @@ def test_her_data_and_erasure(group, ended, make):
         evaluation.answer(ended, leyla, "good", "Med namn", named=True)
         db.session.commit()
         hers = my_data(amina)
-        assert hers["texts_you_did_not_understand"] == [{"text": "proposal", "id": p.id}]
+        assert hers["texts_you_did_not_understand"] == [{"text": "proposal", "id": p.id, "title": p.title}]
         assert [a["reason"] for a in hers["meeting_evaluations_without_your_name"]] == ["Anonymt"]
         assert hers["meeting_evaluations_with_your_name"] == []
         staff_file = my_data(amina, program_id=prog.id)

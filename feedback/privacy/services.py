@@ -119,10 +119,11 @@ def my_data(user: User, *, program_id: int | None = None) -> dict:
         .where(LoginToken.user_id == uid)
         .order_by(LoginToken.created_at)
     ).all()
+    # Every session row kept about her, ended ones too: they stay until she is erased.
     browsers = db.session.execute(
-        sa.select(UserSession.device, UserSession.created_at, UserSession.last_seen_at)
-        .where(UserSession.user_id == uid, UserSession.ended_at.is_(None))
-        .order_by(UserSession.created_at)
+        sa.select(UserSession.device, UserSession.created_at, UserSession.last_seen_at, UserSession.ended_at)
+        .where(UserSession.user_id == uid)
+        .order_by(UserSession.created_at, UserSession.id)
     ).all()
     notices = db.session.scalar(sa.select(sa.func.count()).select_from(Notification).where(Notification.user_id == uid))
     messages = db.session.execute(
@@ -172,8 +173,8 @@ def my_data(user: User, *, program_id: int | None = None) -> dict:
                                      for title, starts, answer, children, interpreter, at in meeting_replies],
         "login_links": [{"kind": purpose, "made": _iso(made), "last_used": _day(used), "stopped": _iso(stopped)}
                         for purpose, made, used, stopped in links],
-        "logged_in_on": [{"device": device, "since": _day(since), "last_seen": _day(seen)}
-                         for device, since, seen in browsers],
+        "logged_in_on": [{"device": device, "since": _day(since), "last_seen": _day(seen), "ended": _day(ended)}
+                         for device, since, seen, ended in browsers],
         "notices": notices,
         "messages_to_you": [{"by": channel, "about": kind, "state": state, "made": _iso(made), "sent": _iso(sent)}
                             for channel, kind, state, made, sent in messages],

@@ -15,8 +15,10 @@ from feedback.common.clock import epoch_seconds
 from feedback.common.redirects import safe_next
 from feedback.members import services as members
 from feedback.operations import retention
+from feedback.outbox.choice import KIND_LABELS
 from feedback.privacy import services
 from feedback.privacy.forms import ConfirmForm, ConsentForm
+from feedback.understanding import evaluation
 
 bp = Blueprint("privacy", __name__)
 
@@ -80,7 +82,8 @@ def _confirmed() -> bool:
 @login_required
 def my_data():
     return render_template("privacy/my_data.html", data=services.my_data(current_user),
-                           can_erase=current_user.is_member_only, periods=retention.periods_for(current_user))
+                           can_erase=current_user.is_member_only, periods=retention.periods_for(current_user),
+                           faces=evaluation.face_labels(), message_kinds=KIND_LABELS)
 
 
 def _data_file(user, program_id: int | None = None) -> Response:

@@ -171,8 +171,28 @@ def erase_member(user_id: int, program_ids: list[int]) -> int:
     return len(mine)
 
 
+def _titles(texts: list[tuple[str, int]]) -> dict[tuple[str, int], str]:
+    """The title of each text (a decision and an agenda item go by their proposal's), one query a kind."""
+    ids = {k: [t for kind, t in texts if kind == k] for k in TEXT_KINDS}
+    found: dict[tuple[str, int], str] = {}
+    if ids[TextKind.PROPOSAL]:
+        found.update(((TextKind.PROPOSAL, i), title) for i, title in db.session.execute(
+            sa.select(Proposal.id, Proposal.title).where(Proposal.id.in_(ids[TextKind.PROPOSAL]))))
+    if ids[TextKind.DECISION]:
+        found.update(((TextKind.DECISION, i), title) for i, title in db.session.execute(
+            sa.select(Decision.id, Proposal.title).join(Proposal, Proposal.id == Decision.proposal_id)
+            .where(Decision.id.in_(ids[TextKind.DECISION]))))
+    if ids[TextKind.AGENDA_ITEM]:
+        found.update(((TextKind.AGENDA_ITEM, i), ptitle or title or "") for i, title, ptitle in db.session.execute(
+            sa.select(AgendaItem.id, AgendaItem.title, Proposal.title)
+            .outerjoin(Proposal, Proposal.id == AgendaItem.proposal_id)
+            .where(AgendaItem.id.in_(ids[TextKind.AGENDA_ITEM]))))
+    return found
+
+
 def her_presses(user_id: int, program_ids: list[int]) -> list[dict]:
-    """For her own data file: the texts she pressed (found by her keys; never in a file for staff)."""
+    """For her own data file and page: the texts she pressed, with their titles (found by her
+    keys; never in a file for staff)."""
     if not program_ids:
         return []
     pressed = db.session.execute(sa.select(UnderstandPress.text_kind, UnderstandPress.text_id).distinct()
@@ -180,8 +200,11 @@ def her_presses(user_id: int, program_ids: list[int]) -> list[dict]:
     keys = {press_key(k, t, user_id): (k, t) for k, t in pressed}
     if not keys:
         return []
-    found = db.session.scalars(sa.select(UnderstandPress.press_key).where(UnderstandPress.press_key.in_(list(keys))))
-    return sorted(({"text": keys[k][0], "id": keys[k][1]} for k in found), key=lambda d: (d["text"], d["id"]))
+    mine = [keys[k] for k in db.session.scalars(
+        sa.select(UnderstandPress.press_key).where(UnderstandPress.press_key.in_(list(keys))))]
+    titles = _titles(mine)
+    return sorted(({"text": k, "id": t, "title": titles.get((k, t), "")} for k, t in mine),
+                  key=lambda d: (d["text"], d["id"]))
 
 
 def member_program_ids(user_id: int) -> list[int]:
