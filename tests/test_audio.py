@@ -97,3 +97,16 @@ def test_garbage_after_a_webm_header_is_refused():
     data = webm([0])[:60] + b"\xff" * 50
     with pytest.raises(audio.NotAudio):
         audio.inspect(data)
+
+
+@pytest.mark.parametrize("duration", [float("inf"), float("nan"), 1e308], ids=["infinite", "not a number", "huge"])
+def test_a_webm_header_with_a_broken_duration_is_no_recording(duration):
+    """Found by a review of bad input: a header saying "forever" was a 500 (OverflowError)."""
+    import struct
+
+    sound = webm([0, 500])
+    info = ebml(0x1549A966, ebml(0x2AD7B1, (1_000_000).to_bytes(3, "big")))
+    broken = ebml(0x1549A966, ebml(0x2AD7B1, (1_000_000).to_bytes(3, "big")) + ebml(0x4489, struct.pack(">d", duration)))
+    assert info in sound
+    with pytest.raises(audio.NotAudio):
+        audio.inspect(sound.replace(info, broken))

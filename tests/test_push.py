@@ -413,6 +413,9 @@ BAD = {
     "a short auth": _with(keys={"auth": _b64(os.urandom(8))}),
     "auth a number": _with(keys={"auth": 16}),
     "too long a body": _with(padding="x" * 5000),
+    # Found by a review of bad input: each was a 500 on its way into the database or out of json.
+    "a lone surrogate in the endpoint": json.dumps(Browser(FCM).to_json()).replace(FCM, FCM + "\\ud800"),
+    "nested deeper than json reads": "[" * 4000,
 }
 
 
@@ -423,6 +426,16 @@ def test_a_bad_subscription_is_refused_and_nothing_is_stored(app, phone, case):
     assert resp.status_code == 400, resp.data
     assert resp.json["ok"] is False and resp.json["error"]
     assert _subscriptions() == []
+
+
+@pytest.mark.parametrize("body", ['{"endpoint": "\\ud800"}', '{"endpoint": "a\\u0000b"}', "[" * 4000],
+                         ids=["a lone surrogate", "a NUL", "deeply nested"])
+def test_a_bad_unsubscribe_is_refused_and_nothing_changes(app, member, phone, body):
+    _subscribe(member, Browser(FCM))
+    db.session.commit()
+    resp = _post(phone, "/me/push/unsubscribe", body)
+    assert resp.status_code == 400 and resp.json["ok"] is False
+    assert [s.endpoint for s in _subscriptions()] == [FCM]
 
 
 def test_a_form_instead_of_json_is_refused(app, phone):

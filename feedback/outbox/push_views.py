@@ -33,9 +33,27 @@ def _json_body() -> object:
     if len(raw) > push.BODY_MAX:
         raise RuleError("the subscription is too long", status=400)
     try:
-        return json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+        data = json.loads(raw.decode("utf-8"))
+        _check_storable(data)
+    except (UnicodeDecodeError, ValueError, RecursionError):  # RecursionError: "[[[[..." under the size limit
         raise RuleError("the subscription is not JSON", status=400) from None
+    return data
+
+
+def _check_storable(value: object) -> None:
+    """ValueError for a NUL or a lone surrogate anywhere in it (JSON's \\u0000 and \\ud800): no
+    database stores either, and the row would fail on its way in."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise ValueError("NUL")
+        value.encode("utf-8")  # UnicodeEncodeError, a ValueError, for a lone surrogate
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _check_storable(key)
+            _check_storable(item)
+    elif isinstance(value, list):
+        for item in value:
+            _check_storable(item)
 
 
 @bp.route("/subscribe", methods=["POST"])

@@ -8,6 +8,7 @@ timestamps of its blocks (the last block's time is the length, to within one fra
 from __future__ import annotations
 
 import io
+import math
 import struct
 from dataclasses import dataclass
 
@@ -231,6 +232,8 @@ def _webm_duration_ms(data: bytes) -> int:
         raise NotAudio("WebM without sound, or with video")
     block_ms = (last_block * scale_ns) / 1_000_000 if last_block >= 0 else 0
     header_ms = header_ms * scale_ns / 1_000_000
+    if not math.isfinite(header_ms):  # a header saying "forever" (or not a number) is no recording
+        raise NotAudio("WebM with a broken duration")
     return round(max(block_ms, header_ms))
 
 
