@@ -6,10 +6,14 @@ from datetime import date, datetime
 
 import pytest
 
+from feedback.common.clock import local_today, parse_day
 from feedback.dashboards import metrics
-from feedback.dashboards.scope import Scope, parse_date, period_bounds
+from feedback.dashboards.scope import Scope, period_bounds
 from feedback.extensions import db
+from feedback.threads import services as threads
+from feedback.topics.models import Topic
 from tests.dashboard_support import TODAY, _decide, _proposal, _votes
+from tests.moments import local
 
 
 def scope_2026(k, topic=None, programs=None) -> Scope:
@@ -34,9 +38,9 @@ def test_period_bounds():
     assert period_bounds("12m", date(2026, 1, 15), None, None) == (date(2025, 2, 1), date(2026, 1, 15))
 
 
-@pytest.mark.parametrize("raw", ["", "yesterday", "2026-13-01", "1900-01-01", None, "2026-02-30"])
+@pytest.mark.parametrize("raw", ["", "yesterday", "2026-13-01", "1900-01-01", "0001-01-01", "9999-12-31", None, "2026-02-30"])
 def test_bad_dates_are_ignored(raw):
-    assert parse_date(raw) is None
+    assert parse_day(raw) is None
 
 
 def test_period_is_the_local_day_in_utc():
@@ -195,6 +199,24 @@ def test_open_work(known):
     work = metrics.open_work(scope_2026(known))[known.program.id]
     assert (work.actions_open, work.actions_overdue, work.proposals_waiting) == (2, 1, 1)
     assert (work.threads_waiting, work.threads_overdue) == (1, 1)
+
+
+def test_open_work_counts_14_days_from_the_programs_midnight(app, make, time_machine):
+    program = make.program()
+    member = make.member(program)
+    topic = db.session.scalar(db.select(Topic).where(Topic.program_id == program.id))
+    # 01:00 on 1 June in Stockholm (23:00 UTC on 31 May).
+    time_machine.move_to(local(2027, 6, 1, 1, 0), tick=False)
+    threads.start_thread(member, topic, "Who answers?")
+    db.session.commit()
+    scope = lambda: Scope((program.id,), None, local_today(), None, "all", local_today())  # noqa: E731
+    # 00:10 on 15 June: 13 days and 23 hours later, not overdue yet.
+    time_machine.move_to(local(2027, 6, 15, 0, 10), tick=False)
+    work = metrics.open_work(scope())[program.id]
+    assert (work.threads_waiting, work.threads_overdue) == (1, 0)
+    # 00:10 on 16 June: started before midnight 14 days ago.
+    time_machine.move_to(local(2027, 6, 16, 0, 10), tick=False)
+    assert metrics.open_work(scope())[program.id].threads_overdue == 1
 
 
 def test_group_impact_for_members(known):

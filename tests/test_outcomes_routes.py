@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC
 from xml.etree import ElementTree as ET
 
 import pytest
 
+from feedback.audit.models import AuditEntry
+from feedback.extensions import db
+from tests.moments import local
 from tests.routes_support import client_as, new_client, snapshot, text
 
 CHANGE = {"title": "Fika", "description": "Nu finns fika.", "changed_on": "2026-11-01", "status": "in_progress",
@@ -141,6 +145,32 @@ def test_audit_log_filters(app, login, english_world):
     only = text(admin.get("/admin/audit?record_type=program_changes&action=create"))
     assert "program_changes" in only and "Sara Staff" in only and "Stina Steering" not in only
     assert admin.get("/admin/audit?from=nonsense&page=abc").status_code == 200
+
+
+@pytest.mark.parametrize(("day", "inside", "outside"), [
+    # 25-hour day: 23:30 on 31 October is still 31 October.
+    ("2027-10-31", local(2027, 10, 31, 23, 30), local(2027, 11, 1, 0, 30)),
+    # 23-hour day: 00:30 on 29 March is not 28 March any more.
+    ("2027-03-28", local(2027, 3, 28, 22, 30), local(2027, 3, 29, 0, 30)),
+], ids=["autumn-switch", "spring-switch"])
+def test_audit_log_day_filter_is_the_local_day_on_switch_days(app, login, english_world, day, inside, outside):
+    for name, at in (("inside-the-day", inside), ("next-day", outside)):
+        db.session.add(AuditEntry(at=at.astimezone(UTC).replace(tzinfo=None), actor_name="Tester", action="create",
+                                  record_type="probe", record_id=name))
+    db.session.commit()
+    admin = client_as(app, login, english_world, "admin")
+    page = text(admin.get(f"/admin/audit?from={day}&to={day}&record_type=probe"))
+    assert "probe inside-the-day" in page
+    assert "probe next-day" not in page
+
+
+@pytest.mark.parametrize("query", ["from=0001-01-01", "to=9999-12-31", "from=1999-12-31&to=2101-01-01"])
+def test_audit_log_a_day_outside_the_apps_years_is_left_out(app, login, english_world, query):
+    admin = client_as(app, login, english_world, "admin")
+    db.session.add(AuditEntry(actor_name="Tester", action="create", record_type="probe", record_id="kept"))
+    db.session.commit()
+    resp = admin.get(f"/admin/audit?record_type=probe&{query}")
+    assert resp.status_code == 200 and "probe kept" in text(resp)
 
 
 def test_the_decision_is_on_the_members_proposal_page(app, login, english_world):

@@ -3,33 +3,22 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, render_template, request
 
 from feedback.audit import security
 from feedback.audit.models import AuditEntry, SecurityEvent
 from feedback.auth.models import User
 from feedback.common.access import admin_required
-from feedback.common.clock import utcnow
+from feedback.common.clock import day_start_utc, parse_day, utcnow
 from feedback.common.ids import parse_id
 from feedback.extensions import db
 from feedback.programs.models import Program
 
 bp = Blueprint("audit", __name__)
 PAGE = 100
-
-
-def _date(name: str) -> datetime | None:
-    """The start of that day in the program's time zone, as the naive UTC the log stores."""
-    try:
-        day = datetime.strptime(request.args.get(name, ""), "%Y-%m-%d")
-    except ValueError:
-        return None
-    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-    return day.replace(tzinfo=zone).astimezone(UTC).replace(tzinfo=None)
 
 
 @bp.route("/admin/audit")
@@ -46,11 +35,14 @@ def log():
         query = query.where(AuditEntry.record_type == filters["record_type"][:60])
     if filters["action"] in ("create", "update", "delete"):
         query = query.where(AuditEntry.action == filters["action"])
-    since, until = _date("from"), _date("to")
+    # Days of the program's calendar; one that is no date, or far outside the app's years, is
+    # left out as the dashboards leave it out.
+    since, until = parse_day(request.args.get("from")), parse_day(request.args.get("to"))
     if since:
-        query = query.where(AuditEntry.at >= since)
+        query = query.where(AuditEntry.at >= day_start_utc(since))
     if until:
-        query = query.where(AuditEntry.at < until + timedelta(days=1))  # to the end of that local day
+        # To the start of the next local day: a switch day is 23 or 25 hours long.
+        query = query.where(AuditEntry.at < day_start_utc(until + timedelta(days=1)))
     page = max(1, min(request.args.get("page", 1, type=int) or 1, 10_000))
     rows = list(db.session.scalars(query.order_by(AuditEntry.id.desc()).offset((page - 1) * PAGE).limit(PAGE + 1)))
     return render_template(

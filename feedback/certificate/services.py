@@ -8,7 +8,7 @@ goes to employers, and her votes are hers."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -16,7 +16,7 @@ import sqlalchemy.orm as so
 from feedback.audit.models import AuditEntry
 from feedback.auth.models import User
 from feedback.changes.models import ChangeStatus, ProgramChange
-from feedback.common.clock import local_now, local_to_utc, utc_to_local
+from feedback.common.clock import day_start_utc, local_now, utc_to_local
 from feedback.decisions.models import Decision
 from feedback.extensions import db
 from feedback.meetings.models import Attendance, Meeting
@@ -147,8 +147,7 @@ def gather(user: User, program_id: int, language: str = DEFAULT_LANGUAGE,
 def _group_work(program_id: int, since: date, until: date, language: str) -> list[WorkItem]:
     """What the group worked on in her period: the steering group's decisions in force on the
     group's proposals, and the program changes done; newest first, at most MAX_WORK."""
-    start_utc = local_to_utc(datetime.combine(since, time.min))
-    end_utc = local_to_utc(datetime.combine(until + timedelta(days=1), time.min))
+    start_utc, end_utc = day_start_utc(since), day_start_utc(until + timedelta(days=1))
     decided = db.session.scalars(
         sa.select(Decision)
         .where(Decision.program_id == program_id, Decision.replaced_at.is_(None),

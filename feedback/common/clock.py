@@ -8,12 +8,15 @@ system clock (tests/test_clock.py fails when something does)."""
 from __future__ import annotations
 
 import calendar
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context
 
 DEFAULT_ZONE = "Europe/Stockholm"
+# The days a person may type. A year such as 0001 or 9999 is a typo, and at the edges of what
+# datetime holds the conversion to UTC (and a calendar file's) overflows: refused, not a 500.
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)
 
 
 def zone(tz_name: str | None = None) -> ZoneInfo:
@@ -52,6 +55,27 @@ def local_to_utc(wall: datetime, tz_name: str | None = None) -> datetime:
     """A wall-clock time of the program as naive UTC. An hour that happens twice (the autumn
     switch) is taken the first time, in summer time, as RFC 5545 reads it too."""
     return wall.replace(tzinfo=zone(tz_name), fold=0).astimezone(UTC).replace(tzinfo=None)
+
+
+def day_start_utc(day: date, tz_name: str | None = None) -> datetime:
+    """The first moment of a day of the program's calendar (its 00:00) as naive UTC. A local
+    day is 23 or 25 hours long on the switch days: [day_start_utc(d), day_start_utc(d + 1 day))
+    is the whole of it, where day_start_utc(d) + 24 hours is not."""
+    return local_to_utc(datetime.combine(day, time()), tz_name)
+
+
+def within_years(day: date) -> bool:
+    """Whether a typed day is one the app takes (FIRST_DAY to LAST_DAY)."""
+    return FIRST_DAY <= day <= LAST_DAY
+
+
+def parse_day(value: str | None) -> date | None:
+    """A day typed as 2027-03-28, or None when it is no date or outside FIRST_DAY..LAST_DAY."""
+    try:
+        parsed = date.fromisoformat((value or "").strip())
+    except ValueError:
+        return None
+    return parsed if within_years(parsed) else None
 
 
 def wall_time_problem(wall: datetime, tz_name: str | None = None) -> str | None:

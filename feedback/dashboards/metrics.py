@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
@@ -22,6 +22,7 @@ from feedback.changes.models import (
     change_posts,
     change_proposals,
 )
+from feedback.common.clock import day_start_utc
 from feedback.common.sqltime import days_between, local_month_of, month_of, whole_days
 from feedback.dashboards.scope import Scope
 from feedback.decisions.models import Decision, Outcome
@@ -654,7 +655,8 @@ def open_work(scope: Scope) -> dict[int, OpenWork]:
         .group_by(Proposal.program_id)
     ):
         result[pid].proposals_waiting = n
-    two_weeks_ago = datetime.combine(scope.today - timedelta(days=14), time())
+    # Threads keep UTC; "older than 14 days" counts from the program's midnight 14 days ago.
+    two_weeks_ago = day_start_utc(scope.today - timedelta(days=14), scope.timezone)
     old = sa.case((Thread.created_at < two_weeks_ago, 1), else_=0)
     for pid, n, late in db.session.execute(
         sa.select(Thread.program_id, sa.func.count(), sa.func.sum(old))

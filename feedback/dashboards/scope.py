@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from feedback.common.clock import add_months, local_to_utc, local_today
+from feedback.common.clock import add_months, day_start_utc, local_today
 
 PERIODS = ("12m", "year", "last_year", "all", "custom")
 
@@ -29,10 +29,8 @@ class Scope:
 
     def utc_bounds(self) -> tuple[datetime | None, datetime]:
         """The period as naive UTC timestamps, for columns stored in UTC: [start, end)."""
-        def utc(day: date) -> datetime:
-            return local_to_utc(datetime.combine(day, time()), self.timezone)
-
-        return (utc(self.start) if self.start else None), utc(self.end + timedelta(days=1))
+        start = day_start_utc(self.start, self.timezone) if self.start else None
+        return start, day_start_utc(self.end + timedelta(days=1), self.timezone)
 
     def local_bounds(self) -> tuple[datetime | None, datetime]:
         """The period as local wall-clock timestamps, for meeting times."""
@@ -57,10 +55,3 @@ def period_bounds(period: str, today: date, start: date | None, end: date | None
     # The last twelve months, this month included.
     return add_months(today.replace(day=1), -11), today
 
-
-def parse_date(value: str | None) -> date | None:
-    try:
-        parsed = date.fromisoformat((value or "").strip())
-    except ValueError:
-        return None
-    return parsed if date(2000, 1, 1) <= parsed <= date(2100, 12, 31) else None

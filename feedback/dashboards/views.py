@@ -9,9 +9,10 @@ from flask_login import current_user
 from feedback.changes import services as changes
 from feedback.changes.labels import ORIGIN_LABELS, STATUS_LABELS
 from feedback.common.access import program_role_required
+from feedback.common.clock import parse_day
 from feedback.common.ids import parse_id
 from feedback.dashboards import charts, exports, metrics
-from feedback.dashboards.scope import PERIODS, Scope, parse_date, period_bounds
+from feedback.dashboards.scope import PERIODS, Scope, period_bounds
 from feedback.extensions import db
 from feedback.programs.models import Program, Role
 from feedback.topics.models import Topic
@@ -39,7 +40,7 @@ def _scope(program_id: int) -> Scope:
     today = changes.today()
     period = request.args.get("period", "12m")
     period = period if period in PERIODS else "12m"
-    start, end = period_bounds(period, today, parse_date(request.args.get("from")), parse_date(request.args.get("to")))
+    start, end = period_bounds(period, today, parse_day(request.args.get("from")), parse_day(request.args.get("to")))
     if period == "custom" and start is None and end == today and not request.args.get("to"):
         period = "all"
     topic_id = parse_id(request.args.get("topic"))
