@@ -484,6 +484,18 @@ def test_the_steering_group_gets_the_weekly_list_on_monday_morning(app, make, gr
     assert "(har väntat 17 dagar)" in row.body
 
 
+def test_the_weekly_list_counts_days_by_the_programs_calendar(app, make, group):
+    program, _ = group
+    steering = make.user(program, "steering", email="styr@example.org")
+    proposal = make.proposal(program, "voted", title="Efter midnatt")
+    # 00:30 on Monday 18 January in Stockholm: 23:30 UTC on Sunday.
+    proposal.voting_closed_at = local(2027, 1, 18, 0, 30).replace(tzinfo=None)
+    db.session.commit()
+    assert schedule.weekly_digests(local(2027, 1, 18, 8, 30).replace(tzinfo=None)) == 1
+    (row,) = _rows("digest")
+    assert row.user_id == steering.id and "(har väntat 0 dagar)" in row.body, row.body
+
+
 def test_the_worker_runs_the_schedule_at_most_once_a_minute(app, group, monkeypatch):
     from feedback.outbox import worker
 

@@ -103,7 +103,8 @@ def _digest(program: Program, waiting: list, week: str, local: datetime) -> int:
                           "%(num)s proposals wait for the steering group's decision, the oldest first:",
                           len(waiting))]
         for proposal in waiting:
-            since = proposal.voting_closed_at or proposal.created_at
+            # Both are UTC: a vote closed at 00:30 on Monday (23:30 UTC on Sunday) waited 0 days.
+            since = utc_to_local(proposal.voting_closed_at or proposal.created_at)
             days = max((local.date() - since.date()).days, 0)
             lines.append("- " + ngettext("%(title)s (waited %(num)s day)", "%(title)s (waited %(num)s days)",
                                          days, title=proposal.title))
