@@ -287,6 +287,20 @@ def test_voice_follows_the_programs_retention(group, ended):
     assert row["voice_data"] is None and row["reason"] == "Varför"
 
 
+def test_voice_goes_when_the_period_since_the_meeting_is_over_in_summer(group, make):
+    """Meeting times are the program's wall clock: at 14:00 in June (12:00 UTC) a meeting at
+    noon the retention period ago is two hours past it, not still ahead."""
+    prog, amina, *_ = group
+    with time_machine.travel(local(2027, 6, 1, 12), tick=False):
+        meeting = make.meeting(prog, days_ahead=0)  # 1 June 2027, 12:00 in Stockholm
+        evaluation.answer(meeting, amina, "bad", voice=VOICE)
+        db.session.commit()
+    with time_machine.travel(local(2027, 6, 1, 14) + timedelta(days=prog.voice_retention_days), tick=False):
+        assert evaluation.delete_old_voice() == 1
+        db.session.commit()
+    assert eval_rows(meeting.id)[0]["voice_data"] is None
+
+
 def test_trend_per_meeting(group, make):
     prog, amina, leyla, *_ = group
     with time_machine.travel(local(2027, 5, 10, 12), tick=False):

@@ -27,7 +27,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from feedback.auth.models import User
-from feedback.common.clock import local_to_utc, utcnow
+from feedback.common.clock import local_now, local_to_utc, utcnow
 from feedback.common.errors import RuleError
 from feedback.common.security import ballot_secret, keyed_digest
 from feedback.common.upsert import upsert
@@ -280,8 +280,9 @@ def her_answers(user_id: int, program_ids: list[int] | None, *, staff_file: bool
 
 
 def delete_old_voice(now: datetime | None = None) -> int:
-    """Voice messages of meetings longer ago than their program keeps voice messages."""
-    now = now if now is not None else utcnow()
+    """Voice messages of meetings longer ago than their program keeps voice messages. `now` is
+    the program's wall-clock time, as Meeting.starts_at is."""
+    now = now if now is not None else local_now()
     deleted = 0
     for program in db.session.scalars(sa.select(Program)):
         cutoff = now - timedelta(days=program.voice_retention_days)
