@@ -12,10 +12,19 @@ DEV_SECRET = "dev-only-not-secret"
 
 
 def _hours(value: str) -> tuple[int, int] | None:
-    """ "21-8" -> (21, 8); "" -> None."""
+    """ "21-8" -> (21, 8); "0-7" -> (0, 7); "" -> None. A value that is no such pair of hours
+    (0-23), or the same hour twice ("8-8": all night or no night?), stops the app at start with
+    this message, rather than holding messages for ever or never."""
     if not value.strip():
         return None
-    start, end = (int(h) for h in value.split("-"))
+    try:
+        start, end = (int(h) for h in value.split("-"))
+    except ValueError:
+        raise ValueError(f"QUIET_HOURS={value!r}: write two hours, such as 21-8 or 0-7, or leave it empty") from None
+    if not (0 <= start <= 23 and 0 <= end <= 23):
+        raise ValueError(f"QUIET_HOURS={value!r}: the hours are 0 to 23")
+    if start == end:
+        raise ValueError(f"QUIET_HOURS={value!r}: the start and the end are the same hour; leave it empty for none")
     return start, end
 
 
@@ -139,8 +148,9 @@ class Config:
     # Members' answers to a meeting (will she come, childcare, interpreter) serve its planning:
     # `flask retention` deletes them this many days after the meeting started.
     REPLY_KEEP_DAYS = int(os.environ.get("REPLY_KEEP_DAYS", "30"))
-    # No SMS to members at night, in the app's zone: held until the morning. "21-8" is from
-    # 21:00 to 08:00; empty for none (a test bench that runs at any hour).
+    # No SMS or push to members at night, in the app's zone: held until the end. "21-8" is from
+    # 21:00 to 08:00 (across midnight), "0-7" from midnight to 07:00; the same hour twice is
+    # refused at start; empty for none (a test bench that runs at any hour).
     QUIET_HOURS = _hours(os.environ.get("QUIET_HOURS", "21-8"))
     # Web Push (feedback/outbox/push.py): on when VAPID_PRIVATE_KEY is set, a P-256 key as PEM or
     # its raw 32 bytes in base64url (`flask outbox vapid-keys` prints a new pair). The public key

@@ -24,6 +24,7 @@ from feedback.outbox.models import OutboxMessage, State
 from feedback.outbox.services import enqueue
 from feedback.outbox.worker import backoff, claim, quiet_until, run_once
 from tests.databases import USE_POSTGRES
+from tests.moments import local
 
 NOON = datetime(2027, 1, 12, 11, 0, tzinfo=UTC)  # 12:00 in Stockholm, a Tuesday
 
@@ -173,6 +174,27 @@ def test_the_night_ends_at_eight_in_stockholm(app, now_utc, morning_utc):
     assert quiet_until(now_utc, (21, 8)) == morning_utc
 
 
+@pytest.mark.parametrize(("quiet", "now", "until"), [
+    # "21-8", across midnight, after the clocks have changed: the end is on the new offset.
+    ((21, 8), local(2027, 3, 28, 3, 30), local(2027, 3, 28, 8)),  # 01:30 UTC; 06:00 UTC
+    ((21, 8), local(2027, 10, 31, 2, 30, fold=1), local(2027, 10, 31, 8)),  # 01:30 UTC; 07:00 UTC
+    ((21, 8), local(2027, 10, 30, 23, 0), local(2027, 10, 31, 8)),  # the evening before the switch
+    # "0-7", from midnight: quiet until 07:00 of the same day, on either side of the switch.
+    ((0, 7), local(2027, 3, 28, 0, 30), local(2027, 3, 28, 7)),  # 23:30 UTC on the 27th; 05:00 UTC
+    ((0, 7), local(2027, 3, 28, 3, 0), local(2027, 3, 28, 7)),  # just after the switch
+    ((0, 7), local(2027, 10, 31, 2, 30), local(2027, 10, 31, 7)),  # 02:30 summer time; 06:00 UTC
+    ((0, 7), local(2027, 10, 31, 2, 30, fold=1), local(2027, 10, 31, 7)),  # 02:30 again, winter time
+    ((0, 7), local(2027, 3, 27, 23, 59), None),  # the evening before is not quiet
+    ((0, 7), local(2027, 3, 28, 7), None),
+    ((0, 7), local(2027, 10, 31, 12), None),
+    ((21, 8), local(2027, 10, 31, 12), None),
+], ids=["21-8 spring after", "21-8 autumn after", "21-8 autumn before", "0-7 spring before", "0-7 spring after",
+        "0-7 autumn first", "0-7 autumn second", "0-7 evening", "0-7 at seven", "0-7 noon", "21-8 noon"])
+def test_quiet_hours_of_both_shapes_on_the_switch_nights(app, quiet, now, until):
+    morning = quiet_until(now.replace(tzinfo=None), quiet)
+    assert morning == (until.replace(tzinfo=None) if until else None)
+
+
 def test_an_sms_to_a_member_waits_for_the_morning_and_email_does_not(app, member, time_machine):
     time_machine.move_to(datetime(2027, 1, 12, 21, 30, tzinfo=UTC), tick=False)  # 22:30 in Stockholm
     enqueue(member, "sms", "vote_open", "vote-open:3", "Röstningen har börjat.")
@@ -193,11 +215,21 @@ def test_without_quiet_hours_an_sms_goes_at_night_too(app, member, monkeypatch, 
     assert run_once(app) == {State.SENT: 1}
 
 
-@pytest.mark.parametrize(("value", "hours"), [("21-8", (21, 8)), ("22-7", (22, 7)), ("", None), (" ", None)])
+@pytest.mark.parametrize(("value", "hours"), [("21-8", (21, 8)), ("22-7", (22, 7)), ("0-7", (0, 7)),
+                                             ("", None), (" ", None)])
 def test_quiet_hours_come_from_the_environment(value, hours):
     from feedback.config import _hours
 
     assert _hours(value) == hours
+
+
+@pytest.mark.parametrize(("value", "says"), [("8-8", "the same hour"), ("0-0", "the same hour"),
+                                             ("21-24", "0 to 23"), ("night", "two hours"), ("21", "two hours")])
+def test_quiet_hours_that_make_no_sense_stop_the_app_at_start(value, says):
+    from feedback.config import _hours
+
+    with pytest.raises(ValueError, match=says):
+        _hours(value)
 
 
 # --- 46elks, a real HTTP exchange ----------------------------------------------------------

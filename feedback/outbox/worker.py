@@ -40,14 +40,18 @@ ERROR_MAX = 500
 
 
 def quiet_until(now_utc: datetime, quiet: tuple[int, int]) -> datetime | None:
-    """When the night is over (UTC), if it is night now in the app's zone; else None.
-    quiet is (evening hour, morning hour), e.g. (21, 8)."""
+    """When the quiet hours are over (UTC), if they are now in the app's zone; else None.
+    quiet is (first hour, hour it ends), start != end (config._hours): (21, 8) from 21:00 across
+    midnight to 08:00, (0, 7) from midnight to 07:00."""
     start, end = quiet
     wall = utc_to_local(now_utc)
-    if end <= wall.hour < start:
+    hour = wall.hour
+    if not (start <= hour < end if start < end else hour >= start or hour < end):
         return None
+    # The end on the wall clock, today or (in the evening part of a night) tomorrow, turned into
+    # UTC on that day: the night of a switch is an hour shorter or longer.
     morning = wall.replace(hour=end, minute=0, second=0, microsecond=0)
-    if wall.hour >= start:
+    if hour >= end:
         morning += timedelta(days=1)
     return local_to_utc(morning)
 
