@@ -227,6 +227,26 @@ def test_spring_switch_a_time_that_does_not_exist_is_refused_clearly(app, group,
     assert _utc(SPRING_SWITCH) == datetime(2027, 3, 28, 10, 0)
 
 
+@pytest.mark.parametrize(("starts", "ends"), [
+    ("9999-12-31T23:00", ""),  # accepted before, and every member's calendar feed gave a 500
+    ("0001-01-01T00:30", ""),  # before the first UTC moment: a 500 on the form itself
+    ("2027-06-10T17:30", "9999-12-31T19:30"),
+    ("2101-01-01T17:30", ""),
+], ids=["year-9999", "year-1", "end-in-9999", "year-2101"])
+def test_a_meeting_outside_the_apps_years_is_refused_and_the_feeds_work(app, group, login, time_machine,
+                                                                        starts, ends):
+    program, member, staff = group
+    time_machine.move_to(local(2027, 6, 1), tick=False)
+    resp = _plan(login(staff, new_client(app)), program.id, starts, ends)
+    assert resp.status_code == 400
+    assert "Choose a date in the years 2000 to 2100." in resp.get_data(as_text=True)
+    assert count(Meeting) == 0
+    assert new_client(app).get(f"/calendar/{member.id}/{feed_token(member)}.ics").status_code == 200
+    # The last day the app takes is fine, and so is its calendar file.
+    assert _plan(login(staff, new_client(app)), program.id, "2100-12-31T23:00").status_code == 302
+    assert new_client(app).get(f"/calendar/{member.id}/{feed_token(member)}.ics").status_code == 200
+
+
 def test_autumn_switch_a_time_that_happens_twice_is_the_first_and_says_so(app, group, login, time_machine):
     program, member, staff = group
     time_machine.move_to(local(2027, 10, 1), tick=False)

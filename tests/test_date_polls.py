@@ -561,6 +561,8 @@ def test_staff_make_a_poll_without_javascript(app, login, group):
     ({"option-2-day": "2027-02-30"}, 'id="option-2-day-error"'),
     ({"option-0-end": "16:00"}, 'id="option-0-end-error"'),
     ({"option-2-day": "2020-01-01"}, 'id="option-2-day-error"'),
+    ({"option-2-day": "9999-12-31"}, 'id="option-2-day-error"'),  # outside the app's years
+    ({"option-2-day": "0001-01-01"}, 'id="option-2-day-error"'),  # was a 500 (before the first UTC moment)
     ({"option-0-day": "", "option-0-start": "", "option-0-end": "", "option-0-place": "",
       "option-1-day": day_at(12).date().isoformat(), "option-1-start": "10:00"}, 'id="option-2-start-error"'),  # twice
     ({"title": ""}, 'id="title-error"'),
@@ -765,6 +767,7 @@ def test_staff_add_and_remove_a_date_without_javascript(app, login, group):
     ({}, 'id="option-0-day-error"'),
     ({"option-0-day": "2027-02-30", "option-0-start": "18:00"}, 'id="option-0-day-error"'),
     ({"option-0-day": "2020-01-01", "option-0-start": "18:00"}, 'id="option-0-day-error"'),
+    ({"option-0-day": "9999-12-31", "option-0-start": "23:00"}, 'id="option-0-day-error"'),
     ({"option-0-start": "18:00"}, 'id="option-0-day-error"'),
     ({"option-0-day": "DAY8", "option-0-start": "17:30"}, 'id="option-0-start-error"'),  # already in the poll
 ])

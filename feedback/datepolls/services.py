@@ -71,7 +71,7 @@ def check_options(options: Sequence[OptionInput], now: datetime | None = None) -
 
 
 def _check_option(o: OptionInput, now: datetime, taken: set[datetime]) -> None:
-    check_times(o.starts_at, o.ends_at, (_field(o.row, "start"), _field(o.row, "end")))
+    check_times(o.starts_at, o.ends_at, (_field(o.row, "start"), _field(o.row, "end")), day_field=_field(o.row, "day"))
     if o.starts_at <= now:
         raise RuleError(_l("This date has passed. Choose a date in the future."), field=_field(o.row, "day"))
     if o.starts_at in taken:

@@ -11,7 +11,7 @@ from babel import Locale, UnknownLocaleError
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 
-from feedback.common.clock import local_now, wall_time_problem
+from feedback.common.clock import FIRST_DAY, LAST_DAY, local_now, wall_time_problem, within_years
 from feedback.common.errors import RuleError
 from feedback.extensions import db
 from feedback.meetings.models import AgendaItem, Meeting, MeetingStatus
@@ -38,10 +38,17 @@ def clean_language_codes(text: str | None) -> str | None:
     return ",".join(codes) or None
 
 
-def check_times(starts_at: datetime, ends_at: datetime | None, fields: tuple[str, str] = ("starts_at", "ends_at")) -> None:
-    """Refuses a clock time that the spring switch skips, and an end that is not after the start
-    (for meetings and the dates of a date poll)."""
+def check_times(starts_at: datetime, ends_at: datetime | None, fields: tuple[str, str] = ("starts_at", "ends_at"),
+                day_field: str | None = None) -> None:
+    """Refuses a date outside the app's years, a clock time that the spring switch skips, and an
+    end that is not after the start (for meetings and the dates of a date poll; day_field names
+    the form's field for the day when it has one of its own)."""
     for name, wall in zip(fields, (starts_at, ends_at), strict=True):
+        # First: a year such as 9999 (a typo) overflows in the UTC conversions below, and later
+        # in every calendar file the meeting is in.
+        if wall is not None and not within_years(wall.date()):
+            raise RuleError(_l("Choose a date in the years %(first)s to %(last)s.",
+                               first=FIRST_DAY.year, last=LAST_DAY.year), field=day_field or name)
         if wall is not None and wall_time_problem(wall) == "missing":
             raise RuleError(
                 _l("The clocks go forward one hour that night, so %(time)s does not exist on %(date)s. "
