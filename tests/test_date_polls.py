@@ -278,6 +278,60 @@ def test_her_home_page_polls_are_the_open_ones_she_has_not_answered(group):
     assert services.open_unanswered(leyla, []) == []
 
 
+def test_a_poll_whose_dates_have_passed_is_not_asked_again_after_retention(app, make, login, time_machine):
+    time_machine.move_to(local(2027, 5, 3, 12), tick=False)
+    prog = make.program()
+    amina = make.member(prog, name="Amina", language="en")
+    poll = new_poll(prog)  # 10, 11 and 12 May 2027 at 17:30
+    services.answer(poll, amina, all_yes(poll))
+    db.session.commit()
+    assert services.open_unanswered(amina, [prog.id]) == []
+    # Staff forgot to close it; six weeks later the nightly retention deletes her answers.
+    time_machine.move_to(local(2027, 6, 14, 12), tick=False)
+    services.delete_old(app.config["REPLY_KEEP_DAYS"])
+    db.session.commit()
+    assert services.open_unanswered(amina, [prog.id]) == []
+    assert "Help us choose a date" not in login(amina, new_client(app)).get("/me").get_data(as_text=True)
+
+
+def test_her_home_page_asks_while_a_date_she_has_not_answered_is_ahead(make, time_machine):
+    time_machine.move_to(local(2027, 5, 3, 12), tick=False)
+    prog = make.program()
+    amina = make.member(prog)
+    poll = new_poll(prog)  # 10, 11 and 12 May 2027 at 17:30
+    time_machine.move_to(local(2027, 5, 12, 17, 29), tick=False)
+    assert services.open_unanswered(amina, [prog.id]) == [poll]
+    time_machine.move_to(local(2027, 5, 12, 17, 30), tick=False)  # the last date begins
+    assert services.open_unanswered(amina, [prog.id]) == []
+
+
+def test_a_poll_whose_dates_have_passed_is_over_for_her_and_staff_still_close_it(app, make, login, time_machine):
+    time_machine.move_to(local(2027, 5, 3, 12), tick=False)
+    prog = make.program()
+    amina = make.member(prog, name="Amina", language="en")
+    staff = make.staff(prog)
+    poll = new_poll(prog)  # 10, 11 and 12 May 2027 at 17:30
+    services.answer(poll, amina, all_yes(poll))
+    db.session.commit()
+    time_machine.move_to(local(2027, 5, 12, 17, 30), tick=False)
+    with pytest.raises(RuleError) as e:
+        services.answer(poll, amina, all_yes(poll, "no"))
+    assert e.value.status == 409 and str(e.value.message) == str(_l("All the dates have passed. You cannot answer now."))
+    db.session.rollback()
+    c = login(amina, new_client(app))
+    html = c.get(f"/me/date-polls/{poll.id}").get_data(as_text=True)
+    assert "All the dates have passed." in html and 'type="radio"' not in html and "You said:" in html
+    assert c.post(f"/me/date-polls/{poll.id}", data=_form(poll, "no")).status_code == 409
+    assert [v[2] for v in votes(poll)] == ["yes"] * 3
+    # Staff still see it and close it; a passed date makes no meeting, as before.
+    office = login(staff, new_client(app))
+    base = f"/staff/{prog.id}/date-polls/{poll.id}"
+    assert office.get(base).status_code == 200
+    assert office.post(f"{base}/options/{poll.options[0].id}/meeting").status_code == 409
+    assert office.post(f"{base}/close").status_code == 302
+    assert db.session.get(DatePoll, poll.id).status == PollStatus.CLOSED
+
+
 # --- results -----------------------------------------------------------------------------------
 
 

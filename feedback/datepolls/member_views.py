@@ -38,6 +38,7 @@ def _context(poll: DatePoll, *, error: RuleError | None = None, form: dict | Non
         "poll": poll,
         "mine": mine,
         "can_answer": services.can_answer(current_user, poll),
+        "over": not services.has_date_ahead(poll),
         "results": {r.option.id: r for r in services.results(poll)},
         "meeting": db.session.get(Meeting, poll.meeting_id) if poll.meeting_id else None,
         "interpreter_lang": services.interpreter_language(current_user),

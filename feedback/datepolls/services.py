@@ -149,6 +149,13 @@ def can_answer(user: User, poll: DatePoll) -> bool:
     return replies.is_member(user, poll.program_id)
 
 
+def has_date_ahead(poll: DatePoll, now: datetime | None = None) -> bool:
+    """Whether a date of the poll is still to come (the program's wall clock, as dates keep
+    it). A poll whose dates have all passed is over for her, even when staff left it open."""
+    now = now if now is not None else local_now()
+    return any(o.starts_at > now for o in poll.options)
+
+
 def interpreter_language(user: User) -> str | None:
     """Her language, when an interpreter could help her: not for Swedish."""
     lang = user.preferred_language
@@ -173,12 +180,14 @@ def _clean_answers(poll: DatePoll, raw: Mapping) -> dict[int, str]:
 def answer(poll: DatePoll, user: User, raw_answers: Mapping, children: int | str | None = 0,
            interpreter: bool = False) -> MyAnswers:
     """Store her answer for every date of the poll and what she needs, or change them (a second
-    send is the same answers). Refused, changing nothing, for a closed poll, a date of another
-    poll, a missing or unknown answer. The caller commits."""
+    send is the same answers). Refused, changing nothing, for a closed poll, one whose dates have
+    all passed, a date of another poll, a missing or unknown answer. The caller commits."""
     if not can_answer(user, poll):
         raise RuleError(_l("Only members of the group can answer."), status=403)
     if not poll.is_open:
         raise RuleError(_l("This poll is closed. You cannot change your answers now."), status=409)
+    if not has_date_ahead(poll):
+        raise RuleError(_l("All the dates have passed. You cannot answer now."), status=409)
     answers = _clean_answers(poll, raw_answers)
     may_come = any(a in CAN_COME for a in answers.values())
     kids = replies.clean_children(children) if may_come else 0
@@ -212,11 +221,13 @@ def answers_of(poll: DatePoll, user_id: int) -> MyAnswers | None:
 
 
 def open_unanswered(user: User, program_ids: Sequence[int]) -> list[DatePoll]:
-    """The open polls of her groups with a date she has not answered: for her home page. A poll
-    she answered comes back when staff add a date to it."""
+    """The open polls of her groups with a date still ahead that she has not answered: for her
+    home page. A poll she answered comes back when staff add a date to it; one whose dates have
+    all passed does not, even open and after retention deleted her answers."""
     if not program_ids:
         return []
     unanswered = sa.select(DateOption.poll_id).where(
+        DateOption.starts_at > local_now(),
         ~sa.exists().where(DateVote.option_id == DateOption.id, DateVote.user_id == user.id))
     return list(db.session.scalars(
         sa.select(DatePoll)
