@@ -138,6 +138,7 @@ def test_her_number_as_she_writes_it_queues_an_sms_without_a_working_link(app, c
     assert resp.status_code == 302 and resp.headers["Location"].endswith("/login/lost-card")
     (message,) = _messages()
     assert (message.user_id, message.channel, message.kind, message.state) == (amina.id, "sms", "login-link", "queued")
+    assert message.program_id is None  # asked for on the login page: no group sent it
     # The row has the slot where the token goes, and no token that works.
     assert "/in/{token}" in message.body and "Amina" not in message.body
     tokens = {t.token_hash for t in _tokens_of(amina)}
@@ -346,6 +347,7 @@ def test_staff_send_her_link_by_sms(app, make, program, amina, login, client):
     assert resp.status_code == 302
     (message,) = _messages()
     assert (message.user_id, message.kind) == (amina.id, "login-link") and "{token}" in message.body
+    assert message.program_id == program.id  # staff of this group sent it: on its Messages page
     entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.record_type == "link_by_sms"))
     assert (entry.actor_id, entry.program_id, entry.record_id) == (staff.id, program.id, str(amina.id))
     assert "A new link is on its way to Amina by SMS." in client.get(resp.headers["Location"]).get_data(as_text=True)

@@ -100,6 +100,8 @@ def test_going_back_past_sealed_ballots_waits_until_they_are_opened():
         db.session.commit()
         pid = p.id
         db.session.remove()
+        with keep_logging():  # from 0028 itself: on PostgreSQL a refused downgrade undoes the later steps too
+            flask_migrate.downgrade(revision="0028")
         with keep_logging(), pytest.raises(SystemExit):  # Flask-Migrate logs the message and exits
             flask_migrate.downgrade(revision="0027")
         assert current_revision() == "0028"
@@ -221,3 +223,81 @@ def test_data_from_the_first_migration_survives_every_later_one():
             with app.app_context():
                 db.session.remove()
                 db.engine.dispose()
+
+
+def test_0029_gives_the_stored_messages_the_program_of_their_event():
+    """Messages stored before 0029 get their program from their key, which names the event; a
+    link by SMS, a test, or a key whose event is not found stays without a program. The events are
+    made at the latest revision, the messages at 0028 (the schema they were written in)."""
+    from datetime import date, datetime
+
+    from feedback.auth.services import create_user
+    from feedback.changes.models import ProgramChange
+    from feedback.decisions.models import Decision
+    from feedback.meetings.services import create_meeting
+    from feedback.programs.models import Membership
+    from feedback.programs.services import create_program
+    from feedback.proposals.services import create_proposal
+    from feedback.threads.services import start_thread
+    from tests.datepoll_support import new_poll
+    from tests.priority_support import make_poll
+
+    with migrated_app():
+        a, b = create_program("A", "a", with_topics=False), create_program("B", "b", with_topics=False)
+        her, staff = create_user("Hawa"), create_user("Sara", "sara@example.org")
+        db.session.add_all([Membership(user_id=her.id, program_id=a.id, role="member"),
+                            Membership(user_id=her.id, program_id=b.id, role="member"),
+                            Membership(user_id=staff.id, program_id=a.id, role="staff")])
+        db.session.commit()
+        meeting = create_meeting(a.id, "March", datetime(2031, 3, 4, 18, 0))
+        proposal = create_proposal(b.id, None, title="Saturdays", summary="We meet on Saturdays.")
+        thread = start_thread(her, meeting, "Can I bring my child?")
+        decision = Decision(program_id=b.id, proposal_id=proposal.id, outcome="accepted", reason="Yes.")
+        change = ProgramChange(program_id=a.id, title="Child care", description="There is child care.",
+                               changed_on=date(2031, 1, 1))
+        db.session.add_all([decision, change])
+        db.session.commit()
+        priorities, date_poll = make_poll(b, status="draft"), new_poll(a)
+        u, s = her.id, staff.id
+        expected = {
+            f"meeting:{meeting.id}:sms:{u}": a.id,
+            f"reminder-48h:{meeting.id}:sms:{u}": a.id,
+            f"vote:{proposal.id}:sms:{u}": b.id,  # before votes had rounds
+            f"vote:{proposal.id}:20310101120000:email:{u}": b.id,
+            f"vote-reminder:{proposal.id}:20310101120000:sms:{u}": b.id,
+            f"priorities:{priorities.id}:push:{u}": b.id,
+            f"date-poll:{date_poll.id}:sms:{u}": a.id,
+            f"decision:{decision.id}:sms:{u}": b.id,
+            f"follow-up:{change.id}:sms:{u}": a.id,
+            f"new-posts:{thread.id}:2031-01-12:email:{s}": a.id,
+            f"report:{thread.posts[0].id}:email:{s}": a.id,
+            f"digest:{b.id}:2031-W02:email:{s}": b.id,
+            f"login-link:{'ab12' * 8}:sms:{u}": None,
+            f"test:{'cd34' * 8}:email:{s}": None,
+            f"meeting:999999:sms:{u}": None,  # no such meeting
+        }
+        # More than one batch of the migration (500 rows)
+        expected |= {f"reminder-{h}h:{meeting.id}:sms:{u}": a.id for h in range(100, 1200)}
+        # What the app queued itself (the member's post told staff): its program comes back the same.
+        with db.engine.connect() as conn:
+            queued = dict(conn.execute(sa.text("SELECT idempotency_key, program_id FROM outbox_messages")).all())
+        assert [(key.startswith(f"new-posts:{thread.id}:"), program) for key, program in queued.items()] == [
+            (True, a.id)]
+        db.session.remove()
+
+        with keep_logging():
+            flask_migrate.downgrade(revision="0028")
+        with db.engine.begin() as conn:
+            conn.execute(sa.text(
+                "INSERT INTO outbox_messages (idempotency_key, user_id, channel, kind, body, state, attempts, "
+                "next_attempt_at, created_at) VALUES (:key, :user, :channel, 'x', :body, 'sent', 1, "
+                "'2031-01-01 10:00:00', '2031-01-01 10:00:00')"),
+                [{"key": key, "user": int(key.rsplit(":", 1)[1]), "channel": key.rsplit(":", 2)[1], "body": key}
+                 for key in expected])
+        with keep_logging():
+            flask_migrate.upgrade()
+        assert current_revision() == "0029"
+        with db.engine.connect() as conn:
+            rows = conn.execute(sa.text("SELECT idempotency_key, program_id, body FROM outbox_messages")).all()
+        assert {key: program for key, program, _body in rows} == expected | queued
+        assert all(body == key for key, _program, body in rows if key in expected)  # kept as they were

@@ -510,6 +510,7 @@ def test_a_test_message_goes_to_her_own_address(app, make, login, time_machine):
     assert (message.user_id, message.channel, message.kind) == (sara.id, "email", "test")
     assert "A test message to you is in the outbox" in client.get(resp.headers["Location"]).get_data(as_text=True)
     assert run_once(app) == {State.SENT: 1}
+    assert message.program_id == program.id  # on this group's page, not on another group's she works in
 
 
 @pytest.fixture

@@ -16,4 +16,4 @@ def poll_opened(poll) -> int:
         return _("Help us choose a date"), _("When can you come to the next meeting? Tell us here:")
 
     return tell(holders(poll.program_id, Role.MEMBER), Kind.DATE_POLL, f"date-poll:{poll.id}",
-                f"/me/date-polls/{poll.id}", write)
+                f"/me/date-polls/{poll.id}", write, program_id=poll.program_id)

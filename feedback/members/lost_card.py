@@ -53,7 +53,7 @@ def ask_by_phone(number: str) -> bool:
     """She lost her card and typed her number (E.164): a new link to her by SMS when it is a
     member's. True when an SMS was queued; the page says the same either way."""
     user = member_with_number(number)
-    return user is not None and login_links.queue(user)
+    return user is not None and login_links.queue(user, None)
 
 
 def send_by_staff(program_id: int, user: User, by: User) -> None:
@@ -61,7 +61,7 @@ def send_by_staff(program_id: int, user: User, by: User) -> None:
     (the outbox is not audited, and the new link itself is minted later by the worker)."""
     if e164(user.phone) is None:
         raise RuleError(_l("She has no mobile number that an SMS can go to. Add her number first."), status=409)
-    login_links.queue(user)
+    login_links.queue(user, program_id)
     db.session.add(AuditEntry(
         actor_id=by.id, actor_name=by.name, program_id=program_id, action="create",
         record_type="link_by_sms", record_id=str(user.id), changes=json.dumps({"channel": [None, "sms"]}),

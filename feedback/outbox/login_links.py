@@ -42,9 +42,11 @@ def sms_text(user: User) -> str:
         f"Here is your new link to the expert group: {link} Your old link does not work any more.")
 
 
-def queue(user: User) -> bool:
-    """An SMS with a new link to her: each request its own message (the callers limit how many)."""
-    return enqueue(user, Channel.SMS, KIND, f"{KIND}:{uuid4().hex}", sms_text(user))
+def queue(user: User, program_id: int | None) -> bool:
+    """An SMS with a new link to her: each request its own message (the callers limit how many).
+    program_id: the program whose staff sent it (shown on its Messages page), None when she asked
+    for it herself on the login page (then staff of every group she is in see it)."""
+    return enqueue(user, Channel.SMS, KIND, f"{KIND}:{uuid4().hex}", sms_text(user), program_id=program_id)
 
 
 def with_new_link(message: OutboxMessage, user: User) -> str:

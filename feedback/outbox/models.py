@@ -44,6 +44,12 @@ class OutboxMessage(db.Model):
     # One message per event and recipient: the same key twice is the same message, never a second.
     idempotency_key: so.Mapped[str] = so.mapped_column(sa.String(160), unique=True)
     user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # The program whose event this is (its meeting, vote, decision, posts...): only that program's
+    # staff see the message (feedback/outbox/services.py for_program). None for a message about
+    # her account alone: her link asked for on the login page. Deleted with the program, as its
+    # events are: a row set to None would become one that every group she is in may see.
+    program_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("programs.id", ondelete="CASCADE"), index=True)
     channel: so.Mapped[str] = so.mapped_column(sa.String(10))
     kind: so.Mapped[str] = so.mapped_column(sa.String(40))
     # Her address is looked up when the message is sent, so a new number is used and none is kept here.

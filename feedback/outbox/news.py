@@ -45,14 +45,15 @@ def compose(channel: str, text: str, link: str | None, user_id: int, kind: str) 
     return "\n\n".join(parts) if channel == Channel.EMAIL else "\n".join(parts)
 
 
-def tell(user_ids: Iterable[int], kind: str, key: str, link: str | None, write: Writer) -> int:
-    """Queue the message for each of these people who wants this kind; how many were queued."""
+def tell(user_ids: Iterable[int], kind: str, key: str, link: str | None, write: Writer, *, program_id: int) -> int:
+    """Queue the message for each of these people who wants this kind; how many were queued.
+    program_id is the program whose event it is: only its staff see the messages."""
     queued = 0
     for user, channel in choice.recipients(user_ids, kind):
         with force_locale(user.preferred_language):
             subject, text = write(user)
             body = compose(channel, text, link, user.id, kind)
-        queued += enqueue(user, channel, kind, key, body, subject=subject, link=link)
+        queued += enqueue(user, channel, kind, key, body, subject=subject, link=link, program_id=program_id)
     return queued
 
 
@@ -81,7 +82,7 @@ def meeting_planned(meeting) -> int:
         return _("New meeting"), " ".join(lines)
 
     return tell(holders(meeting.program_id, Role.MEMBER), Kind.MEETING, f"meeting:{meeting.id}",
-                f"/me/meetings/{meeting.id}", write)
+                f"/me/meetings/{meeting.id}", write, program_id=meeting.program_id)
 
 
 def meeting_reminder(meeting, hours: int, user_ids: Iterable[int]) -> int:
@@ -89,7 +90,8 @@ def meeting_reminder(meeting, hours: int, user_ids: Iterable[int]) -> int:
         lines = [_("The expert group meets soon."), *_meeting_lines(meeting, user.preferred_language)]
         return _("The meeting is soon"), " ".join(lines)
 
-    return tell(user_ids, Kind.REMINDER, f"reminder-{hours}h:{meeting.id}", f"/me/meetings/{meeting.id}", write)
+    return tell(user_ids, Kind.REMINDER, f"reminder-{hours}h:{meeting.id}", f"/me/meetings/{meeting.id}", write,
+                program_id=meeting.program_id)
 
 
 def _title(proposal, lang: str) -> str:
@@ -109,7 +111,7 @@ def voting_opened(proposal) -> int:
         return _("A new vote"), _("You can vote now: %(title)s. Vote here:", title=title)
 
     return tell(holders(proposal.program_id, Role.MEMBER), Kind.VOTE, f"vote:{proposal.id}:{_round(proposal)}",
-                f"/p/{proposal.id}", write)
+                f"/p/{proposal.id}", write, program_id=proposal.program_id)
 
 
 def priorities_opened(poll) -> int:
@@ -119,7 +121,7 @@ def priorities_opened(poll) -> int:
         return _("Give your dots"), _("Which ideas matter most to you? Give your dots: %(title)s. Here:", title=title)
 
     return tell(holders(poll.program_id, Role.MEMBER), Kind.VOTE, f"priorities:{poll.id}",
-                f"/me/priorities/{poll.id}", write)
+                f"/me/priorities/{poll.id}", write, program_id=poll.program_id)
 
 
 def vote_reminder(proposal) -> int:
@@ -132,7 +134,7 @@ def vote_reminder(proposal) -> int:
                                               title=title)
 
     return tell(holders(proposal.program_id, Role.MEMBER), Kind.VOTE_REMINDER, f"vote-reminder:{proposal.id}:{_round(proposal)}",
-                f"/p/{proposal.id}", write)
+                f"/p/{proposal.id}", write, program_id=proposal.program_id)
 
 
 def decided(proposal, decision_id: int, user_ids: Iterable[int]) -> int:
@@ -143,14 +145,14 @@ def decided(proposal, decision_id: int, user_ids: Iterable[int]) -> int:
             title=title)
 
     return tell(user_ids, Kind.DECISION, f"decision:{decision_id}",
-                "/me/ideas", write)
+                "/me/ideas", write, program_id=proposal.program_id)
 
 
 def follow_up_open(change, user_ids: Iterable[int]) -> int:
     def write(user: User) -> tuple[str, str]:
         return _("Did the change help?"), _("The program changed after your ideas. Did the change help? Answer here:")
 
-    return tell(user_ids, Kind.FOLLOW_UP, f"follow-up:{change.id}", "/me/ideas", write)
+    return tell(user_ids, Kind.FOLLOW_UP, f"follow-up:{change.id}", "/me/ideas", write, program_id=change.program_id)
 
 
 def posts_waiting(program_id: int, thread_id: int, day: str) -> int:
@@ -158,7 +160,7 @@ def posts_waiting(program_id: int, thread_id: int, day: str) -> int:
         return _("A post waits for an answer"), _("A member wrote in the app. The post waits for an answer.")
 
     return tell(holders(program_id, Role.STAFF, Role.ADMIN), Kind.NEW_POSTS, f"new-posts:{thread_id}:{day}",
-                f"/talk/t/{thread_id}", write)
+                f"/talk/t/{thread_id}", write, program_id=program_id)
 
 
 def post_reported(program_id: int, thread_id: int, post_id: int) -> int:
@@ -166,4 +168,4 @@ def post_reported(program_id: int, thread_id: int, post_id: int) -> int:
         return _("A post was reported"), _("Someone reported a post in the app. Please look at it.")
 
     return tell(holders(program_id, Role.STAFF, Role.ADMIN), Kind.REPORTS, f"report:{post_id}",
-                f"/talk/t/{thread_id}", write)
+                f"/talk/t/{thread_id}", write, program_id=program_id)

@@ -111,4 +111,4 @@ def _digest(program: Program, waiting: list, week: str, local: datetime) -> int:
         return _("Waiting for a decision: %(program)s", program=program.name), "\n".join(lines)
 
     return news.tell(news.holders(program.id, Role.STEERING), Kind.DIGEST, f"digest:{program.id}:{week}",
-                     f"/staff/{program.id}/review/", write)
+                     f"/staff/{program.id}/review/", write, program_id=program.id)

@@ -22,9 +22,12 @@ SUBJECT_MAX = 200
 
 
 def enqueue(user: User, channel: str, kind: str, key: str, body: str, subject: str | None = None,
-            not_before: datetime | None = None, link: str | None = None) -> bool:
+            not_before: datetime | None = None, link: str | None = None, *, program_id: int | None = None) -> bool:
     """One message to her on this channel; key names the event (e.g. "vote-open:17"), so the
-    same event never queues the same message twice. True when it was queued now."""
+    same event never queues the same message twice. True when it was queued now. program_id is
+    the program whose event it is: only its staff see the message. None is for a message about
+    her account alone (her link asked for on the login page): staff of every group she is in
+    now see it."""
     if channel not in set(Channel):
         raise ValueError(f"unknown channel {channel!r}")
     now = utcnow()
@@ -34,6 +37,7 @@ def enqueue(user: User, channel: str, kind: str, key: str, body: str, subject: s
         {
             "idempotency_key": f"{key}:{channel}:{user.id}"[:160],
             "user_id": user.id,
+            "program_id": program_id,
             "channel": channel,
             "kind": kind,
             "subject": subject[:SUBJECT_MAX] if subject else None,
@@ -62,14 +66,15 @@ def for_program(program_id: int, limit: int = 200) -> list[tuple[OutboxMessage, 
     ).tuples())
 
 
-def send_test(user: User) -> list[str]:
-    """A test message to her on every channel she has an address for; the channels queued."""
+def send_test(user: User, program_id: int | None) -> list[str]:
+    """A test message to her on every channel she has an address for; the channels queued. It
+    shows on the Messages page of the program she sent it from."""
     key, body = f"test:{uuid4().hex}", _("This is a test message from the expert group app.")
     channels = []
     if user.email:
-        enqueue(user, Channel.EMAIL, "test", key, body, subject=_("Test message"))
+        enqueue(user, Channel.EMAIL, "test", key, body, subject=_("Test message"), program_id=program_id)
         channels.append(Channel.EMAIL)
     if user.phone:
-        enqueue(user, Channel.SMS, "test", key, body)
+        enqueue(user, Channel.SMS, "test", key, body, program_id=program_id)
         channels.append(Channel.SMS)
     return channels

@@ -36,7 +36,7 @@ def index(program_id: int):
 @bp.route("/test", methods=["POST"])
 @staff_required
 def test(program_id: int):
-    channels = services.send_test(current_user._get_current_object())
+    channels = services.send_test(current_user._get_current_object(), program_id)
     if channels:
         flash(_("A test message to you is in the outbox. It is sent within a minute when the outbox worker runs."),
               "success")
