@@ -18,13 +18,19 @@ import pytest
 import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 
+from feedback.auth.models import User
 from feedback.common.clock import utcnow
 from feedback.extensions import db
+from feedback.meetings.models import Meeting
+from feedback.members import services as members
 from feedback.outbox.models import OutboxMessage, State
-from feedback.outbox.services import enqueue
+from feedback.outbox.services import enqueue, for_program
 from feedback.outbox.worker import backoff, claim, quiet_until, run_once
+from feedback.privacy.services import my_data
+from feedback.programs.models import Membership
 from tests.databases import USE_POSTGRES
 from tests.moments import local
+from tests.routes_support import new_client
 
 NOON = datetime(2027, 1, 12, 11, 0, tzinfo=UTC)  # 12:00 in Stockholm, a Tuesday
 
@@ -511,6 +517,109 @@ def test_a_test_message_goes_to_her_own_address(app, make, login, time_machine):
     assert "A test message to you is in the outbox" in client.get(resp.headers["Location"]).get_data(as_text=True)
     assert run_once(app) == {State.SENT: 1}
     assert message.program_id == program.id  # on this group's page, not on another group's she works in
+
+
+# --- one program's messages are not another's ----------------------------------------------------
+# A woman can be in two groups at once, or go from one to another. Staff of a group see what their
+# group sent her, and her links by SMS while she is in it; not what the other group sent her.
+
+
+def _former_member_of_a_now_in_b(w) -> User:
+    member = w.users["member"]
+    db.session.add(Membership(user_id=member.id, program_id=w.other_prog.id, role="member"))
+    db.session.commit()
+    members.leave(w.prog.id, member)
+    db.session.commit()
+    assert member.program_ids() == [w.other_prog.id]
+    return member
+
+
+def _in_a_and_b(w) -> User:
+    member = w.users["member"]
+    db.session.add(Membership(user_id=member.id, program_id=w.other_prog.id, role="member"))
+    member.phone = "+46701112233"
+    db.session.commit()
+    return member
+
+
+def _plan_meeting(app, login, staff, program, title: str) -> None:
+    client = login(staff, new_client(app))
+    made = client.post(f"/staff/{program.id}/meetings/new", data={"title": title, "starts_at": "2031-03-04T18:00"})
+    assert made.status_code == 302
+
+
+def _listed_to(program_id: int, user: User) -> list[OutboxMessage]:
+    return [m for m, _name in for_program(program_id) if m.user_id == user.id]
+
+
+def test_staff_of_a_do_not_see_messages_about_program_b_in_their_outbox(app, login, english_world):
+    w = english_world
+    mona = _former_member_of_a_now_in_b(w)
+    mona.phone = "+46701112233"
+    db.session.commit()
+    staff_a = login(w.users["staff"], new_client(app))
+    page_before = staff_a.get(f"/staff/{w.prog.id}/messages/").get_data(as_text=True)
+    _plan_meeting(app, login, w.users["other_staff"], w.other_prog, "B's meeting")
+    queued = db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.user_id == mona.id,
+                                                               OutboxMessage.kind == "meeting")).all()
+    assert queued
+    page_after = staff_a.get(f"/staff/{w.prog.id}/messages/").get_data(as_text=True)
+    assert page_after.count("Mona Member") == page_before.count("Mona Member")
+
+
+def test_the_data_file_staff_of_a_download_has_no_messages_program_b_sent_her(app, login, english_world):
+    w = english_world
+    mona = _former_member_of_a_now_in_b(w)
+    mona.phone = "+46701112233"
+    db.session.commit()
+    staff_a = login(w.users["staff"], new_client(app))
+    url = f"/staff/{w.prog.id}/members/{mona.id}/data.json"
+    before = staff_a.get(url).get_json()["messages_to_you"]
+    _plan_meeting(app, login, w.users["other_staff"], w.other_prog, "B's meeting")
+    after = staff_a.get(url).get_json()["messages_to_you"]
+    assert after == before
+    # Her own file still has every message to her, the other group's too.
+    assert [m["about"] for m in my_data(mona)["messages_to_you"]] == [m["about"] for m in before] + ["meeting"]
+
+
+def test_a_woman_in_both_groups_shows_on_each_page_with_that_groups_messages_only(app, login, english_world):
+    w = english_world
+    mona = _in_a_and_b(w)
+    _plan_meeting(app, login, w.users["staff"], w.prog, "A's meeting")
+    _plan_meeting(app, login, w.users["other_staff"], w.other_prog, "B's meeting")
+    ours, theirs = (db.session.scalar(sa.select(Meeting.id).where(Meeting.title == t)) for t in ("A's meeting",
+                                                                                                 "B's meeting"))
+    assert [m.idempotency_key for m in _listed_to(w.prog.id, mona)] == [f"meeting:{ours}:sms:{mona.id}"]
+    assert [m.idempotency_key for m in _listed_to(w.other_prog.id, mona)] == [f"meeting:{theirs}:sms:{mona.id}"]
+    page = login(w.users["staff"], new_client(app)).get(f"/staff/{w.prog.id}/messages/").get_data(as_text=True)
+    assert page.count("Mona Member") == 1
+    file_a = my_data(mona, program_id=w.prog.id)["messages_to_you"]
+    assert [m["about"] for m in file_a] == ["meeting"]
+    assert len(my_data(mona)["messages_to_you"]) == 2
+
+
+def test_her_link_sent_by_staff_shows_in_their_group_and_the_one_she_asked_for_in_each_of_hers(
+        app, login, english_world):
+    w = english_world
+    mona = _in_a_and_b(w)
+    client = login(w.users["staff"], new_client(app))
+    assert client.post(f"/staff/{w.prog.id}/members/{mona.id}/send-link").status_code == 302
+    (by_staff,) = db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.user_id == mona.id)).all()
+    assert (by_staff.kind, by_staff.program_id) == ("login-link", w.prog.id)
+    page = client.get(f"/staff/{w.prog.id}/messages/").get_data(as_text=True)
+    assert "Mona Member" in page and "login-link" in page
+    assert _listed_to(w.other_prog.id, mona) == []
+    # She asks for it herself on the login page: no group sent it, both of hers see it.
+    assert new_client(app).post("/login/lost-card", data={"phone": "070-111 22 33"}).status_code == 302
+    asked = db.session.scalar(sa.select(OutboxMessage).where(OutboxMessage.user_id == mona.id,
+                                                              OutboxMessage.program_id.is_(None)))
+    assert {m.id for m in _listed_to(w.prog.id, mona)} == {by_staff.id, asked.id}
+    assert [m.id for m in _listed_to(w.other_prog.id, mona)] == [asked.id]
+    # Once she has left A, A's staff see what they sent her, and no longer the links she asks for.
+    members.leave(w.prog.id, mona)
+    db.session.commit()
+    assert [m.id for m in _listed_to(w.prog.id, mona)] == [by_staff.id]
+    assert [m["about"] for m in my_data(mona, program_id=w.prog.id)["messages_to_you"]] == ["login-link"]
 
 
 @pytest.fixture

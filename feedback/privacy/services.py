@@ -24,6 +24,7 @@ from feedback.meetings.models import Attendance, Meeting, MeetingReply
 from feedback.notifications.models import Notification
 from feedback.outbox.models import MessageStop, OutboxMessage
 from feedback.outbox.push import PushSubscription
+from feedback.outbox.services import seen_by_program
 from feedback.privacy.rekey import rekey
 from feedback.programs.models import Membership, Program
 from feedback.proposals.models import Proposal, Status
@@ -129,7 +130,9 @@ def my_data(user: User, *, program_id: int | None = None) -> dict:
     messages = db.session.execute(
         sa.select(OutboxMessage.channel, OutboxMessage.kind, OutboxMessage.state, OutboxMessage.created_at,
                   OutboxMessage.sent_at)
-        .where(OutboxMessage.user_id == uid).order_by(OutboxMessage.created_at)
+        # Staff of a program see what it sent her, not what another group she is in sent her.
+        .where(OutboxMessage.user_id == uid, *((seen_by_program(program_id),) if staff_file else ()))
+        .order_by(OutboxMessage.created_at)
     ).all()
     stopped = list(db.session.scalars(sa.select(MessageStop.kind).where(MessageStop.user_id == uid)
                                       .order_by(MessageStop.kind)))
