@@ -284,8 +284,14 @@ def test_the_vote_reminder_reaches_only_who_has_not_voted_and_leaves_no_trace(ap
     rows = _rows("vote-reminder")
     assert [(r.user_id, r.state) for r in rows] == [(p["mail"].id, State.SENT), (p["arabic"].id, State.SENT)]
     assert "You have not voted yet" in rows[0].body
-    # Staff see no reminders at all: who got one would tell who had not voted.
+    # Staff see no reminders at all: who got one would tell who had not voted. Neither on the
+    # program's message page nor in the data file they download for her (found by a review);
+    # her own file has hers.
     assert all(m.kind != "vote-reminder" for m, _ in for_program(program.id))
+    from feedback.privacy.services import my_data
+
+    assert all(m["about"] != "vote-reminder" for m in my_data(p["mail"], program_id=program.id)["messages_to_you"])
+    assert any(m["about"] == "vote-reminder" for m in my_data(p["mail"])["messages_to_you"])
 
 
 def test_a_vote_reminder_waiting_when_voting_closes_is_not_sent(app, group):

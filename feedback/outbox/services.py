@@ -55,22 +55,24 @@ def enqueue(user: User, channel: str, kind: str, key: str, body: str, subject: s
 def seen_by_program(program_id: int) -> sa.ColumnElement[bool]:
     """The messages staff of this program may see: those about its own events, and those about
     no program (her link by SMS, a test) to the people in it now. Not what another program sent
-    to someone it shares with this one, nor anything sent to her after she left."""
+    to someone it shares with this one, nor anything sent to her after she left. Never reminders
+    to vote: the worker drops one whose member has voted by then, so who got one would tell who
+    had not voted, in a secret vote too."""
     in_it_now = sa.select(Membership.user_id).where(Membership.program_id == program_id,
                                                     Membership.left_at.is_(None))
-    return sa.or_(OutboxMessage.program_id == program_id,
-                  sa.and_(OutboxMessage.program_id.is_(None), OutboxMessage.user_id.in_(in_it_now)))
+    return sa.and_(OutboxMessage.kind != Kind.VOTE_REMINDER, sa.or_(
+        OutboxMessage.program_id == program_id,
+        sa.and_(OutboxMessage.program_id.is_(None), OutboxMessage.user_id.in_(in_it_now))))
 
 
 def for_program(program_id: int, limit: int = 200) -> list[tuple[OutboxMessage, str]]:
-    """The latest messages this program sent (and the program-less ones to its people now,
-    seen_by_program), newest first, with each one's name: what staff see when a member says she
-    got nothing. Reminders to vote are left out: who got one would tell who had not voted, in a
-    secret vote too."""
+    """The latest messages this program sent (and the program-less ones to its people now;
+    never reminders to vote: seen_by_program), newest first, with each one's name: what staff see
+    when a member says she got nothing."""
     return list(db.session.execute(
         sa.select(OutboxMessage, User.name)
         .join(User, User.id == OutboxMessage.user_id)
-        .where(seen_by_program(program_id), OutboxMessage.kind != Kind.VOTE_REMINDER)
+        .where(seen_by_program(program_id))
         .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
         .limit(limit)
     ).tuples())
