@@ -54,6 +54,15 @@ def transparent_png(width: int = 800, height: int = 600) -> bytes:
     return out.getvalue()
 
 
+def plain_png(width: int, height: int, orientation: int = 1) -> bytes:
+    """One colour, with the given EXIF orientation: a long phone screenshot, say."""
+    exif = Image.Exif()
+    exif[ORIENTATION] = orientation
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), (200, 100, 50)).save(out, "PNG", exif=exif)
+    return out.getvalue()
+
+
 def _chunk(kind: bytes, data: bytes) -> bytes:
     return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 

@@ -267,6 +267,7 @@ def test_only_people_who_may_see_the_poll_get_the_photo(app, login, people):
     (ps.jpeg(), {"alt_text": ""}, "alt text"),
     (b"just some text\n" * 50, {"alt_text": "Kaffe."}, "not a photo"),
     (ps.png_claiming(50_000, 50_000), {"alt_text": "Kaffe."}, "too many pixels"),
+    (ps.plain_png(400, 20000), {"alt_text": "Kaffe."}, "too tall"),
 ])
 def test_a_refused_upload_says_why_keeps_what_she_typed_and_stores_nothing(app, login, people, data, fields, says):
     option = people["poll"].options[0]

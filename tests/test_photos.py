@@ -9,6 +9,7 @@ import time
 
 import pytest
 import sqlalchemy as sa
+from flask_babel import force_locale
 from PIL import Image
 
 from feedback.common.errors import RuleError
@@ -109,6 +110,24 @@ def test_what_is_not_a_usable_photo_is_refused_quickly(app, name):
     assert time.perf_counter() - started < QUICK
     assert refused.value.status == 400 and refused.value.field == "photo"
     assert str(refused.value.message)
+
+
+@pytest.mark.parametrize(("width", "height", "orientation"), [
+    (400, 20000, 1),  # 1080 x 54000 at its largest rendition
+    (200, 17000, 1),  # narrower than all widths: kept at its own height
+    (20000, 400, 6),  # wide as stored, tall once its EXIF has turned it
+])
+def test_a_photo_taller_than_webp_allows_is_refused_in_her_language(app, width, height, orientation):
+    with pytest.raises(RuleError) as refused:
+        photos.renditions(ps.plain_png(width, height, orientation))
+    assert refused.value.status == 400 and refused.value.field == "photo"
+    with force_locale("sv"):
+        assert "Fotot är för högt" in str(refused.value.message)
+
+
+def test_a_narrow_photo_as_tall_as_webp_allows_is_kept(app):
+    (only,) = photos.renditions(ps.plain_png(300, photos.WEBP_MAX_SIDE))
+    assert (only.width, only.height) == (300, photos.WEBP_MAX_SIDE)
 
 
 # --- alt texts and storing ---------------------------------------------------------------------
@@ -257,6 +276,7 @@ def test_only_people_of_the_program_get_the_photo(app, login, people):
     (b"just some text\n" * 50, "photo.jpg", {"alt_text": "Kaffe."}, "not a photo"),
     (ps.png_claiming(50_000, 50_000), "big.png", {"alt_text": "Kaffe."}, "too many pixels"),
     (ps.jpeg()[:400], "cut.jpg", {"alt_text": "Kaffe."}, "not a photo"),
+    (ps.plain_png(400, 20000), "screenshot.png", {"alt_text": "Kaffe."}, "too tall"),
 ])
 def test_a_refused_upload_says_why_and_stores_nothing(app, login, people, data, filename, fields, says):
     db.session.commit()

@@ -8,7 +8,9 @@ file's name and the type the browser claims are ignored.
 
 Bounded work: the upload is at most MAX_BYTES, and the image's size is read from its header
 before any pixel is decoded; more than MAX_PIXELS is refused then (a "decompression bomb", a
-small file that claims a huge image). JPEG is decoded at a reduced scale where that is enough."""
+small file that claims a huge image). JPEG is decoded at a reduced scale where that is enough. A
+photo so tall that a rendition would be taller than WebP allows (a long phone screenshot) is
+refused once decoded and turned upright, before any rendition is made."""
 
 from __future__ import annotations
 
@@ -36,6 +38,8 @@ WIDTHS = (360, 720, 1080)
 SMALL_MAX_BYTES = 30 * 1024
 QUALITIES = (80, 70, 60, 50, 40, 30, 20, 10)
 FORMATS = ("JPEG", "PNG", "WEBP")
+# WebP stores at most this many pixels a side (Pillow raises ValueError beyond it).
+WEBP_MAX_SIDE = 16383
 
 # What a photo belongs to: both have `photo`, `translations` and `source_language`.
 Owner = Proposal | PriorityOption
@@ -74,6 +78,10 @@ def _decode(data: bytes) -> Image.Image:
                 im.seek(0)
                 im.load()
                 upright = ImageOps.exif_transpose(im)
+                # Checked upright: a turned phone photo is only tall once its EXIF has turned it.
+                if _tallest_rendition(*upright.size) > WEBP_MAX_SIDE:
+                    raise _refuse(_l("This photo is too tall for a phone. Crop it into shorter photos and "
+                                     "send one of them."))
                 return _to_rgb(upright)
     except RuleError:
         raise
@@ -82,6 +90,20 @@ def _decode(data: bytes) -> Image.Image:
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError, IndexError, KeyError,
             struct.error, ZeroDivisionError, MemoryError):
         raise _refuse(NOT_A_PHOTO) from None
+
+
+def _widths(width: int) -> list[int]:
+    """The widths of the renditions: each of WIDTHS no wider than the photo, else its own."""
+    return [x for x in WIDTHS if x <= width] or [width]
+
+
+def _height_at(width: int, height: int, at: int) -> int:
+    return max(1, round(height * at / width))
+
+
+def _tallest_rendition(width: int, height: int) -> int:
+    # The widest rendition is the tallest; a narrow photo is kept at its own width and height.
+    return _height_at(width, height, _widths(width)[-1])
 
 
 def _too_large() -> RuleError:
@@ -114,8 +136,8 @@ def renditions(data: bytes) -> list[Rendition]:
     as WebP; the quality is lowered step by step until the smallest is at most SMALL_MAX_BYTES."""
     im = _decode(data)
     w, h = im.size
-    widths = [x for x in WIDTHS if x <= w] or [w]
-    sized = [im.resize((x, max(1, round(h * x / w))), Image.Resampling.LANCZOS, reducing_gap=3.0)
+    widths = _widths(w)
+    sized = [im.resize((x, _height_at(w, h, x)), Image.Resampling.LANCZOS, reducing_gap=3.0)
              if x != w else im for x in widths]
     quality = QUALITIES[-1]
     small = b""
