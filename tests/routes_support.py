@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
+import threading
 import weakref
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -46,6 +47,36 @@ def client_as(app, login, world: World, role: str | None) -> Client:
 
 def text(resp) -> str:
     return resp.get_data(as_text=True)
+
+
+def at_once(app, posts: list[tuple[Client, str, dict]]) -> list[int | str]:
+    """The posts (client, url, form; a form with a file goes as multipart) sent from threads
+    released together, as a double click or two staff on one page are on PostgreSQL: each
+    thread's status code, or what it raised instead (a 500 in production), in finishing order.
+    Each request has its own context, session and connection; the test's session commits first,
+    so it holds no transaction while they run, and forgets what it had loaded after."""
+    db.session.commit()
+    barrier = threading.Barrier(len(posts))
+    out: list[int | str] = []
+
+    def worker(c: Client, url: str, data: dict) -> None:
+        with app.app_context():
+            barrier.wait(timeout=30)
+            try:
+                out.append(c.post(url, data=data).status_code)
+            except Exception as e:  # reported to the test, which says what it expected
+                out.append(repr(e)[:300])
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=worker, args=p) for p in posts]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert not any(t.is_alive() for t in threads), "a request hung"
+    db.session.expire_all()
+    return out
 
 
 def upload(c, url, data: bytes, filename: str, body: str = "", **extra):

@@ -17,9 +17,10 @@ from feedback.datepolls.services import OptionInput
 from feedback.extensions import db
 from feedback.meetings.models import Meeting
 from feedback.outbox.models import OutboxMessage
+from tests.databases import needs_postgres
 from tests.datepoll_support import day_at, new_poll
 from tests.moments import local
-from tests.routes_support import new_client, snapshot
+from tests.routes_support import at_once, new_client, snapshot
 
 
 def votes(poll) -> list[tuple]:
@@ -873,3 +874,54 @@ def test_a_date_added_after_she_answered_asks_her_again(app, login, group):
     assert len(new_choices) == 3 and not any("checked" in c for c in new_choices)  # hers stay checked
     assert page.count("checked") == 3
     assert f'href="/me/date-polls/{poll.id}"' in phone.get("/me").get_data(as_text=True)  # her home calls her back
+
+
+# --- two requests at once (PostgreSQL; SQLite lets one writer at a time) ---------------------------
+
+
+ROUNDS = 3  # a race is not lost every time: each round is a new chance
+
+
+@needs_postgres
+def test_make_the_meeting_pressed_twice_at_once_makes_one(app, login, make):
+    prog = make.program()
+    staff = make.staff(prog)
+    for n in range(ROUNDS):
+        poll = new_poll(prog, title=f"Träff {n}")
+        url = f"/staff/{prog.id}/date-polls/{poll.id}/options/{poll.options[0].id}/meeting"
+        codes = at_once(app, [(login(staff, new_client(app)), url, {}) for _ in range(2)])
+        assert sorted(codes, key=str) == [302, 409], codes  # the second is told the meeting is made
+        made = db.session.scalars(sa.select(Meeting.id).where(Meeting.title == f"Träff {n}")).all()
+        assert made == [db.session.get(DatePoll, poll.id).meeting_id], codes
+
+
+@needs_postgres
+def test_the_same_date_added_twice_at_once_is_added_once(app, login, make):
+    prog = make.program()
+    staff = make.staff(prog)
+    poll = new_poll(prog)
+    url = f"/staff/{prog.id}/date-polls/{poll.id}/options"
+    for n in range(ROUNDS):
+        form = {"option-0-day": day_at(12 + n).date().isoformat(), "option-0-start": "18:00"}
+        codes = at_once(app, [(login(staff, new_client(app)), url, dict(form)) for _ in range(2)])
+        assert sorted(codes, key=str) == [302, 400], codes  # the second: "in the list twice"
+        assert db.session.scalar(sa.select(sa.func.count()).where(
+            DateOption.poll_id == poll.id, DateOption.starts_at == datetime.combine(day_at(12 + n).date(), time(18)))) == 1
+
+
+@needs_postgres
+def test_answering_while_staff_remove_a_date_is_never_a_500(app, login, make):
+    prog = make.program()
+    staff, amina = make.staff(prog), make.member(prog)
+    poll = new_poll(prog, days=(7, 8, 9, 10, 11, 12, 13, 14))
+    while len(poll.options) > 2:
+        gone = poll.options[-1].id
+        codes = at_once(app, [
+            (login(amina, new_client(app)), f"/me/date-polls/{poll.id}",
+             {f"option-{o.id}": "yes" for o in poll.options}),
+            (login(staff, new_client(app)), f"/staff/{prog.id}/date-polls/{poll.id}/options/{gone}/delete", {}),
+        ])
+        # Removed first: she is told a date is not in the poll (the page shows the dates there are).
+        assert sorted(codes, key=str) in ([302, 302], [302, 400]), codes
+        assert gone not in [o.id for o in poll.options]
+        assert votes(poll) in ([], [(amina.id, o.starts_at, "yes") for o in poll.options]), codes

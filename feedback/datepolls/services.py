@@ -16,6 +16,7 @@ from feedback.auth.models import User
 from feedback.common.clock import local_now, utcnow
 from feedback.common.errors import RuleError
 from feedback.common.ids import parse_id
+from feedback.common.locks import lock, lock_shared
 from feedback.common.upsert import upsert
 from feedback.datepolls.models import DateAnswer, DateNeed, DateOption, DatePoll, DateVote, PollStatus
 from feedback.extensions import db
@@ -108,6 +109,10 @@ def _check_open(poll: DatePoll) -> None:
 
 def add_option(poll: DatePoll, o: OptionInput, now: datetime | None = None) -> DateOption:
     """One more date on an open poll; members who have answered see it unanswered."""
+    # Every write on a poll's dates locks the poll first, so two of them (two staff, a double
+    # click, an answer while a date is removed) run one after the other, each on the dates the
+    # one before left: the same date added twice is then "in the list twice", not a 500.
+    lock(poll)
     _check_open(poll)
     if len(poll.options) >= OPTIONS_MAX:
         raise RuleError(_l("Give at most %(n)s dates.", n=OPTIONS_MAX), field="options")
@@ -120,7 +125,10 @@ def add_option(poll: DatePoll, o: OptionInput, now: datetime | None = None) -> D
 
 def remove_option(poll: DatePoll, option: DateOption) -> None:
     """A date taken off an open poll, with the answers given for it."""
+    lock(poll)
     _check_open(poll)
+    if option not in poll.options:
+        return  # removed by the request just before this one (a double click): nothing to do
     if len(poll.options) <= OPTIONS_MIN:
         raise RuleError(_l("A date poll needs at least %(n)s dates.", n=OPTIONS_MIN), status=409)
     db.session.execute(sa.delete(DateVote).where(DateVote.option_id == option.id))
@@ -129,6 +137,7 @@ def remove_option(poll: DatePoll, option: DateOption) -> None:
 
 
 def close_poll(poll: DatePoll) -> None:
+    lock(poll)
     if not poll.is_open:
         raise RuleError(_l("This poll is already closed."), status=409)
     poll.status, poll.closed_at = PollStatus.CLOSED, utcnow()
@@ -184,6 +193,9 @@ def answer(poll: DatePoll, user: User, raw_answers: Mapping, children: int | str
     all passed, a date of another poll, a missing or unknown answer. The caller commits."""
     if not can_answer(user, poll):
         raise RuleError(_l("Only members of the group can answer."), status=403)
+    # Her answers are checked against the dates there are when they are stored: staff may not
+    # add or remove one in between (a vote for a removed date broke its foreign key).
+    lock_shared(poll)
     if not poll.is_open:
         raise RuleError(_l("This poll is closed. You cannot change your answers now."), status=409)
     if not has_date_ahead(poll):
@@ -337,7 +349,9 @@ def make_meeting(poll: DatePoll, option: DateOption) -> Meeting:
     """The meeting at this date, planned as staff plan any meeting (so members get the "new
     meeting" message and the reminders), with childcare when anyone who can come needs it and
     interpreters for their languages. Closes the poll and links it to the meeting."""
-    if option.poll_id != poll.id:
+    # Pressed twice at once: the second waits here, then sees the meeting the first made.
+    lock(poll)
+    if option.poll_id != poll.id or option not in poll.options:
         raise RuleError(_l("This date is not in this poll."), status=404)
     if poll.meeting_id is not None:
         raise RuleError(_l("A meeting is already made from this poll."), status=409)
