@@ -7,8 +7,9 @@ import pytest
 from feedback.extensions import db
 from feedback.priorities import services as prio
 from feedback.priorities.models import PriorityPoll
+from tests.databases import needs_postgres
 from tests.priority_support import make_poll
-from tests.routes_support import client_as, snapshot, text
+from tests.routes_support import at_once, client_as, new_client, snapshot, text
 
 HX = {"HX-Request": "true"}
 
@@ -276,3 +277,20 @@ def test_the_rules_keep_an_open_poll_as_members_saw_it(make):
                          results_live=False)
     db.session.rollback()
     assert db.session.get(PriorityPoll, poll.id).title == "What matters most?"
+
+
+@needs_postgres
+@pytest.mark.parametrize("of", ["poll", "option"])
+def test_a_translation_saved_twice_at_once_is_one_row(app, login, make, of):
+    prog = make.program()
+    staff = make.staff(prog)
+    for n in range(3):  # a race is not lost every time: each round is a new chance
+        poll = make_poll(prog, status="draft", options=2, title=f"Vad är viktigast {n}?")
+        owner = poll if of == "poll" else poll.options[0]
+        base = f"/staff/{prog.id}/priorities/{poll.id}"
+        url, prefix = ((f"{base}/translations/en", "poll-en") if of == "poll" else
+                       (f"{base}/options/{owner.id}/translations/en", f"o{owner.id}-en"))
+        form = {f"{prefix}-title": "What matters most?", f"{prefix}-summary": ""}
+        codes = at_once(app, [(login(staff, new_client(app)), url, dict(form)) for _ in range(2)])
+        assert codes == [302, 302], codes  # the second changed the row the first added
+        assert [t.language for t in owner.translations] == ["en"]

@@ -11,7 +11,8 @@ from feedback.programs.models import Membership, Program
 from feedback.programs.services import DEFAULT_TOPICS
 from feedback.proposals.models import Proposal, ProposalEvent, ProposalTranslation
 from feedback.topics.models import Topic
-from tests.routes_support import count, new_client, snapshot
+from tests.databases import needs_postgres
+from tests.routes_support import at_once, count, new_client, snapshot
 
 # --- admin -------------------------------------------------------------------------------
 
@@ -448,6 +449,18 @@ def test_save_change_and_remove_a_translation(office, make):
     assert translations_of(p) == [("en", "On Saturdays", "Short.")]
     client.post(url, data={"en-title": "", "en-summary": ""})
     assert translations_of(p) == []
+
+
+@needs_postgres
+def test_a_translation_saved_twice_at_once_is_one_row(app, login, office, make):
+    prog, staff, _client = office
+    for n in range(3):  # a race is not lost every time: each round is a new chance
+        p = make.proposal(prog, "draft", title=f"Lördagar {n}")
+        url = f"/staff/{prog.id}/proposals/{p.id}/translations/en"
+        form = {"en-title": "Saturdays", "en-summary": "We meet on Saturdays."}
+        codes = at_once(app, [(login(staff, new_client(app)), url, dict(form)) for _ in range(2)])
+        assert codes == [302, 302], codes  # the second changed the row the first added
+        assert translations_of(p) == [("en", "Saturdays", "We meet on Saturdays.")]
 
 
 @pytest.mark.parametrize(("lang", "form", "status"), [

@@ -19,6 +19,7 @@ from feedback.common.clock import utcnow
 from feedback.common.errors import RuleError
 from feedback.common.icons import ICONS
 from feedback.common.ids import parse_id
+from feedback.common.locks import lock
 from feedback.common.security import ballot_secret, keyed_digest
 from feedback.common.upsert import insert_ignore
 from feedback.extensions import db
@@ -131,6 +132,9 @@ def option_of(poll: PriorityPoll, raw_id: object) -> PriorityOption:
 def set_translation(owner: PriorityPoll | PriorityOption, language: str, title: str, summary: str) -> None:
     """Add, change or (with an empty title) remove the text of a poll or an option in one language."""
     row_class = PriorityPollTranslation if isinstance(owner, PriorityPoll) else PriorityOptionTranslation
+    # Saved twice at once: the second waits here, then changes the row the first added (both
+    # adding one was a unique violation, a 500).
+    lock(owner)
     existing = next((t for t in owner.translations if t.language == language), None)
     title, summary = title.strip(), (summary or "").strip()
     if not title:

@@ -26,6 +26,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from feedback.common.errors import RuleError
 from feedback.common.i18n import language_info
+from feedback.common.locks import lock
 from feedback.extensions import db
 from feedback.priorities.models import PriorityOption
 from feedback.proposals.models import Proposal
@@ -195,17 +196,20 @@ def save_photo(owner: Owner, data: bytes | None, alt_sv: str, alts: dict[str, st
     """A new photo (replacing the old one), or new alt texts for the photo there is.
     Checks everything before it changes anything."""
     alt_sv, alts = _clean_alts(owner, alt_sv, alts)
+    made = renditions(data) if data else None  # the slow part, before anyone waits for the lock
+    # Sent twice at once: the second waits here, then replaces the photo the first stored (there
+    # is one photo an owner; both inserting one was a unique violation, a 500).
+    lock(owner)
     photo = owner.photo
-    if not data:
+    if made is None:
         if photo is None:
             raise _refuse(_l("Choose a photo to send."))
         photo.alt_text = alt_sv
         _set_alts(photo, alts)
         db.session.flush()
         return photo
-    made = renditions(data)
     if photo is not None:
-        remove_photo(owner)
+        _remove(owner, photo)
     largest = made[-1]
     digest = hashlib.sha256(b"".join(r.data for r in made)).hexdigest()[:16]
     belongs = {"proposal": owner} if isinstance(owner, Proposal) else {"option": owner}
@@ -219,13 +223,18 @@ def save_photo(owner: Owner, data: bytes | None, alt_sv: str, alts: dict[str, st
 
 
 def remove_photo(owner: Owner) -> bool:
+    lock(owner)  # pressed twice at once: the second finds no photo, not one already deleted
     photo = owner.photo
     if photo is None:
         return False
+    _remove(owner, photo)
+    return True
+
+
+def _remove(owner: Owner, photo: ProposalPhoto) -> None:
     owner.photo = None
     db.session.delete(photo)
     db.session.flush()
-    return True
 
 
 def rendition(photo: ProposalPhoto, width: int) -> PhotoRendition | None:

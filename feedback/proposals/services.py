@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 
 from feedback.common.errors import RuleError
 from feedback.common.icons import ICONS
+from feedback.common.locks import lock
 from feedback.extensions import db
 from feedback.proposals.models import (
     InvalidTransition,
@@ -106,6 +107,9 @@ def update_proposal(
 
 def set_translation(proposal: Proposal, language: str, title: str, summary: str, body: str | None) -> None:
     """Add, change or (with an empty title) remove the text in one language."""
+    # Saved twice at once: the second waits here, then changes the row the first added (both
+    # adding one was a unique violation, a 500).
+    lock(proposal)
     existing = next((t for t in proposal.translations if t.language == language), None)
     title, summary = title.strip(), summary.strip()
     if not title:

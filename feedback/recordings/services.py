@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from feedback.changes.models import ProgramChange
 from feedback.common.clock import utcnow
 from feedback.common.errors import RuleError
+from feedback.common.locks import lock
 from feedback.decisions.models import Decision
 from feedback.extensions import db
 from feedback.meetings.models import Meeting
@@ -43,6 +44,9 @@ def save(kind: str, subject, language: str, data: bytes | None, user_id: int | N
     if language not in current_app.config["LANGUAGES"]:
         raise RuleError(_l("This language is not offered."), status=404)
     sound = check_sound(data)
+    # Sent twice at once: the second waits here, then replaces the recording the first stored
+    # (one a text and language; both inserting one was a unique violation, a 500).
+    lock(subject)
     rec = db.session.scalar(sa.select(Recording).where(_where(kind, subject.id), Recording.language == language))
     if rec is None:
         rec = Recording(program_id=subject.program_id, language=language, **{KINDS[kind]: subject.id})
