@@ -294,3 +294,19 @@ def test_a_translation_saved_twice_at_once_is_one_row(app, login, make, of):
         codes = at_once(app, [(login(staff, new_client(app)), url, dict(form)) for _ in range(2)])
         assert codes == [302, 302], codes  # the second changed the row the first added
         assert [t.language for t in owner.translations] == ["en"]
+
+
+@needs_postgres
+def test_a_proposal_added_twice_at_once_is_one_option(app, login, make):
+    """Found by a review: a double click on "add" made the same proposal an option twice (no
+    constraint says no, so it was no 500, only a poll with the same idea twice)."""
+    prog = make.program()
+    staff = make.staff(prog)
+    for n in range(3):  # a race is not lost every time: each round is a new chance
+        poll = make_poll(prog, status="draft", options=1, title=f"Vad först {n}?")
+        idea = make.proposal(prog, "voted", title=f"Fika {n}")
+        url = f"/staff/{prog.id}/priorities/{poll.id}/options"
+        codes = at_once(app, [(login(staff, new_client(app)), url, {"proposal_id": str(idea.id)}) for _ in range(2)])
+        assert sorted(codes) == [302, 400], codes  # the second: "This proposal is an option already."
+        assert [o.proposal_id for o in poll.options].count(idea.id) == 1
+        assert len({o.position for o in poll.options}) == len(poll.options)

@@ -90,6 +90,9 @@ def check_draft(poll: PriorityPoll) -> None:
 def add_option(poll: PriorityPoll, *, proposal_id: int | None = None, icon: str = "idea", title: str = "",
                summary: str = "") -> PriorityOption:
     """An option of its own (icon, title, summary), or one that shows an existing proposal."""
+    # Added twice at once (a double click): the second waits here and then sees the first's
+    # option, so a proposal is not an option twice and two options do not share a place.
+    lock(poll)
     check_draft(poll)
     if len(poll.options) >= OPTIONS_MAX:
         raise RuleError(_l("A poll has at most %(n)s options.", n=OPTIONS_MAX))
