@@ -25,7 +25,8 @@ class ProgramForm(Form):
     left_retention_days = IntegerField(
         _l("Keep the data of members who left for (days)"), validators=_DAYS, default=90,
         description=_l("Counted from the day staff mark that she left. Then her name, contact details and links "
-                       "are deleted; her votes still count and her posts stay, from “a former member”."),
+                       "are deleted; her votes still count and her posts stay without her name (“a former "
+                       "member”, or “a member” where she wrote without her name)."),
     )
     reminder_hours = StringField(
         _l("Remind members before a meeting (hours)"), validators=[Optional(), Length(max=20)], default="48, 3",
