@@ -36,12 +36,17 @@ class Known:
     changes: dict[str, ProgramChange] = field(default_factory=dict)
 
 
+JOINED = datetime(2025, 12, 1, 9)
+
+
 def _user(name: str, program: Program, role: str = "member", language: str = "sv", active: bool = True) -> User:
     user = User(name=name, preferred_language=language, active=active,
                 email=None if role == "member" else f"{name.lower()}-{program.slug}@example.org")
     db.session.add(user)
     db.session.flush()
-    db.session.add(Membership(user_id=user.id, program_id=program.id, role=role))
+    # In the group since before the first meeting of the known year (the dashboards count the
+    # members there were at each meeting).
+    db.session.add(Membership(user_id=user.id, program_id=program.id, role=role, created_at=JOINED))
     return user
 
 

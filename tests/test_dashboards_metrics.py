@@ -158,7 +158,7 @@ def test_members_leave_out_those_who_left(known):
 
 def test_attendance_and_turnout_per_meeting(known):
     scope = scope_2026(known)
-    sessions = metrics.sessions(scope, metrics.member_counts(scope.program_ids))
+    sessions = metrics.sessions(scope)
     assert [(s.title, s.present, s.members, s.proposals, s.ballots) for s in sessions] == [
         ("February", 3, 4, 2, 8), ("May", 2, 4, 2, 6)]  # the planned July meeting is not counted
     assert [(s.attendance, s.turnout) for s in sessions] == [(0.75, 1.0), (0.5, 0.75)]
@@ -249,7 +249,7 @@ def test_an_empty_program_gives_zeros_not_errors(app, make):
     assert metrics.follow_ups(scope) == []
     assert metrics.days_to_decision(scope).median is None
     assert metrics.answer_speed(scope).asked == 0
-    assert metrics.sessions(scope, {}) == []
+    assert metrics.sessions(scope) == []
     assert metrics.active_members(scope) == {}
     assert metrics.languages(scope.program_ids) == {}
     assert metrics.open_work(scope)[program.id] == metrics.OpenWork()

@@ -327,3 +327,29 @@ def test_a_page_is_compressed_at_the_fastest_level(app, client):
     html = brotli.decompress(page.data)
     assert b"<html" in html
     assert page.data == brotli.compress(html, quality=1)  # not kept: made for this request
+
+
+def test_attendance_is_of_the_members_there_were_at_the_meeting(client, known, office):
+    """Found by a review: a meeting's attendance was divided by today's members, so after two
+    women left, February said "3 came of 2 members (150%)"."""
+    for member in known.members[2:]:
+        db.session.execute(db.update(Membership).where(Membership.user_id == member.id)
+                           .values(left_at=datetime(2026, 3, 15, 12)))
+    db.session.commit()
+    rows = list(csv.reader(io.StringIO(get(client, known, "dashboard/attendance.csv").get_data().decode("utf-8-sig"))))
+    by_title = {r[0]: r for r in rows[1:]}
+    assert by_title["February"][2:5] == ["3", "4", "75%"]  # all four were members then
+    assert by_title["May"][2:5] == ["2", "2", "100%"]  # two were left in May, and both came
+
+
+def test_a_control_character_in_a_title_does_not_break_the_spreadsheet(client, known, office):
+    """Found by a review: a change title pasted from a PDF held \\x02, and the XLSX download was a 500."""
+    from feedback.changes.models import ProgramChange
+
+    change = db.session.scalars(db.select(ProgramChange).where(ProgramChange.program_id == known.program.id)).first()
+    change.title = "Barnpassning\x02vid varje möte"
+    db.session.commit()
+    resp = get(client, known, "dashboard/helped.xlsx")
+    assert resp.status_code == 200
+    cells = [c for row in load_workbook(io.BytesIO(resp.get_data())).active.iter_rows(values_only=True) for c in row]
+    assert "Barnpassningvid varje möte" in cells

@@ -425,7 +425,7 @@ def _name_programs(data: Data, columns: list[str], rows: list[list], program_ids
 
 
 def attendance_chart(data: Data) -> Chart:
-    sessions = metrics.sessions(data.scope, data.members)
+    sessions = metrics.sessions(data.scope)
     traces = []
     for i, pid in enumerate(data.scope.program_ids):
         mine = [s for s in sessions if s.program_id == pid]

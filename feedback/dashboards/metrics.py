@@ -22,7 +22,7 @@ from feedback.changes.models import (
     change_posts,
     change_proposals,
 )
-from feedback.common.clock import day_start_utc
+from feedback.common.clock import day_start_utc, utc_to_local
 from feedback.common.sqltime import days_between, local_month_of, month_of, whole_days
 from feedback.dashboards.scope import Scope
 from feedback.decisions.models import Decision, Outcome
@@ -514,8 +514,37 @@ class Session:
         return min(self.ballots / possible, 1.0) if possible else None
 
 
-def sessions(scope: Scope, members: dict[int, int]) -> list[Session]:
-    """Attendance and vote turnout per meeting held in the period."""
+def members_at(meetings: list[tuple[int, int, datetime]]) -> dict[int, int]:
+    """How many were in the group at each of these meetings (id, program, local start): the
+    members who had joined by its start and not left before it (with an account that is open,
+    as member_counts counts them), and whoever was marked present (a newcomer staff added after
+    the meeting she came to). Not today's members: after women leave, a past meeting would say
+    that more than all of them came. Two queries however many meetings; the memberships are a
+    program's few dozen rows."""
+    if not meetings:
+        return {}
+    program_ids = {pid for _, pid, _ in meetings}
+    spans = defaultdict(list)
+    for pid, uid, joined, left in db.session.execute(
+        sa.select(Membership.program_id, Membership.user_id, Membership.created_at, Membership.left_at)
+        .join(User, User.id == Membership.user_id)
+        .where(Membership.program_id.in_(program_ids), Membership.role == Role.MEMBER, User.active.is_(True))
+    ):
+        # Stored in UTC; a meeting's start is the program's wall clock.
+        spans[pid].append((uid, utc_to_local(joined), utc_to_local(left) if left else None))
+    came = defaultdict(set)
+    for mid, uid in db.session.execute(
+        sa.select(Attendance.meeting_id, Attendance.user_id)
+        .where(Attendance.present.is_(True), Attendance.meeting_id.in_([mid for mid, _, _ in meetings]))
+    ):
+        came[mid].add(uid)
+    return {mid: len({uid for uid, joined, left in spans[pid] if joined <= starts and (left is None or left > starts)}
+                     | came[mid])
+            for mid, pid, starts in meetings}
+
+
+def sessions(scope: Scope) -> list[Session]:
+    """Attendance and vote turnout per meeting held in the period, of the members there were then."""
     present = (
         sa.select(Attendance.meeting_id, sa.func.count().label("n"))
         .join(Meeting, Meeting.id == Attendance.meeting_id)
@@ -553,9 +582,10 @@ def sessions(scope: Scope, members: dict[int, int]) -> list[Session]:
             _between(Meeting.starts_at, start, end),
         )
         .order_by(Meeting.starts_at, Meeting.id)
-    )
+    ).all()
+    members = members_at([(mid, pid, starts) for mid, pid, _, starts, *_ in rows])
     return [
-        Session(mid, pid, title, starts.date().isoformat(), n_present, members.get(pid, 0), n_voted, n_ballots)
+        Session(mid, pid, title, starts.date().isoformat(), n_present, members[mid], n_voted, n_ballots)
         for mid, pid, title, starts, n_present, n_voted, n_ballots in rows
     ]
 
