@@ -188,3 +188,63 @@ def test_two_staff_closing_the_same_vote_at_once_leave_one_result(app, make):
     assert db.session.get(Proposal, pid).status == "voted"
     assert db.session.scalar(sa.select(sa.func.count()).select_from(ProposalEvent).where(
         ProposalEvent.proposal_id == pid, ProposalEvent.to_status == "voted")) == 1
+
+
+@pytest.mark.skipif(not USE_POSTGRES, reason="needs TEST_DB=postgres: SQLite has one writer at a time")
+@pytest.mark.parametrize("secret", [False, True], ids=["named", "secret"])
+def test_a_ballot_on_its_way_when_staff_close_is_in_before_the_close(app, make, login, monkeypatch, secret):
+    """Found by a review: the vote read "voting" with no lock, staff closed it meanwhile, and
+    the ballot was written after the close and counted (a secret one stayed sealed among the
+    opened ballots). Her request now holds the proposal shared until her ballot is in: the
+    close waits for it."""
+    from feedback.proposals import services as proposals
+    from tests.routes_support import new_client
+
+    program = make.program()
+    amal = make.member(program)
+    p = make.proposal(program, "voting", anonymous=secret)
+    phone = login(amal, new_client(app))
+    db.session.commit()
+    read, go = threading.Event(), threading.Event()
+    cast = votes.cast_vote_and_count
+
+    def paused(*args, **kwargs):  # her request has read the proposal and waits to write
+        read.set()
+        go.wait(timeout=30)
+        return cast(*args, **kwargs)
+
+    monkeypatch.setattr(votes, "cast_vote_and_count", paused)
+    codes: list[int] = []
+
+    def her_vote() -> None:
+        with app.app_context():
+            try:
+                codes.append(phone.post(f"/p/{p.id}/vote", data={"choice": "agree"}).status_code)
+            finally:
+                db.session.remove()
+
+    def staff_close() -> None:
+        with app.app_context():
+            try:
+                proposals.close_voting(db.session.get(Proposal, p.id), None)
+                db.session.commit()
+            finally:
+                db.session.remove()
+
+    member = threading.Thread(target=her_vote)
+    member.start()
+    assert read.wait(timeout=30)
+    closer = threading.Thread(target=staff_close)
+    closer.start()
+    closer.join(timeout=1)  # without the lock the close is done by now
+    go.set()
+    member.join(timeout=30)
+    closer.join(timeout=30)
+    db.session.expire_all()
+    closed = db.session.get(Proposal, p.id)
+    ballots = list(db.session.scalars(sa.select(Vote).where(Vote.proposal_id == p.id)))
+    assert codes == [302] and closed.status == "voted"
+    assert len(ballots) == 1 and ballots[0].sealed is None and ballots[0].choice == "agree"  # counted, and opened
+    assert votes.results(p.id).total == 1
+    if not secret:  # a secret ballot has no time; a named one was in before the vote closed
+        assert ballots[0].updated_at <= closed.voting_closed_at

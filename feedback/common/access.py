@@ -24,12 +24,20 @@ def _by_id(model: type) -> sa.Select:
     return sa.select(model).where(key == sa.bindparam("ident"))
 
 
-def get_or_404(model: type[T], ident: Any, program_id: int | None = None) -> T:
-    """The record, or 404 when it is unknown or belongs to another program."""
+@cache
+def _by_id_shared(model: type) -> sa.Select:
+    return _by_id(model).with_for_update(read=True)
+
+
+def get_or_404(model: type[T], ident: Any, program_id: int | None = None, *, shared: bool = False) -> T:
+    """The record, or 404 when it is unknown or belongs to another program. With shared, read
+    under a shared lock (FOR SHARE on PostgreSQL; SQLite has one writer anyway) held until the
+    request commits: what the request decides from it (a vote still open) stays true until its
+    write is in, while requests that only read it, or share it, go on at once."""
     ident = parse_id(ident)
     if ident is None:
         abort(404)
-    obj = db.session.execute(_by_id(model), {"ident": ident}).scalar_one_or_none()
+    obj = db.session.execute((_by_id_shared if shared else _by_id)(model), {"ident": ident}).scalar_one_or_none()
     if obj is None or (program_id is not None and getattr(obj, "program_id", None) != program_id):
         abort(404)
     return obj

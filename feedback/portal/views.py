@@ -81,8 +81,8 @@ def home():
     )
 
 
-def _visible_proposal(proposal_id: int) -> Proposal:
-    proposal = get_or_404(Proposal, proposal_id)
+def _visible_proposal(proposal_id: int, *, shared: bool = False) -> Proposal:
+    proposal = get_or_404(Proposal, proposal_id, shared=shared)
     # Drafts are not shown to members, and another program's proposals do not exist for her.
     if proposal.program_id not in _member_programs() and not current_user.has_role(
         proposal.program_id, Role.STAFF, Role.STEERING
@@ -147,7 +147,10 @@ def _talk_context(p: Proposal) -> dict:
 @bp.route("/p/<int:proposal_id>/vote", methods=["POST"])
 @login_required
 def vote(proposal_id: int):
-    p = _visible_proposal(proposal_id)
+    # Read under a shared lock: staff closing the vote (which locks it for update) wait for the
+    # ballot, or the ballot waits and finds the vote closed. Without it a ballot on its way was
+    # written after the close and counted, or stayed sealed among the opened ballots.
+    p = _visible_proposal(proposal_id, shared=True)
     # The busiest request we have: a form object cost 6% of it (bench/vote_load --profile).
     # CSRFProtect has checked the token; the vote rules judge these two values.
     choice = request.form.get("choice", "")
