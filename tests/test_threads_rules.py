@@ -366,3 +366,37 @@ def test_agreements_are_counted_in_sql(group):
     for m in ("berhane", "carmen", "dina"):
         threads.agree(group[m], t.posts[0])
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Agreement)) == 3
+
+
+def test_staff_taking_back_their_answer_leave_the_question_waiting(app, group, login):
+    """Found by a review: the thread stayed "answered" (out of the staff's queue, counted on the
+    dashboard) and the taken-back post kept the answer mark."""
+    from tests.routes_support import new_client
+
+    g = group
+    t = threads.start_thread(g["amal"], g["topic"], "When is the next meeting?")
+    answer = threads.reply(g["staff"], t, "On the 12th.", official=True)
+    db.session.commit()
+    assert t.answered_at is not None and threads.waiting_count(g["program"].id) == 0
+    threads.delete_post(g["staff"], answer)
+    db.session.commit()
+    assert t.answered_at is None and not answer.official
+    assert threads.waiting_count(g["program"].id) == 1
+    page = login(g["amal"], new_client(app)).get(f"/talk/t/{t.id}").get_data(as_text=True)
+    assert "The program&#39;s answer" not in page and "official-mark" not in page
+
+
+def test_a_second_answer_does_not_move_the_time_it_was_answered(group, time_machine):
+    """Found by a review: each official reply set answered_at again, so the dashboard's "hours
+    until the program answered" read the latest answer, not the first."""
+    from tests.moments import local
+
+    g = group
+    time_machine.move_to(local(2027, 5, 4, 10, 0), tick=False)
+    t = threads.start_thread(g["amal"], g["topic"], "When is the next meeting?")
+    time_machine.shift(timedelta(hours=2))
+    first = threads.reply(g["staff"], t, "On the 12th.", official=True)
+    time_machine.shift(timedelta(days=3))
+    threads.reply(g["staff"], t, "Update: the room is 4B.", official=True)
+    db.session.commit()
+    assert t.answered_at == first.created_at

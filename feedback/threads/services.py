@@ -129,7 +129,7 @@ def _new_post(
         post.voice = VoiceNote(mime=sound.mime, size=len(voice or b""), duration_ms=sound.duration_ms, data=voice)
     thread.posts.append(post)
     thread.last_post_at = now
-    if official:
+    if official and thread.answered_at is None:  # when it was first answered, as _refresh_answered counts
         thread.answered_at = now
     return post
 
@@ -212,6 +212,9 @@ def delete_post(user: User, post: Post) -> None:
     if post.author_role == Role.MEMBER:
         audit.as_member(db.session)
     post.body, post.transcript, post.voice, post.deleted_at = None, None, None, utcnow()
+    # Staff taking back their answer: it is no answer any more, and the question waits again.
+    post.official = False
+    _refresh_answered(post.thread)
     db.session.execute(sa.delete(ProposalSource).where(ProposalSource.post_id == post.id))
     db.session.flush()
 
