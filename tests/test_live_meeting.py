@@ -258,3 +258,33 @@ def test_projector_counter_changes_when_a_vote_comes_in(app, make, login):
     votes.cast_vote(m.current_item.proposal, member, "agree")
     resp = client.get(f"{url}/now?k={key}")
     assert resp.status_code == 200 and re.search(r"\b1 (of|av) 1\b", resp.get_data(as_text=True))
+
+
+def test_a_vote_opened_again_hides_the_result_that_was_revealed(app, make, login):
+    """Found by a review: staff closed a vote, showed its result, then opened it again from the
+    proposal's page; the projector and the phones showed the counts of the open vote live,
+    though its results were to stay hidden until it closed (her proposal page hid them)."""
+    from feedback.votes import services as votes
+    from tests.routes_support import new_client
+
+    prog = make.program()
+    staff = make.staff(prog)
+    amal, dina = make.member(prog, language="en"), make.member(prog, language="en")
+    m = make.meeting(prog)
+    p = make.proposal(prog, title="Saturdays")  # results not live
+    services.add_to_agenda(m, p, None)
+    live.start(m)
+    live.open_voting(m, staff.id)
+    votes.cast_vote(p, amal, "agree")
+    live.close_voting(m, staff.id)
+    live.reveal(m)
+    db.session.commit()
+    control = login(staff, new_client(app))
+    assert 'class="results' in control.get(f"/staff/{prog.id}/meetings/{m.id}/projector").get_data(as_text=True)
+    assert control.post(f"/staff/{prog.id}/proposals/{p.id}/open").status_code == 302
+    votes.cast_vote(p, amal, "disagree")
+    db.session.commit()
+    phone = login(dina, new_client(app))
+    for page in (phone.get(f"/p/{p.id}"), phone.get(f"/live/{m.id}"),
+                 control.get(f"/staff/{prog.id}/meetings/{m.id}/projector")):
+        assert page.status_code == 200 and 'class="results' not in page.get_data(as_text=True)

@@ -42,8 +42,10 @@ def _state(meeting: Meeting) -> dict:
     proposal = item.proposal if item else None
     poll = item.poll if item else None
     asked = poll or proposal
+    # Revealed holds for the vote staff revealed once it closed: a vote opened again (from its
+    # proposal's page) hides its results again until it closes, as on her proposal page.
     show_results = asked is not None and not asked.secret_and_open and (
-        meeting.results_revealed or asked.results_live)
+        (meeting.results_revealed and asked.results_visible) or asked.results_live)
     return {
         "meeting": meeting,
         "item": item,
