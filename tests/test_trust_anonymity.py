@@ -71,6 +71,10 @@ def test_a_fully_anonymous_post_shows_its_day_and_no_time(app, login, room, time
             assert "14:37" in stamp  # her own post: she sees her time
     feedback = login(staff, new_client(app)).get(f"/staff/{program.id}/feedback").get_data(as_text=True)
     assert "14:37" not in feedback
+    # Nor the staff's news of it (found by a review: "A member wrote in a conversation", 14:37).
+    news = login(staff, new_client(app)).get("/me/news").get_data(as_text=True)
+    assert "A member wrote in a conversation." in news and "4 May" in news
+    assert "14:37" not in news and "T12:37" not in news
 
 
 def test_staff_see_her_last_use_by_the_day(app, login, room, time_machine):
