@@ -400,3 +400,27 @@ def test_a_second_answer_does_not_move_the_time_it_was_answered(group, time_mach
     threads.reply(g["staff"], t, "Update: the room is 4B.", official=True)
     db.session.commit()
     assert t.answered_at == first.created_at
+
+
+def test_a_member_who_left_gets_no_news_of_a_conversation_she_cannot_open(app, group, make, login):
+    """Found by a review: replies and answers in her old group's conversations still gave her
+    notices (and a badge) that led to a 404."""
+    from feedback.members.services import leave
+    from feedback.programs.models import Membership
+    from tests.routes_support import new_client
+
+    g = group
+    t = threads.start_thread(g["amal"], g["topic"], "Can we meet on Saturdays?")
+    threads.reply(g["dina"], t, "Yes please.")
+    db.session.add(Membership(user_id=g["amal"].id, program_id=make.program().id, role="member"))  # she goes on elsewhere
+    db.session.commit()
+    leave(g["program"].id, g["amal"])
+    db.session.commit()
+    before = notifications.unread_count(g["amal"])  # Dina's reply, while she was in the group
+    threads.reply(g["berhane"], t, "Me too")
+    answer = threads.reply(g["staff"], t, "We will look at it.")
+    threads.set_official(g["staff"], answer, True)
+    db.session.commit()
+    assert login(g["amal"], new_client(app)).get(f"/talk/t/{t.id}").status_code == 404
+    assert notifications.unread_count(g["amal"]) == before == 1
+    assert notifications.unread_count(g["dina"]) == 2  # a reply, and the answer: she is still in the group

@@ -60,6 +60,20 @@ def notify_members(program_id: int, kind: str, **target: int | None) -> int:
     return notify(_holders(program_id, Role.MEMBER), program_id, kind, **target)
 
 
+def notify_members_among(user_ids: Iterable[int], program_id: int, kind: str, **target: int | None) -> int:
+    """notify, for those of them who are members of the group now: one who left (or whose
+    account is closed) gets no notice of a conversation she can no longer open."""
+    wanted = set(user_ids)
+    if not wanted:
+        return 0
+    members_now = db.session.scalars(
+        sa.select(Membership.user_id).join(User, User.id == Membership.user_id)
+        .where(Membership.user_id.in_(wanted), Membership.program_id == program_id, Membership.role == Role.MEMBER,
+               Membership.left_at.is_(None), User.active.is_(True))
+    )
+    return notify(set(members_now), program_id, kind, **target)
+
+
 def notify_staff(program_id: int, kind: str, exclude: int | None = None, **target: int | None) -> int:
     return notify(
         [u for u in _holders(program_id, Role.STAFF, Role.ADMIN) if u != exclude], program_id, kind, **target

@@ -173,7 +173,8 @@ def reply(
     # Everyone who wrote in the thread before hears that it has an answer, except the writer.
     earlier = {p.author_id for p in thread.posts if p.author_id and p.author_role == Role.MEMBER and p is not post}
     earlier.discard(user.id)
-    notifications.notify(earlier, thread.program_id, Kind.ANSWER if official else Kind.REPLY, thread_id=thread.id)
+    notifications.notify_members_among(earlier, thread.program_id, Kind.ANSWER if official else Kind.REPLY,
+                                       thread_id=thread.id)
     if post.author_role == Role.MEMBER:
         notifications.notify_staff(thread.program_id, Kind.NEW_POST, thread_id=thread.id)
         news.posts_waiting(thread.program_id, thread.id, local_today().isoformat())
@@ -305,7 +306,7 @@ def set_official(user: User, post: Post, official: bool) -> None:
     _refresh_answered(post.thread)
     if official:
         authors = {p.author_id for p in post.thread.posts if p.author_id and p.author_role == Role.MEMBER}
-        notifications.notify(authors, post.thread.program_id, Kind.ANSWER, thread_id=post.thread_id)
+        notifications.notify_members_among(authors, post.thread.program_id, Kind.ANSWER, thread_id=post.thread_id)
     db.session.flush()
 
 
