@@ -282,6 +282,27 @@ def test_corrections_of_a_change_keep_the_old_words_in_the_log(app, make, login)
     assert json.loads(last.changes)["title"] == ["Fika", "Fika och frukt"]
 
 
+@pytest.mark.parametrize("outcome", ["declined", "postponed"])
+def test_a_done_change_does_not_implement_what_was_declined_or_postponed(loop, outcome):
+    """Found by a review: any decided proposal linked to a done change became "implemented",
+    and a postponed one could then never come back."""
+    later = local_today() + timedelta(days=30) if outcome == "postponed" else None
+    decisions.decide(loop["steering"], loop["p"], outcome, "Nej.", postponed_until=later)
+    changes.create_change(loop["staff"], loop["program"].id, fields(proposal_ids=(loop["p"].id,), status="done"))
+    assert loop["p"].status == Status.DECIDED and loop["p"].events[-1].to_status == "decided"
+    decisions.reopen(loop["steering"], loop["p"], "Nu har vi pengar.")  # it can still come back
+    assert loop["p"].status == Status.IN_REVIEW
+
+
+def test_a_change_linked_to_a_replaced_decision_does_not_implement_the_new_one(loop):
+    first = decisions.decide(loop["steering"], loop["p"], "accepted", "Ja.")
+    c = changes.create_change(loop["staff"], loop["program"].id, fields(decision_ids=(first.id,), status="planned"))
+    decisions.reopen(loop["steering"], loop["p"], "Pengarna tog slut.")
+    decisions.decide(loop["steering"], loop["p"], "declined", "Nej, inga pengar.")
+    changes.update_change(loop["staff"], c, fields(decision_ids=(first.id,), status="done"))
+    assert loop["p"].status == Status.DECIDED
+
+
 def test_a_done_change_implements_the_decided_proposal(loop):
     d = decisions.decide(loop["steering"], loop["p"], "accepted", "Ja.")
     c = changes.create_change(loop["staff"], loop["program"].id, fields(decision_ids=(d.id,), status="in_progress"))

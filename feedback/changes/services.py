@@ -23,7 +23,7 @@ from feedback.common.errors import RuleError
 from feedback.common.i18n import translation_languages
 from feedback.common.ids import fits
 from feedback.common.upsert import upsert
-from feedback.decisions.models import Decision
+from feedback.decisions.models import Decision, Outcome
 from feedback.extensions import db
 from feedback.notifications import services as notifications
 from feedback.notifications.models import Kind
@@ -129,11 +129,21 @@ def _apply_translations(change: ProgramChange, translations: dict[str, tuple[str
 
 def _mark_implemented(change: ProgramChange, actor_id: int) -> None:
     """A change that is done implements the decided proposals behind it: the last lifecycle
-    event, and the end of "time from feedback to change"."""
+    event, and the end of "time from feedback to change". Only what the steering group said yes
+    to, in the decision in force: a declined or postponed proposal is not implemented by a change
+    linked to it (a postponed one must still be able to come back), nor is one whose accepted
+    decision was reopened and replaced."""
     if change.status != ChangeStatus.DONE:
         return
-    for proposal in {*change.proposals, *(d.proposal for d in change.decisions)}:
-        if proposal.status == Status.DECIDED:
+    decided = [p for p in {*change.proposals, *(d.proposal for d in change.decisions)} if p.status == Status.DECIDED]
+    if not decided:
+        return
+    said_yes = set(db.session.scalars(
+        sa.select(Decision.proposal_id).where(
+            Decision.proposal_id.in_([p.id for p in decided]), Decision.replaced_at.is_(None),
+            Decision.outcome.in_((Outcome.ACCEPTED, Outcome.ADAPTED)))))
+    for proposal in sorted(decided, key=lambda p: p.id):
+        if proposal.id in said_yes:
             proposal.move_to(Status.IMPLEMENTED, actor_id, note=f"change {change.id}")
 
 
