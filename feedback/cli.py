@@ -39,7 +39,7 @@ def outbox_vapid_keys() -> None:
 
 
 @outbox_group.command("run-once")
-@click.option("--limit", default=20, show_default=True, help="messages claimed at a time")
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(min=1), help="messages claimed at a time")
 @with_appcontext
 def outbox_run_once(limit: int) -> None:
     """Send what is due now and stop (for cron)."""
@@ -103,7 +103,10 @@ def backup_command(path: str) -> None:
     """Write all data (voice notes too) to PATH, a consistent moment of the database."""
     from feedback.operations import backup
 
-    counts = backup.backup(path)
+    try:
+        counts = backup.backup(path)
+    except OSError as e:  # a folder that is not there, a full disk: said, not a traceback
+        raise click.ClickException(f"could not write {path}: {e.strerror or e}") from e
     click.echo(f"Saved {sum(counts.values())} rows from {len(counts)} tables to {path}.")
 
 
@@ -148,7 +151,10 @@ def seed_demo(force: bool) -> None:
 
     empty = db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 0
     if empty or force:
-        build_demo()
+        try:
+            build_demo()
+        except RuleError as e:  # --force where the demo is already: its program's short name is taken
+            raise click.ClickException(f"the demo could not be loaded: {e.message}") from e
         click.echo("Demo data loaded.")
     else:
         click.echo("The database already has data; not loading demo data again.")

@@ -78,3 +78,35 @@ def test_restore_refuses_a_file_that_is_not_a_backup(tmp_path):
         result = target.test_cli_runner().invoke(args=["restore", str(bad)])
         assert result.exit_code != 0
         assert "not a backup file" in result.output
+
+
+def test_restore_says_what_is_wrong_with_a_file_that_is_not_whole(tmp_path):
+    """Found by a review: a file that is not gzip, and a backup cut off half way, gave tracebacks;
+    one cut off at a line's end would have been restored as if it were whole."""
+    import gzip
+
+    full = tmp_path / "full.jsonl.gz"
+    with migrated_app("sqlite") as source:
+        seed(source)
+        assert source.test_cli_runner().invoke(args=["backup", str(full)]).exit_code == 0
+    text = gzip.decompress(full.read_bytes()).decode("utf-8")
+    lines = text.splitlines(keepends=True)
+    plain = tmp_path / "plain.txt"
+    plain.write_text(text)
+    mid_line, at_line_end = tmp_path / "mid.gz", tmp_path / "end.gz"
+    mid_line.write_bytes(gzip.compress(text[: len(text) // 2].encode()))
+    at_line_end.write_bytes(gzip.compress("".join(lines[: len(lines) // 2]).encode()))
+    cut_stream = tmp_path / "stream.gz"
+    cut_stream.write_bytes(full.read_bytes()[: len(full.read_bytes()) // 2])
+    for bad, says in ((plain, "not a backup file"), (mid_line, "cut off"), (at_line_end, "cut off"),
+                      (cut_stream, "cut off")):
+        with migrated_app("sqlite") as target:
+            result = target.test_cli_runner().invoke(args=["restore", str(bad)])
+            assert result.exit_code == 1 and says in result.output, (bad.name, result.output, result.exception)
+            assert not any(everything(target).values())  # nothing half restored
+
+
+def test_backup_into_a_folder_that_is_not_there_says_so(tmp_path):
+    with migrated_app("sqlite") as app:
+        result = app.test_cli_runner().invoke(args=["backup", str(tmp_path / "no-such-dir" / "b.jsonl.gz")])
+        assert result.exit_code == 1 and "could not write" in result.output and "no-such-dir" in result.output

@@ -95,6 +95,9 @@ def test_seed_demo_builds_every_state_and_prints_working_links(app, runner, clie
     # Raw tokens never reach the database.
     hashes = set(db.session.scalars(sa.select(LoginToken.token_hash)))
     assert link.rsplit("/", 1)[1] not in hashes
+    # --force where the demo is already: a message, not a traceback (found by a review).
+    forced = runner.invoke(args=["seed-demo", "--force"])
+    assert forced.exit_code == 1 and "the demo could not be loaded" in forced.output, forced.exception
 
 
 def test_create_admin(app, runner):

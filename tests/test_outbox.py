@@ -446,6 +446,9 @@ def test_the_command_sends_what_is_due(app, runner, member, time_machine):
     result = runner.invoke(args=["outbox", "run-once"])
     assert result.exit_code == 0 and "1 sent" in result.output
     assert runner.invoke(args=["outbox", "run-once"]).output.strip() == "Outbox: nothing was due."
+    # --limit 0 claimed nothing and asked again for ever, in a cron job (found by a review).
+    zero = runner.invoke(args=["outbox", "run-once", "--limit", "0"])
+    assert zero.exit_code == 2 and "--limit" in zero.output
 
 
 # --- her data ------------------------------------------------------------------------------

@@ -24,7 +24,10 @@ from feedback.common.clock import utcnow
 from feedback.extensions import db
 
 FORMAT = "feedback-backup"
-VERSION = 1
+# 2: the file ends with a line that counts its rows, so a copy cut off at a line's end is not
+# taken for a whole backup. Files of version 1 (no such line) are still read.
+VERSION = 2
+READS = (1, 2)
 BATCH = 500
 
 
@@ -83,23 +86,42 @@ def backup(path: str | Path) -> dict[str, int]:
                     out.write(json.dumps([_encode(v) for v in row], ensure_ascii=False) + "\n")
                     n += 1
                 counts[table.name] = n
+            out.write(json.dumps({"end": sum(counts.values())}) + "\n")
         conn.rollback()
     return counts
 
 
 def _read(path: str | Path) -> Iterator[tuple[str, Any]]:
+    try:
+        yield from _lines(path)
+    except (OSError, EOFError, UnicodeDecodeError) as e:  # not gzip (gzip.BadGzipFile is an OSError), or cut off
+        raise BackupError("not a backup file, or one that is damaged or cut off") from e
+
+
+def _lines(path: str | Path) -> Iterator[tuple[str, Any]]:
     with gzip.open(path, "rt", encoding="utf-8") as fh:
         first = fh.readline()
         try:
             header = json.loads(first)
         except json.JSONDecodeError as e:
             raise BackupError("not a backup file") from e
-        if header.get("format") != FORMAT or header.get("version") != VERSION:
+        if not isinstance(header, dict) or header.get("format") != FORMAT or header.get("version") not in READS:
             raise BackupError("not a backup file of this app")
         yield "header", header
+        rows, end = 0, None
         for line in fh:
-            item = json.loads(line)
+            try:
+                item = json.loads(line)
+            except json.JSONDecodeError as e:
+                raise BackupError("the backup is damaged or cut off (a line that is not whole)") from e
+            if isinstance(item, dict) and "end" in item:
+                end = item["end"]
+                continue
+            if not isinstance(item, dict):
+                rows += 1
             yield ("table", item) if isinstance(item, dict) else ("row", item)
+        if header["version"] >= 2 and end != rows:
+            raise BackupError(f"the backup is cut off: {rows} rows, and its last line is missing")
 
 
 def restore(path: str | Path) -> dict[str, int]:
