@@ -295,6 +295,30 @@ def test_a_poll_whose_dates_have_passed_is_not_asked_again_after_retention(app, 
     assert "Help us choose a date" not in login(amina, new_client(app)).get("/me").get_data(as_text=True)
 
 
+def test_retention_keeps_how_many_answered_for_the_dashboards(app, make, time_machine):
+    """Found by a review: retention deleted the answers and the dashboards' count of who answered
+    a poll went to 0 with them. The number stays on the poll, without who; twice is the same."""
+    time_machine.move_to(local(2027, 5, 3, 12), tick=False)
+    prog = make.program()
+    members = [make.member(prog, name=n) for n in ("Amina", "Leyla", "Hodan")]
+    poll, other = new_poll(prog), new_poll(prog, days=(70, 71))
+    for member in members[:2]:
+        services.answer(poll, member, all_yes(poll))
+    services.answer(other, members[2], all_yes(other))
+    db.session.commit()
+
+    def answered() -> dict[int, int]:
+        return {p.poll_id: p.answered for p in services.participation([prog.id])}
+
+    assert answered() == {poll.id: 2, other.id: 1}
+    time_machine.move_to(local(2027, 6, 14, 12), tick=False)  # the first poll's dates are 30+ days old
+    for _ in range(2):
+        assert services.delete_old(app.config["REPLY_KEEP_DAYS"]) in (2, 0)
+        db.session.commit()
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(DateNeed).where(DateNeed.poll_id == poll.id)) == 0
+        assert answered() == {poll.id: 2, other.id: 1}
+
+
 def test_her_home_page_asks_while_a_date_she_has_not_answered_is_ahead(make, time_machine):
     time_machine.move_to(local(2027, 5, 3, 12), tick=False)
     prog = make.program()

@@ -296,7 +296,7 @@ def test_0029_gives_the_stored_messages_the_program_of_their_event():
                  for key in expected])
         with keep_logging():
             flask_migrate.upgrade()
-        assert current_revision() == "0029"
+        assert current_revision() >= "0029"  # the head, 0029 or later
         with db.engine.connect() as conn:
             rows = conn.execute(sa.text("SELECT idempotency_key, program_id, body FROM outbox_messages")).all()
         assert {key: program for key, program, _body in rows} == expected | queued

@@ -42,6 +42,9 @@ class DatePoll(db.Model):
     created_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
     closed_at: so.Mapped[datetime | None]
+    # How many members had answered when retention deleted their answers (datepolls.delete_old):
+    # the dashboards still count them. None while the answers are kept.
+    answered_before_deletion: so.Mapped[int | None]
 
     options: so.Mapped[list[DateOption]] = so.relationship(
         back_populates="poll", cascade="all, delete-orphan", order_by="(DateOption.starts_at, DateOption.id)"

@@ -379,6 +379,12 @@ def delete_old(keep_days: int, now: datetime | None = None) -> int:
     cutoff = (now if now is not None else local_now()) - timedelta(days=keep_days)
     old = (sa.select(DateOption.poll_id).group_by(DateOption.poll_id)
            .having(sa.func.max(DateOption.starts_at) < cutoff))
+    # How many answered stays on the poll for the dashboards, without who (one answer a member).
+    answered = (sa.select(sa.func.count(DateNeed.id)).where(DateNeed.poll_id == DatePoll.id)
+                .correlate(DatePoll).scalar_subquery())
+    db.session.execute(sa.update(DatePoll).where(DatePoll.id.in_(old), DatePoll.answered_before_deletion.is_(None))
+                       .values(answered_before_deletion=answered)
+                       .execution_options(synchronize_session=False))
     db.session.execute(sa.delete(DateVote).where(
         DateVote.option_id.in_(sa.select(DateOption.id).where(DateOption.poll_id.in_(old)))))
     return db.session.execute(sa.delete(DateNeed).where(DateNeed.poll_id.in_(old))).rowcount or 0
@@ -393,7 +399,7 @@ class Participation:
     program_id: int
     title: str
     created_at: datetime  # UTC
-    answered: int  # members who answered (each answer is kept until she is erased)
+    answered: int  # members who answered (after retention deleted the answers, how many had)
 
 
 def participation(program_ids: Sequence[int], start: datetime | None = None,
@@ -402,6 +408,8 @@ def participation(program_ids: Sequence[int], start: datetime | None = None,
     one query whatever the number of polls."""
     answered = (sa.select(sa.func.count(DateNeed.id)).where(DateNeed.poll_id == DatePoll.id)
                 .correlate(DatePoll).scalar_subquery())
+    # After retention the answers are gone and their number is on the poll (delete_old).
+    answered = sa.func.coalesce(DatePoll.answered_before_deletion, 0) + answered
     period = [*((DatePoll.created_at >= start,) if start else ()), *((DatePoll.created_at < end,) if end else ())]
     rows = db.session.execute(
         sa.select(DatePoll.id, DatePoll.program_id, DatePoll.title, DatePoll.created_at, answered)
