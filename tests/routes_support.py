@@ -100,6 +100,20 @@ def upload(c, url, data: bytes, filename: str, body: str = "", **extra):
 _NOT_SNAPSHOT = ("user_sessions", "security_events")
 
 
+def left_a_now_in_b(world) -> Any:
+    """The world's member went on in program B and left A: a member of B only."""
+    from feedback.members.services import leave
+    from feedback.programs.models import Membership
+
+    member = world.users["member"]
+    db.session.add(Membership(user_id=member.id, program_id=world.other_prog.id, role="member"))
+    db.session.commit()
+    leave(world.prog.id, member)
+    db.session.commit()
+    assert member.program_ids() == [world.other_prog.id]
+    return member
+
+
 def snapshot() -> dict[str, list[tuple]]:
     """Every row of every table, read on a connection of its own; read again only when a commit
     since the last snapshot wrote to a table it holds (most snapshots are taken around requests

@@ -30,7 +30,7 @@ from feedback.privacy.services import my_data
 from feedback.programs.models import Membership
 from tests.databases import USE_POSTGRES
 from tests.moments import local
-from tests.routes_support import new_client
+from tests.routes_support import left_a_now_in_b, new_client
 
 NOON = datetime(2027, 1, 12, 11, 0, tzinfo=UTC)  # 12:00 in Stockholm, a Tuesday
 
@@ -527,16 +527,6 @@ def test_a_test_message_goes_to_her_own_address(app, make, login, time_machine):
 # group sent her, and her links by SMS while she is in it; not what the other group sent her.
 
 
-def _former_member_of_a_now_in_b(w) -> User:
-    member = w.users["member"]
-    db.session.add(Membership(user_id=member.id, program_id=w.other_prog.id, role="member"))
-    db.session.commit()
-    members.leave(w.prog.id, member)
-    db.session.commit()
-    assert member.program_ids() == [w.other_prog.id]
-    return member
-
-
 def _in_a_and_b(w) -> User:
     member = w.users["member"]
     db.session.add(Membership(user_id=member.id, program_id=w.other_prog.id, role="member"))
@@ -557,7 +547,7 @@ def _listed_to(program_id: int, user: User) -> list[OutboxMessage]:
 
 def test_staff_of_a_do_not_see_messages_about_program_b_in_their_outbox(app, login, english_world):
     w = english_world
-    mona = _former_member_of_a_now_in_b(w)
+    mona = left_a_now_in_b(w)
     mona.phone = "+46701112233"
     db.session.commit()
     staff_a = login(w.users["staff"], new_client(app))
@@ -572,7 +562,7 @@ def test_staff_of_a_do_not_see_messages_about_program_b_in_their_outbox(app, log
 
 def test_the_data_file_staff_of_a_download_has_no_messages_program_b_sent_her(app, login, english_world):
     w = english_world
-    mona = _former_member_of_a_now_in_b(w)
+    mona = left_a_now_in_b(w)
     mona.phone = "+46701112233"
     db.session.commit()
     staff_a = login(w.users["staff"], new_client(app))

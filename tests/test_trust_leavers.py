@@ -10,28 +10,15 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
-from feedback.auth.models import User, UserSession
+from feedback.auth.models import UserSession
 from feedback.common.clock import utcnow
 from feedback.extensions import db
-from feedback.members import services as members
 from feedback.outbox.worker import claim, deliver
-from feedback.programs.models import Membership
-from tests.routes_support import new_client, snapshot
+from tests.routes_support import left_a_now_in_b, new_client, snapshot
 
 NOON = datetime(2027, 1, 12, 11, 0, tzinfo=UTC)  # 12:00 in Stockholm: no quiet hours for SMS
 LINK = re.compile(r"https?://[^\s]+/in/([A-Za-z0-9_-]+)")
 STAFF_PHONE = "+46709999999"
-
-
-def _left_a_now_in_b(w) -> User:
-    """She was a member of A, went on in B, and left A."""
-    member = w.users["member"]
-    db.session.add(Membership(user_id=member.id, program_id=w.other_prog.id, role="member"))
-    db.session.commit()
-    members.leave(w.prog.id, member)
-    db.session.commit()
-    assert member.program_ids() == [w.other_prog.id]
-    return member
 
 
 def _new_phone(client, w, member, phone: str):
@@ -42,7 +29,7 @@ def _new_phone(client, w, member, phone: str):
 
 def test_staff_of_the_group_she_left_see_her_page_but_change_nothing(app, login, english_world):
     w = english_world
-    mona = _left_a_now_in_b(w)
+    mona = left_a_now_in_b(w)
     staff_a = login(w.users["staff"], new_client(app))
     page = staff_a.get(f"/staff/{w.prog.id}/members/{mona.id}/edit")
     assert page.status_code == 200
@@ -55,7 +42,7 @@ def test_staff_of_the_group_she_left_see_her_page_but_change_nothing(app, login,
 
 def test_staff_of_the_group_she_left_cannot_log_her_out(app, login, english_world):
     w = english_world
-    mona = _left_a_now_in_b(w)
+    mona = left_a_now_in_b(w)
     phone = login(mona, new_client(app))  # her phone, in B
     session_id = db.session.scalar(sa.select(UserSession.id).where(UserSession.user_id == mona.id,
                                                                    UserSession.ended_at.is_(None)))
@@ -85,7 +72,7 @@ def test_no_way_into_her_account_through_the_group_she_left(app, login, english_
     the new link logs them in as a member of B."""
     time_machine.move_to(NOON)
     w = english_world
-    mona = _left_a_now_in_b(w)
+    mona = left_a_now_in_b(w)
     staff_a = login(w.users["staff"], new_client(app))
     _new_phone(staff_a, w, mona, STAFF_PHONE)
     new_client(app).post("/login/lost-card", data={"phone": "070-999 99 99"})
