@@ -130,6 +130,12 @@ def restore_command(path: str) -> None:
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
 def create_admin(email: str, name: str, password: str) -> None:
     """Create a site admin who logs in with email and password."""
+    from email_validator import EmailNotValidError, validate_email
+
+    try:
+        validate_email(email, check_deliverability=False)  # as the admin's form checks it (wtforms Email)
+    except EmailNotValidError as e:
+        raise click.ClickException(f"{email!r} is not an email address: {e}") from None
     try:
         auth.create_user(name, email, password, is_admin=True)
     except RuleError as e:

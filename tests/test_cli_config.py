@@ -112,3 +112,8 @@ def test_create_admin(app, runner):
     short = runner.invoke(args=["create-admin", "--email", "x@example.org", "--name", "X", "--password", "short"])
     assert short.exit_code != 0
     assert db.session.scalar(sa.select(User).where(User.email == "x@example.org")) is None
+    # Found by a review: an address the admin form refuses was taken here.
+    bad = runner.invoke(args=["create-admin", "--email", "not-an-email", "--name", "N",
+                              "--password", "long-enough-password"])
+    assert bad.exit_code == 1 and "is not an email address" in bad.output
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 1
