@@ -66,12 +66,7 @@ def notify_members_among(user_ids: Iterable[int], program_id: int, kind: str, **
     wanted = set(user_ids)
     if not wanted:
         return 0
-    members_now = db.session.scalars(
-        sa.select(Membership.user_id).join(User, User.id == Membership.user_id)
-        .where(Membership.user_id.in_(wanted), Membership.program_id == program_id, Membership.role == Role.MEMBER,
-               Membership.left_at.is_(None), User.active.is_(True))
-    )
-    return notify(set(members_now), program_id, kind, **target)
+    return notify(wanted.intersection(_holders(program_id, Role.MEMBER)), program_id, kind, **target)
 
 
 def notify_staff(program_id: int, kind: str, exclude: int | None = None, **target: int | None) -> int:
